@@ -1,0 +1,45 @@
+//! `vouch check [ROOT]`: validate everything and print diagnostics.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use crate::cmd::exit;
+use crate::load;
+use crate::report::{self, Options as ReportOptions};
+use crate::validate;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: Option<PathBuf>,
+    pub today: Date,
+    pub report: ReportOptions,
+}
+
+pub fn run(opts: &Options) -> anyhow::Result<i32> {
+    let root = match load::find_root(opts.root.as_deref()) {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(exit::USAGE);
+        }
+    };
+    let workspace = match load::load(&root) {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(exit::USAGE);
+        }
+    };
+    let checked = validate::validate(&workspace, opts.today);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    report::write(&mut out, &checked, opts.report)?;
+    out.flush()?;
+    Ok(if checked.has_errors() {
+        exit::FAILED
+    } else {
+        exit::OK
+    })
+}

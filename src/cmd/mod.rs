@@ -1,0 +1,39 @@
+//! One module per subcommand. Each takes its options struct, runs the library,
+//! and returns the process exit status; none holds logic the library lacks.
+
+pub mod check;
+
+use std::io::IsTerminal;
+
+/// Exit statuses shared by every command.
+pub mod exit {
+    /// Everything is fine.
+    pub const OK: i32 = 0;
+    /// Errors, or cards that fail the `fail_on` policy.
+    pub const FAILED: i32 = 1;
+    /// Bad usage, or a root that cannot be read.
+    pub const USAGE: i32 = 2;
+}
+
+/// `--color` as given on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to color stdout: `auto` colors a terminal unless `NO_COLOR` is set.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! Diagnostics are data: every rule returns them, a renderer chosen by `--format`
+//! prints them. Nothing in the pipeline prints on its own.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::source::SourceText;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal, $severity:ident;)*) => {
+        /// A stable diagnostic code. The kebab-case names are a public contract:
+        /// CI filters and editors match on them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// The severity a code has unless policy says otherwise (see
+            /// `verification.fail_on`, which decides for `stale` and `expiring`).
+            pub fn default_severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    FrontMatterSyntax => "front-matter-syntax", Error;
+    MissingField => "missing-field", Error;
+    UnknownField => "unknown-field", Warning;
+    InvalidValue => "invalid-value", Error;
+    InvalidDate => "invalid-date", Error;
+    InvalidInterval => "invalid-interval", Error;
+    IntervalTooLong => "interval-too-long", Error;
+    UnknownOwner => "unknown-owner", Error;
+    InactiveOwner => "inactive-owner", Error;
+    VerifierNotOwner => "verifier-not-owner", Error;
+    InvalidRegistry => "invalid-registry", Error;
+    Stale => "stale", Error;
+    Expiring => "expiring", Warning;
+    UnknownTemplate => "unknown-template", Error;
+    InvalidTemplate => "invalid-template", Error;
+    MissingSection => "missing-section", Error;
+    EmptySection => "empty-section", Error;
+    GuidanceLeft => "guidance-left", Error;
+    BrokenLink => "broken-link", Error;
+    BrokenAnchor => "broken-anchor", Error;
+    DuplicateId => "duplicate-id", Error;
+    NotUtf8 => "not-utf8", Error;
+    UnreadableFile => "unreadable-file", Error;
+    SkippedSymlink => "skipped-symlink", Warning;
+    UnverifiedChange => "unverified-change", Error;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// The path as the user should see it: relative to the working folder.
+    #[serde(serialize_with = "serialize_path")]
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The last column of the marked text (inclusive), for carets and annotations.
+    pub end_column: usize,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The marked source line, for renderers that show an excerpt.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+fn serialize_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&display_path(path))
+}
+
+/// A path with forward slashes on every platform, as CI annotations expect.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+impl Diagnostic {
+    /// A diagnostic on a whole file, with no excerpt.
+    pub fn file(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            file: file.into(),
+            line: 1,
+            column: 1,
+            end_column: 1,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    /// A diagnostic marking a byte range of a file's text.
+    pub fn at(
+        code: Code,
+        file: impl Into<PathBuf>,
+        source: &SourceText,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        let start = source.position(span.start);
+        let line_range = source.line_range(start.line);
+        // A span running past its first line is marked to the end of that line.
+        let end = span.end.clamp(span.start, line_range.end.max(span.start));
+        let end_column = if end > span.start {
+            source.position(end).column - 1
+        } else {
+            start.column
+        };
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            file: file.into(),
+            line: start.line,
+            column: start.column,
+            end_column: end_column.max(start.column),
+            message: message.into(),
+            help: None,
+            source_line: Some(source.line_text(start.line).to_owned()),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// The order diagnostics are printed in: by file, then position, then code.
+    pub fn sort_key(&self) -> (&Path, usize, usize, Code) {
+        (&self.file, self.line, self.column, self.code)
+    }
+}
+
+/// Counts for the one-line summary.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub cards: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub fresh: usize,
+    pub expiring: usize,
+    pub stale: usize,
+    pub owners_registry: bool,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}, {}, {} stale, {} expiring",
+            plural(self.cards, "card"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            self.stale,
+            self.expiring
+        )
+    }
+}
+
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -1,0 +1,25 @@
+//! vouch: a docs-as-code knowledge compiler.
+//!
+//! The pipeline reads top to bottom: [`load`] finds and reads a knowledge root,
+//! [`model`] turns its files into typed cards and configuration, [`validate`]
+//! applies every rule, and [`report`] renders the diagnostics. `check` stops
+//! there; later commands build on the same `Workspace` and `Checked` results.
+
+pub mod cmd;
+pub mod diagnostic;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod report;
+pub mod source;
+pub mod validate;
+pub mod yaml;
+
+use jiff::civil::Date;
+
+/// Today's date in UTC: the default `--today`.
+pub fn utc_today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+}

@@ -1,0 +1,283 @@
+//! Loading a knowledge root: find it, read its configuration, walk its cards.
+//! Loading never stops at a bad file; every problem becomes a diagnostic.
+
+pub mod front_matter;
+mod walk;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::card::{self, Card};
+use crate::model::collection::Collection;
+use crate::model::config::Config;
+use crate::model::fields::Reporter;
+use crate::model::owners::Registry;
+use crate::model::template::{Template, Templates};
+use crate::source::SourceText;
+use crate::yaml::{self, Node};
+
+pub use walk::CardPath;
+
+/// Problems that stop a command before any card is read (exit status 2).
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error("knowledge root `{}` does not exist", .0.display())]
+    RootMissing(PathBuf),
+    #[error("knowledge root `{}` is not a folder", .0.display())]
+    RootNotDir(PathBuf),
+    #[error("cannot read knowledge root `{}`: {source}", .path.display())]
+    RootUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The folder that holds `vouch.yaml`: the given path, else `./knowledge` when
+/// it has a `vouch.yaml`, else the current folder.
+pub fn find_root(given: Option<&Path>) -> Result<PathBuf, LoadError> {
+    let root = match given {
+        Some(path) => path.to_path_buf(),
+        None if Path::new("knowledge/vouch.yaml").is_file() => PathBuf::from("knowledge"),
+        None => PathBuf::from("."),
+    };
+    match fs::metadata(&root) {
+        Ok(meta) if meta.is_dir() => Ok(root),
+        Ok(_) => Err(LoadError::RootNotDir(root)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(LoadError::RootMissing(root)),
+        Err(source) => Err(LoadError::RootUnreadable { path: root, source }),
+    }
+}
+
+/// Everything read from a root, before validation.
+#[derive(Debug)]
+pub struct Workspace {
+    /// The root as given, used to build display paths.
+    pub root: PathBuf,
+    pub config: Config,
+    /// `None` when the root has no `owners.yaml`: owners are then free-form.
+    pub registry: Option<Registry>,
+    pub collections: BTreeMap<String, Collection>,
+    pub templates: Templates,
+    pub cards: Vec<Card>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// The path to show for a file under the root.
+    pub fn display(&self, rel: &str) -> PathBuf {
+        display_path(&self.root, rel)
+    }
+}
+
+fn display_path(root: &Path, rel: &str) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::from(rel)
+    } else {
+        root.join(rel)
+    }
+}
+
+/// Reads the root: configuration, owners, collections, templates and every card.
+pub fn load(root: &Path) -> Result<Workspace, LoadError> {
+    let root = clean_root(root);
+    let canonical = fs::canonicalize(&root).map_err(|source| LoadError::RootUnreadable {
+        path: root.clone(),
+        source,
+    })?;
+    let mut diagnostics = Vec::new();
+
+    let config = match read_yaml(&root, "vouch.yaml", &mut diagnostics) {
+        Some((node, mut r)) => {
+            let config = Config::from_yaml(&node, &mut r);
+            diagnostics.append(&mut r.diagnostics);
+            config
+        }
+        None => Config::default(),
+    };
+    let registry = read_yaml(&root, "owners.yaml", &mut diagnostics).map(|(node, mut r)| {
+        let registry = Registry::from_yaml(&node, &mut r);
+        diagnostics.append(&mut r.diagnostics);
+        registry
+    });
+    let templates = load_templates(&root, &mut diagnostics);
+
+    let walked = walk::walk(&root, &canonical);
+    diagnostics.extend(
+        walked
+            .problems
+            .into_iter()
+            .map(|(rel, code, message, help)| {
+                let mut d = Diagnostic::file(code, display_path(&root, &rel), message);
+                d.help = help;
+                d
+            }),
+    );
+
+    let mut collections = BTreeMap::new();
+    for key in &walked.collections {
+        let rel = format!("{key}/_collection.yaml");
+        let collection = match read_yaml(&root, &rel, &mut diagnostics) {
+            Some((node, mut r)) => {
+                let c = Collection::from_yaml(key, &node, &mut r);
+                diagnostics.append(&mut r.diagnostics);
+                c
+            }
+            None => Collection::bare(key),
+        };
+        collections.insert(key.clone(), collection);
+    }
+
+    let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = walked
+        .cards
+        .par_iter()
+        .map(|path| {
+            let file = display_path(&root, &path.rel);
+            match fs::read(root.join(&path.rel)) {
+                Ok(bytes) => card::parse(&path.rel, file, &bytes, &templates),
+                Err(e) => (
+                    None,
+                    vec![Diagnostic::file(
+                        Code::UnreadableFile,
+                        file,
+                        format!("cannot read this card: {e}"),
+                    )],
+                ),
+            }
+        })
+        .collect();
+    let mut cards = Vec::with_capacity(parsed.len());
+    for (card, mut diags) in parsed {
+        cards.extend(card);
+        diagnostics.append(&mut diags);
+    }
+
+    Ok(Workspace {
+        root,
+        config,
+        registry,
+        collections,
+        templates,
+        cards,
+        diagnostics,
+    })
+}
+
+/// `./knowledge/` → `knowledge`, so display paths read naturally.
+fn clean_root(root: &Path) -> PathBuf {
+    let cleaned: PathBuf = root
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
+}
+
+/// Reads and parses an optional YAML file of the root. Returns `None` when the
+/// file is absent or unusable (the latter with a diagnostic).
+fn read_yaml(
+    root: &Path,
+    rel: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Node, Reporter)> {
+    let display = display_path(root, rel);
+    let bytes = match fs::read(root.join(rel)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            diagnostics.push(Diagnostic::file(
+                Code::UnreadableFile,
+                display,
+                format!("cannot read this file: {e}"),
+            ));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::file(Code::NotUtf8, display, "this file is not UTF-8")
+                    .with_help("save the file as UTF-8"),
+            );
+            let _ = e;
+            return None;
+        }
+    };
+    let source = SourceText::new(text);
+    let mut reporter = Reporter::new(display, source.clone());
+    let start = if source.as_str().starts_with('\u{feff}') {
+        3
+    } else {
+        0
+    };
+    match yaml::parse(source.as_str(), start..source.as_str().len()) {
+        Ok(node) => Some((node, reporter)),
+        Err(e) => {
+            reporter
+                .at(
+                    Code::FrontMatterSyntax,
+                    e.offset..e.offset,
+                    format!("not valid YAML: {}", e.message),
+                )
+                .set_help("check the indentation and quoting on this line");
+            diagnostics.append(&mut reporter.diagnostics);
+            None
+        }
+    }
+}
+
+/// The built-in templates, overridden and extended by `ROOT/templates/cards/*.md`.
+fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Templates {
+    let mut templates = Templates::built_in();
+    let dir = root.join("templates").join("cards");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return templates;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let Some(key) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        let rel = format!("templates/cards/{key}.md");
+        let display = display_path(root, &rel);
+        let text = match fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(_)) => {
+                diagnostics.push(Diagnostic::file(
+                    Code::NotUtf8,
+                    display,
+                    "this template is not UTF-8",
+                ));
+                continue;
+            }
+            Err(e) => {
+                diagnostics.push(Diagnostic::file(
+                    Code::UnreadableFile,
+                    display,
+                    format!("cannot read this template: {e}"),
+                ));
+                continue;
+            }
+        };
+        let mut reporter = Reporter::new(display.clone(), SourceText::new(text));
+        if let Some(mut t) = Template::parse(&key, &mut reporter) {
+            t.path = Some(display);
+            templates.by_key.insert(key, t);
+        }
+        diagnostics.append(&mut reporter.diagnostics);
+    }
+    templates
+}

@@ -1,0 +1,145 @@
+//! Walking a root for cards. Symbolic links are never followed out of the root,
+//! and symlinked folders are not followed at all (their cards are read where
+//! they really live), so a link loop cannot make the walk spin.
+
+use std::fs;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::Code;
+
+/// Marks a folder that `vouch build` wrote, so a site inside the root is never
+/// read back as cards.
+pub const OUTPUT_MARKER: &str = ".vouch-site";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardPath {
+    /// Path under the root, with `/` separators.
+    pub rel: String,
+}
+
+/// A problem found while walking: (path under the root, code, message, help).
+pub type WalkProblem = (String, Code, String, Option<String>);
+
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub cards: Vec<CardPath>,
+    /// Top-level folders, each a collection.
+    pub collections: Vec<String>,
+    pub problems: Vec<WalkProblem>,
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('_') || name.starts_with('.')
+}
+
+fn is_card_name(name: &str) -> bool {
+    name.ends_with(".md")
+}
+
+/// Lists the cards under `root` in a stable (sorted) order.
+pub fn walk(root: &Path, canonical_root: &Path) -> Walked {
+    let mut out = Walked::default();
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if is_hidden(&name) {
+                return false;
+            }
+            if entry.file_type().is_dir() {
+                if entry.depth() == 1 && name == "templates" {
+                    return false;
+                }
+                return !entry.path().join(OUTPUT_MARKER).exists();
+            }
+            true
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let rel = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map(rel_string)
+                    .unwrap_or_default();
+                out.problems.push((
+                    rel,
+                    Code::UnreadableFile,
+                    format!("cannot read this folder: {e}"),
+                    Some("check the folder's permissions".to_owned()),
+                ));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let Ok(rel_path) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel_string(rel_path);
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_dir() {
+            if entry.depth() == 1 {
+                out.collections.push(rel);
+            }
+            continue;
+        }
+        if entry.path_is_symlink()
+            && let Some(problem) = check_symlink(entry.path(), canonical_root, &rel)
+        {
+            out.problems.push(problem);
+            continue;
+        }
+        if is_card_name(&name) {
+            out.cards.push(CardPath { rel });
+        }
+    }
+    out
+}
+
+/// `None` when a symlink may be read as a card (a file inside the root);
+/// otherwise the reason it is skipped.
+fn check_symlink(path: &Path, canonical_root: &Path, rel: &str) -> Option<WalkProblem> {
+    let skip = |message: String, help: &str| {
+        Some((
+            rel.to_owned(),
+            Code::SkippedSymlink,
+            message,
+            Some(help.to_owned()),
+        ))
+    };
+    match fs::canonicalize(path) {
+        Err(e) => skip(
+            format!("symbolic link cannot be resolved ({e}); skipped"),
+            "fix or remove the link: it is broken or part of a loop",
+        ),
+        Ok(target) if !target.starts_with(canonical_root) => skip(
+            format!(
+                "symbolic link points outside the knowledge root (to {}); not followed",
+                target.display()
+            ),
+            "move the file into the root, or copy it: vouch never reads outside the root",
+        ),
+        Ok(target) if target.is_dir() => skip(
+            "symbolic link to a folder; not followed".to_owned(),
+            "its cards are read where they really are; remove the link to silence this",
+        ),
+        Ok(_) => None,
+    }
+}
+
+fn rel_string(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,103 @@
+//! The `vouch` binary: parses arguments, dispatches to `vouch::cmd`, and turns
+//! the result into an exit status. Everything else lives in the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::civil::Date;
+
+use vouch::cmd::{self, ColorChoice, exit};
+use vouch::report::Format;
+
+/// Keep internal knowledge true: check cards' owners and verification dates.
+#[derive(Debug, Parser)]
+#[command(name = "vouch", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate every card and print diagnostics (exit 0 clean, 1 errors or stale, 2 usage)
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    root: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// Options every checking command takes.
+#[derive(Debug, Args)]
+struct Common {
+    /// Evaluate freshness on this date instead of today's UTC date
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<Date>,
+    /// Output format (default: github when GITHUB_ACTIONS=true, else human)
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Print errors only: no warnings, notes or summary
+    #[arg(long, short)]
+    quiet: bool,
+    /// When to color the output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+fn parse_today(s: &str) -> Result<Date, String> {
+    vouch::model::fields::parse_date(s)
+        .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+impl Common {
+    fn report(&self) -> vouch::report::Options {
+        let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+        vouch::report::Options {
+            format: self.format.unwrap_or(if in_actions {
+                Format::Github
+            } else {
+                Format::Human
+            }),
+            color: self.color.enabled(),
+            quiet: self.quiet,
+        }
+    }
+
+    fn today(&self) -> Date {
+        self.today.unwrap_or_else(vouch::utc_today)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(args) => cmd::check::run(&cmd::check::Options {
+            root: args.root.clone(),
+            today: args.common.today(),
+            report: args.common.report(),
+        }),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit::USAGE as u8)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

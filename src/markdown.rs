@@ -1,0 +1,262 @@
+//! One pass over a card's Markdown body that finds what the checks need:
+//! headings (with GitHub-compatible ids), links, sections and guidance comments.
+//! Rendering to HTML lives elsewhere; this module only reads.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
+/// The Markdown extensions vouch reads: GitHub's tables, task lists,
+/// strikethrough and footnotes.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// The anchor id, by GitHub's rule, made unique within the card.
+    pub id: String,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+    /// Whether anything but comments and blank space follows before the next
+    /// heading of the same or a higher level.
+    pub has_content: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub dest: String,
+    pub span: Range<usize>,
+    pub is_image: bool,
+}
+
+/// What a body holds, with byte ranges into the whole file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    /// `<!-- guidance: … -->` comments left from a template.
+    pub guidance: Vec<Range<usize>>,
+    /// The text of the first level-1 heading, used when a card has no title.
+    pub first_h1: Option<String>,
+}
+
+/// Reads `text[body]`.
+pub fn outline(text: &str, body: Range<usize>) -> Outline {
+    let base = body.start;
+    let markdown = &text[body];
+    let mut out = Outline::default();
+    let mut ids = HashMap::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut in_heading: Option<(HeadingLevel, usize, String)> = None;
+
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let span = base + range.start..base + range.end;
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = Some((level, span.start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, start, heading_text)) = in_heading.take() else {
+                    continue;
+                };
+                let level = level as u8;
+                while open.last().is_some_and(|&i| out.headings[i].level >= level) {
+                    open.pop();
+                }
+                let text = heading_text.trim().to_owned();
+                if level == 1 && out.first_h1.is_none() {
+                    out.first_h1 = Some(text.clone());
+                }
+                let id = unique_id(github_slug(&text), &mut ids);
+                out.headings.push(Heading {
+                    level,
+                    text,
+                    id,
+                    span: start..span.end,
+                    has_content: false,
+                });
+                open.push(out.headings.len() - 1);
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, heading_text)) = &mut in_heading {
+                    heading_text.push_str(&t);
+                } else if !t.trim().is_empty() {
+                    mark_content(&mut out.headings, &open);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                find_guidance(&html, span.start, &mut out.guidance);
+                if !is_only_comments(&html) && in_heading.is_none() {
+                    mark_content(&mut out.headings, &open);
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.links.push(Link {
+                    dest: dest_url.into_string(),
+                    span,
+                    is_image: false,
+                });
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                mark_content(&mut out.headings, &open);
+                out.links.push(Link {
+                    dest: dest_url.into_string(),
+                    span,
+                    is_image: true,
+                });
+            }
+            Event::Rule
+            | Event::TaskListMarker(_)
+            | Event::FootnoteReference(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_) => mark_content(&mut out.headings, &open),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn mark_content(headings: &mut [Heading], open: &[usize]) {
+    for &i in open {
+        headings[i].has_content = true;
+    }
+}
+
+/// GitHub's heading-id rule: lower-case, drop everything but letters, marks,
+/// digits, `_`, `-` and spaces (in every script), then spaces become `-`.
+pub fn github_slug(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .filter(|&c| {
+            c == '-'
+                || c == ' '
+                || c == '_'
+                || matches!(
+                    c.general_category_group(),
+                    GeneralCategoryGroup::Letter | GeneralCategoryGroup::Mark
+                )
+                || c.general_category() == unicode_properties::GeneralCategory::DecimalNumber
+                || c.general_category() == unicode_properties::GeneralCategory::ConnectorPunctuation
+        })
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// GitHub numbers repeated ids: `faq`, `faq-1`, `faq-2`.
+fn unique_id(slug: String, seen: &mut HashMap<String, usize>) -> String {
+    let Some(&count) = seen.get(&slug) else {
+        seen.insert(slug.clone(), 0);
+        return slug;
+    };
+    let mut n = count;
+    let id = loop {
+        n += 1;
+        let candidate = format!("{slug}-{n}");
+        if !seen.contains_key(&candidate) {
+            break candidate;
+        }
+    };
+    seen.insert(slug, n);
+    seen.insert(id.clone(), 0);
+    id
+}
+
+const GUIDANCE: &str = "guidance:";
+
+fn find_guidance(html: &str, offset: usize, found: &mut Vec<Range<usize>>) {
+    let mut from = 0;
+    while let Some(start) = html[from..].find("<!--").map(|i| from + i) {
+        let end = html[start..]
+            .find("-->")
+            .map_or(html.len(), |i| start + i + 3);
+        if html[start + 4..end].trim_start().starts_with(GUIDANCE) {
+            found.push(offset + start..offset + end);
+        }
+        from = end;
+    }
+}
+
+fn is_only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(after) = rest.strip_prefix("<!--") {
+        match after.find("-->") {
+            Some(end) => rest = after[end + 3..].trim_start(),
+            None => return true,
+        }
+    }
+    rest.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_github_in_every_script() {
+        assert_eq!(github_slug("Hello, World!"), "hello-world");
+        assert_eq!(
+            github_slug("Verificação de reembolsos"),
+            "verificação-de-reembolsos"
+        );
+        assert_eq!(github_slug("מדיניות החזרים"), "מדיניות-החזרים");
+        assert_eq!(
+            github_slug("Why `vouch check` fails?"),
+            "why-vouch-check-fails"
+        );
+        assert_eq!(github_slug("C++ & Rust_2 — fast"), "c--rust_2--fast");
+        assert_eq!(github_slug("返金ポリシー 🚀"), "返金ポリシー-");
+        assert_eq!(github_slug("हिन्दी"), "हिन्दी");
+    }
+
+    #[test]
+    fn repeated_headings_are_numbered() {
+        let text = "# FAQ\n## FAQ\n## FAQ\n## FAQ 1\n";
+        let ids: Vec<_> = outline(text, 0..text.len())
+            .headings
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(ids, ["faq", "faq-1", "faq-2", "faq-1-1"]);
+    }
+
+    #[test]
+    fn sections_know_whether_they_hold_content() {
+        let text = "## Empty\n<!-- guidance: say it -->\n## Full\nText.\n## Parent\n### Child\n- item\n## Last\n";
+        let o = outline(text, 0..text.len());
+        let content: Vec<_> = o
+            .headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.has_content))
+            .collect();
+        assert_eq!(
+            content,
+            [
+                ("Empty", false),
+                ("Full", true),
+                ("Parent", true),
+                ("Child", true),
+                ("Last", false)
+            ]
+        );
+        assert_eq!(o.guidance.len(), 1);
+        assert_eq!(&text[o.guidance[0].clone()], "<!-- guidance: say it -->");
+    }
+
+    #[test]
+    fn links_keep_their_offsets() {
+        let text = "x\n\nSee [a](other.md#part) and ![i](img.png).\n";
+        let o = outline(text, 2..text.len());
+        assert_eq!(o.links.len(), 2);
+        assert_eq!(o.links[0].dest, "other.md#part");
+        assert_eq!(&text[o.links[0].span.clone()], "[a](other.md#part)");
+        assert!(o.links[1].is_image);
+    }
+}

@@ -1,0 +1,387 @@
+//! A card: its front matter read into typed fields, and its body's outline.
+//! Reading reports what is malformed in the file itself (syntax, types, unknown
+//! keys); rules that need the rest of the root live in `validate`.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::front_matter;
+use crate::markdown::{self, Outline};
+use crate::model::fields::{self, Fields, Reporter};
+use crate::model::interval::Interval;
+use crate::model::template::Templates;
+use crate::source::SourceText;
+use crate::yaml::{self, Node};
+
+/// A value and the byte range it was written at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Status {
+    Draft,
+    #[default]
+    Published,
+    Archived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Archived => "archived",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// Path under the root without `.md` / `.html.md`: `support/refunds/annual-plan`.
+    pub id: String,
+    /// Path under the root, with `/` separators.
+    pub rel_path: String,
+    /// The path shown in diagnostics.
+    pub file: PathBuf,
+    pub source: SourceText,
+    /// The top-level folder, or `None` for a card at the root.
+    pub collection: Option<String>,
+    pub title: Option<Located<String>>,
+    /// The template named by `type` (default `card`).
+    pub kind: Located<String>,
+    pub owners: Vec<Located<String>>,
+    pub verified: Option<Located<Date>>,
+    pub verified_by: Option<Located<String>>,
+    pub verify_every: Option<Located<Interval>>,
+    pub tags: Vec<String>,
+    pub lang: Option<String>,
+    pub status: Status,
+    /// Template-declared and `x-` fields, as written.
+    pub extra: BTreeMap<String, Node>,
+    /// Every key present, with the position of its name.
+    pub keys: Vec<Located<String>>,
+    /// Where to point when a field is missing: the opening `---`, or line 1.
+    pub header_span: Range<usize>,
+    pub body: Range<usize>,
+    pub outline: Outline,
+}
+
+/// Keys every card may use.
+pub const CORE_FIELDS: &[&str] = &[
+    "title",
+    "type",
+    "owners",
+    "verified",
+    "verified_by",
+    "verify_every",
+    "tags",
+    "lang",
+    "status",
+];
+
+/// tech-docs-gem's keys, read as their vouch equivalents.
+pub const TECH_DOCS_FIELDS: &[&str] = &["last_reviewed_on", "review_in", "owner_slack"];
+
+impl Card {
+    pub fn title(&self) -> &str {
+        self.title
+            .as_ref()
+            .map_or(self.id.as_str(), |t| t.value.as_str())
+    }
+
+    pub fn key_span(&self, name: &str) -> Option<Range<usize>> {
+        self.keys
+            .iter()
+            .find(|k| k.value == name)
+            .map(|k| k.span.clone())
+    }
+}
+
+/// The id of a card at `rel_path`, or `None` when the path is not a card.
+pub fn card_id(rel_path: &str) -> Option<&str> {
+    rel_path
+        .strip_suffix(".html.md")
+        .or_else(|| rel_path.strip_suffix(".md"))
+}
+
+/// Reads a card from its bytes. Returns `None` (with diagnostics) when the file
+/// cannot be read as a card at all: not UTF-8, or front matter that does not parse.
+pub fn parse(
+    rel_path: &str,
+    file: PathBuf,
+    bytes: &[u8],
+    templates: &Templates,
+) -> (Option<Card>, Vec<Diagnostic>) {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return (None, vec![not_utf8(file, bytes, e.valid_up_to())]),
+    };
+    let source = SourceText::new(text);
+    let mut reporter = Reporter::new(file.clone(), source.clone());
+    let split = front_matter::split(text);
+    let header_span = split.opener.clone().unwrap_or(0..0);
+    if split.unclosed {
+        reporter
+            .at(
+                Code::FrontMatterSyntax,
+                header_span,
+                "front matter is opened here but never closed",
+            )
+            .set_help("end the front matter with a line holding only `---`");
+        return (None, reporter.diagnostics);
+    }
+    let node = match split.yaml.clone() {
+        Some(range) => match yaml::parse(text, range) {
+            Ok(node) => node,
+            Err(e) => {
+                reporter
+                    .at(Code::FrontMatterSyntax, e.offset..e.offset, format!("front matter is not valid YAML: {}", e.message))
+                    .set_help("check the indentation and quoting on this line; values holding `: ` or starting with `@`, `#`, `*` or `&` need quotes");
+                return (None, reporter.diagnostics);
+            }
+        },
+        None => Node {
+            value: yaml::Value::Null,
+            span: 0..0,
+        },
+    };
+    let card = read_fields(
+        rel_path,
+        file,
+        &node,
+        split,
+        header_span,
+        templates,
+        &mut reporter,
+    );
+    (Some(card), reporter.diagnostics)
+}
+
+fn read_fields(
+    rel_path: &str,
+    file: PathBuf,
+    node: &Node,
+    split: front_matter::Split,
+    header_span: Range<usize>,
+    templates: &Templates,
+    r: &mut Reporter,
+) -> Card {
+    let text = r.source.as_str();
+    let outline = markdown::outline(text, split.body.clone());
+    let id = card_id(rel_path).unwrap_or(rel_path).to_owned();
+    let collection = id.split_once('/').map(|(c, _)| c.to_owned());
+    let mut f = Fields::of(node, "front matter", r);
+    let keys = f
+        .rest()
+        .map(|(k, _)| Located {
+            value: k.name.clone(),
+            span: k.span.clone(),
+        })
+        .collect();
+
+    let located_text = |f: &mut Fields, key: &str, r: &mut Reporter| {
+        let (_, v) = f.take(key)?;
+        fields::text(v, r).map(|value| Located {
+            value,
+            span: v.span.clone(),
+        })
+    };
+
+    let title = located_text(&mut f, "title", r)
+        .filter(|t| !t.value.trim().is_empty())
+        .or_else(|| {
+            outline.first_h1.clone().map(|value| Located {
+                value,
+                span: header_span.clone(),
+            })
+        });
+    let kind = located_text(&mut f, "type", r).unwrap_or_else(|| Located {
+        value: "card".to_owned(),
+        span: header_span.clone(),
+    });
+    let template = templates.get(&kind.value);
+    if template.is_none() {
+        let hint = fields::closest(&kind.value, templates.by_key.keys().map(String::as_str));
+        let d = r.at(
+            Code::UnknownTemplate,
+            kind.span.clone(),
+            format!("`{}` is not a card template", kind.value),
+        );
+        match hint {
+            Some(h) => d.set_help(format!("did you mean `{h}`?")),
+            None => d.set_help(format!(
+                "use one of: {}, or add templates/cards/{}.md to the root",
+                templates
+                    .by_key
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                kind.value
+            )),
+        };
+    }
+
+    let mut owners: Vec<Located<String>> = f
+        .take("owners")
+        .map(|(_, v)| fields::text_list(v, r))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(value, span)| Located { value, span })
+        .collect();
+    if let Some(slack) = located_text(&mut f, "owner_slack", r) {
+        owners.push(slack);
+    }
+
+    let date = |f: &mut Fields, key: &str, r: &mut Reporter| {
+        let (_, v) = f.take(key)?;
+        fields::date(v, r).map(|value| Located {
+            value,
+            span: v.span.clone(),
+        })
+    };
+    let verified = match date(&mut f, "verified", r) {
+        Some(d) => {
+            f.take("last_reviewed_on");
+            Some(d)
+        }
+        None => date(&mut f, "last_reviewed_on", r),
+    };
+    let verified_by = located_text(&mut f, "verified_by", r);
+    let interval = |f: &mut Fields, key: &str, r: &mut Reporter| {
+        let (_, v) = f.take(key)?;
+        fields::interval(v, r).map(|value| Located {
+            value,
+            span: v.span.clone(),
+        })
+    };
+    let verify_every = match interval(&mut f, "verify_every", r) {
+        Some(i) => {
+            f.take("review_in");
+            Some(i)
+        }
+        None => interval(&mut f, "review_in", r),
+    };
+    let tags = f
+        .take("tags")
+        .map(|(_, v)| {
+            fields::text_list(v, r)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect()
+        })
+        .unwrap_or_default();
+    let lang = located_text(&mut f, "lang", r).map(|l| l.value);
+    let status = match f.take("status") {
+        None => Status::Published,
+        Some((_, v)) => match fields::text(v, r).as_deref() {
+            Some("draft") => Status::Draft,
+            Some("published") | None => Status::Published,
+            Some("archived") => Status::Archived,
+            Some(other) => {
+                r.at(
+                    Code::InvalidValue,
+                    v.span.clone(),
+                    format!("`{other}` is not a card status"),
+                )
+                .set_help("use `draft`, `published` or `archived`");
+                Status::Published
+            }
+        },
+    };
+
+    let mut extra = BTreeMap::new();
+    let declared: Vec<&str> = template
+        .map(|t| {
+            t.required_fields
+                .iter()
+                .chain(&t.fields)
+                .map(String::as_str)
+                .collect()
+        })
+        .unwrap_or_default();
+    for name in &declared {
+        if let Some((k, v)) = f.take(name) {
+            extra.insert(k.name.clone(), v.clone());
+        }
+    }
+    let x_fields: Vec<String> = f
+        .rest()
+        .filter(|(k, _)| k.name.starts_with("x-"))
+        .map(|(k, _)| k.name.clone())
+        .collect();
+    for name in x_fields {
+        if let Some((k, v)) = f.take(&name) {
+            extra.insert(k.name.clone(), v.clone());
+        }
+    }
+    let known: Vec<&str> = CORE_FIELDS
+        .iter()
+        .chain(TECH_DOCS_FIELDS)
+        .copied()
+        .chain(declared.iter().copied())
+        .collect();
+    let what = match template {
+        Some(t) if !declared.is_empty() => format!("front matter (a `{}` card)", t.key),
+        _ => "front matter".to_owned(),
+    };
+    f.report_unknown(&known, &what, r);
+
+    Card {
+        id,
+        rel_path: rel_path.to_owned(),
+        file,
+        source: r.source.clone(),
+        collection,
+        title,
+        kind,
+        owners,
+        verified,
+        verified_by,
+        verify_every,
+        tags,
+        lang,
+        status,
+        extra,
+        keys,
+        header_span,
+        body: split.body,
+        outline,
+    }
+}
+
+/// Points at the first byte that is not UTF-8.
+fn not_utf8(file: PathBuf, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let before = &bytes[..valid_up_to];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&bytes[line_start..valid_up_to])
+        .chars()
+        .count()
+        + 1;
+    let mut d = Diagnostic::file(
+        Code::NotUtf8,
+        file,
+        format!(
+            "byte 0x{:02X} is not UTF-8; the file cannot be read as a card",
+            bytes[valid_up_to]
+        ),
+    )
+    .with_help(
+        "save the file as UTF-8 (it may be Latin-1 or Windows-1252: `iconv -f latin1 -t utf-8`)",
+    );
+    d.line = line;
+    d.column = column;
+    d.end_column = column;
+    d
+}

@@ -1,0 +1,68 @@
+//! `_collection.yaml`: optional settings of a top-level folder.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::model::fields::{self, Fields, Reporter};
+use crate::model::interval::Interval;
+use crate::source::SourceText;
+use crate::yaml::Node;
+
+#[derive(Debug, Clone)]
+pub struct Collection {
+    /// The folder name, which is also the first segment of its cards' ids.
+    pub key: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Owners of cards that name none, with their positions in this file.
+    pub owners: Vec<(String, Range<usize>)>,
+    pub verify_every: Option<(Interval, Range<usize>)>,
+    /// The `_collection.yaml` file, when there is one, for diagnostics.
+    pub file: Option<(PathBuf, SourceText)>,
+}
+
+const KEYS: &[&str] = &["title", "description", "owners", "verify_every"];
+
+impl Collection {
+    /// A collection with no `_collection.yaml`: titled after its folder.
+    pub fn bare(key: &str) -> Collection {
+        Collection {
+            key: key.to_owned(),
+            title: title_from_folder(key),
+            description: None,
+            owners: Vec::new(),
+            verify_every: None,
+            file: None,
+        }
+    }
+
+    pub fn from_yaml(key: &str, node: &Node, reporter: &mut Reporter) -> Collection {
+        let mut c = Collection::bare(key);
+        let mut f = Fields::of(node, "_collection.yaml", reporter);
+        if let Some(title) = f.take("title").and_then(|(_, v)| fields::text(v, reporter)) {
+            c.title = title;
+        }
+        c.description = f
+            .take("description")
+            .and_then(|(_, v)| fields::text(v, reporter));
+        if let Some((_, v)) = f.take("owners") {
+            c.owners = fields::text_list(v, reporter);
+        }
+        if let Some((_, v)) = f.take("verify_every") {
+            c.verify_every = fields::interval(v, reporter).map(|i| (i, v.span.clone()));
+        }
+        f.report_unknown(KEYS, "_collection.yaml", reporter);
+        c.file = Some((reporter.file.clone(), reporter.source.clone()));
+        c
+    }
+}
+
+/// `billing-faq` → "Billing faq": a readable default until someone sets `title`.
+fn title_from_folder(key: &str) -> String {
+    let spaced = key.replace(['-', '_'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

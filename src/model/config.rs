@@ -1,0 +1,148 @@
+//! `vouch.yaml`: site and policy configuration. Every key is optional; the
+//! defaults below are the documented ones (see `knowledge/reference/vouch-yaml.md`).
+
+use crate::model::fields::{self, Fields, Reporter};
+use crate::model::interval::{Interval, Unit};
+use crate::yaml::Node;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The site's name. Default: "Knowledge base".
+    pub title: String,
+    /// A one-line summary for the home page and llms.txt.
+    pub description: Option<String>,
+    /// Where the site is published, for absolute links in sitemap and llms.txt.
+    pub base_url: Option<String>,
+    /// The repository, for "Edit this card" and history links.
+    pub repo_url: Option<String>,
+    /// The branch edits and history links point at. Default: `main`.
+    pub branch: String,
+    /// The default card language (BCP 47). Default: `en`.
+    pub lang: String,
+    pub verification: Verification,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verification {
+    /// Default interval between verifications. Default: 90d.
+    pub every: Interval,
+    /// A card due within this window is expiring. Default: 14d.
+    pub warn_within: Interval,
+    /// No card may ask for a longer interval. Default: 365d.
+    pub max_every: Interval,
+    /// What makes `vouch check` exit 1 besides errors. Default: stale.
+    pub fail_on: FailOn,
+}
+
+/// Which card states fail `vouch check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Stale,
+    Expiring,
+    Never,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Knowledge base".to_owned(),
+            description: None,
+            base_url: None,
+            repo_url: None,
+            branch: "main".to_owned(),
+            lang: "en".to_owned(),
+            verification: Verification::default(),
+        }
+    }
+}
+
+impl Default for Verification {
+    fn default() -> Self {
+        Verification {
+            every: Interval::days(90),
+            warn_within: Interval::days(14),
+            max_every: Interval {
+                count: 365,
+                unit: Unit::Day,
+            },
+            fail_on: FailOn::Stale,
+        }
+    }
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "repo_url",
+    "branch",
+    "lang",
+    "verification",
+];
+const VERIFICATION_KEYS: &[&str] = &["every", "warn_within", "max_every", "fail_on"];
+
+impl Config {
+    /// Reads a parsed `vouch.yaml`; bad values are reported and keep their default.
+    pub fn from_yaml(node: &Node, reporter: &mut Reporter) -> Config {
+        let mut config = Config::default();
+        let mut f = Fields::of(node, "vouch.yaml", reporter);
+        let text = |f: &mut Fields, key: &str, reporter: &mut Reporter| {
+            f.take(key).and_then(|(_, v)| fields::text(v, reporter))
+        };
+        if let Some(title) = text(&mut f, "title", reporter) {
+            config.title = title;
+        }
+        config.description = text(&mut f, "description", reporter);
+        config.base_url = text(&mut f, "base_url", reporter);
+        config.repo_url = text(&mut f, "repo_url", reporter);
+        if let Some(branch) = text(&mut f, "branch", reporter) {
+            config.branch = branch;
+        }
+        if let Some(lang) = text(&mut f, "lang", reporter) {
+            config.lang = lang;
+        }
+        if let Some((_, node)) = f.take("verification") {
+            config.verification = Verification::from_yaml(node, reporter);
+        }
+        f.report_unknown(KEYS, "vouch.yaml", reporter);
+        config
+    }
+}
+
+impl Verification {
+    fn from_yaml(node: &Node, reporter: &mut Reporter) -> Verification {
+        let mut v = Verification::default();
+        let mut f = Fields::of(node, "`verification`", reporter);
+        let interval = |f: &mut Fields, key: &str, reporter: &mut Reporter| {
+            f.take(key).and_then(|(_, v)| fields::interval(v, reporter))
+        };
+        if let Some(every) = interval(&mut f, "every", reporter) {
+            v.every = every;
+        }
+        if let Some(warn) = interval(&mut f, "warn_within", reporter) {
+            v.warn_within = warn;
+        }
+        if let Some(max) = interval(&mut f, "max_every", reporter) {
+            v.max_every = max;
+        }
+        if let Some((_, node)) = f.take("fail_on") {
+            match fields::text(node, reporter).as_deref() {
+                Some("stale") => v.fail_on = FailOn::Stale,
+                Some("expiring") => v.fail_on = FailOn::Expiring,
+                Some("never") => v.fail_on = FailOn::Never,
+                Some(other) => {
+                    reporter
+                        .at(
+                            crate::diagnostic::Code::InvalidValue,
+                            node.span.clone(),
+                            format!("`{other}` is not a value of `fail_on`"),
+                        )
+                        .set_help("use `stale`, `expiring` or `never`");
+                }
+                None => {}
+            }
+        }
+        f.report_unknown(VERIFICATION_KEYS, "`verification`", reporter);
+        v
+    }
+}

@@ -1,0 +1,248 @@
+//! Reading typed values out of a YAML mapping, one field at a time, reporting
+//! every bad field with its position instead of stopping at the first.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::interval::{INTERVAL_HELP, Interval};
+use crate::source::SourceText;
+use crate::yaml::{Key, Node, Value};
+
+/// Collects the diagnostics of one file.
+#[derive(Debug)]
+pub struct Reporter {
+    pub file: PathBuf,
+    pub source: SourceText,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Reporter {
+    pub fn new(file: PathBuf, source: SourceText) -> Self {
+        Reporter {
+            file,
+            source,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Records a diagnostic at `span` and returns it for `help` and severity.
+    pub fn at(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::at(code, self.file.clone(), &self.source, span, message);
+        self.diagnostics.push(d);
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+}
+
+impl Diagnostic {
+    /// `help` for a diagnostic already recorded by a [`Reporter`].
+    pub fn set_help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The entries of a mapping, tracking which ones the reader has used so the rest
+/// can be reported as unknown.
+pub struct Fields<'a> {
+    entries: &'a [(Key, Node)],
+    used: Vec<bool>,
+}
+
+const EMPTY: &[(Key, Node)] = &[];
+
+impl<'a> Fields<'a> {
+    /// The fields of `node`; a null node (an empty file or block) has none. Any
+    /// other non-mapping is reported and read as empty.
+    pub fn of(node: &'a Node, what: &str, reporter: &mut Reporter) -> Fields<'a> {
+        let entries = match &node.value {
+            Value::Map(entries) => entries.as_slice(),
+            Value::Null => EMPTY,
+            other => {
+                reporter
+                    .at(
+                        Code::FrontMatterSyntax,
+                        node.span.clone(),
+                        format!(
+                            "{what} must be a mapping of `key: value` lines, found {}",
+                            other.kind()
+                        ),
+                    )
+                    .set_help("write one `key: value` per line");
+                EMPTY
+            }
+        };
+        Fields {
+            used: vec![false; entries.len()],
+            entries,
+        }
+    }
+
+    /// The entry named `name`, marked as used.
+    pub fn take(&mut self, name: &str) -> Option<&'a (Key, Node)> {
+        let index = self.entries.iter().position(|(k, _)| k.name == name)?;
+        self.used[index] = true;
+        Some(&self.entries[index])
+    }
+
+    /// Entries nobody took, in file order.
+    pub fn rest(&self) -> impl Iterator<Item = &'a (Key, Node)> + '_ {
+        self.entries
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| !**used)
+            .map(|(entry, _)| entry)
+    }
+
+    /// Reports each entry nobody took as `unknown-field`, with the closest known
+    /// name as a hint.
+    pub fn report_unknown(&self, known: &[&str], what: &str, reporter: &mut Reporter) {
+        for (key, _) in self.rest() {
+            let d = reporter.at(
+                Code::UnknownField,
+                key.span.clone(),
+                format!("unknown key `{}` in {what}", key.name),
+            );
+            match closest(&key.name, known.iter().copied()) {
+                Some(hint) => d.set_help(format!("did you mean `{hint}`?")),
+                None => d.set_help(format!("known keys: {}", known.join(", "))),
+            };
+        }
+    }
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|&(distance, c)| distance <= 2.max(c.len() / 3))
+        .min_by_key(|&(distance, c)| (distance, c))
+        .map(|(_, c)| c)
+}
+
+fn wrong_type(node: &Node, expected: &str, reporter: &mut Reporter) {
+    reporter.at(
+        Code::InvalidValue,
+        node.span.clone(),
+        format!("expected {expected}, found {}", node.value.kind()),
+    );
+}
+
+/// A scalar read as text (`title: 2026` is the title "2026").
+pub fn text(node: &Node, reporter: &mut Reporter) -> Option<String> {
+    match node.value.scalar_text() {
+        Some(s) => Some(s),
+        None => {
+            wrong_type(node, "text", reporter);
+            None
+        }
+    }
+}
+
+/// A list of text items; a single item may be written without brackets.
+pub fn text_list(node: &Node, reporter: &mut Reporter) -> Vec<(String, Range<usize>)> {
+    match &node.value {
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|item| text(item, reporter).map(|s| (s, item.span.clone())))
+            .collect(),
+        Value::Null => Vec::new(),
+        _ => text(node, reporter)
+            .map(|s| vec![(s, node.span.clone())])
+            .unwrap_or_default(),
+    }
+}
+
+pub fn boolean(node: &Node, reporter: &mut Reporter) -> Option<bool> {
+    match node.value {
+        Value::Bool(b) => Some(b),
+        _ => {
+            wrong_type(node, "`true` or `false`", reporter);
+            None
+        }
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+pub fn date(node: &Node, reporter: &mut Reporter) -> Option<Date> {
+    let written = node.value.scalar_text();
+    let parsed = written.as_deref().and_then(parse_date);
+    if parsed.is_none() {
+        let shown = written.unwrap_or_else(|| node.value.kind().to_owned());
+        reporter
+            .at(
+                Code::InvalidDate,
+                node.span.clone(),
+                format!("`{shown}` is not a date"),
+            )
+            .set_help("write the date as YYYY-MM-DD, for example 2026-10-01");
+    }
+    parsed
+}
+
+/// Parses `YYYY-MM-DD` strictly (a real calendar day, four-digit year).
+pub fn parse_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    s.parse::<Date>().ok()
+}
+
+pub fn interval(node: &Node, reporter: &mut Reporter) -> Option<Interval> {
+    let Some(written) = node.value.scalar_text() else {
+        reporter
+            .at(
+                Code::InvalidInterval,
+                node.span.clone(),
+                format!("expected an interval, found {}", node.value.kind()),
+            )
+            .set_help(INTERVAL_HELP);
+        return None;
+    };
+    match written.parse::<Interval>() {
+        Ok(i) => Some(i),
+        Err(e) => {
+            reporter
+                .at(Code::InvalidInterval, node.span.clone(), e.0)
+                .set_help(INTERVAL_HELP);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        let known = ["verified", "verified_by", "owners", "title"];
+        assert_eq!(closest("verifed", known.into_iter()), Some("verified"));
+        assert_eq!(closest("owner", known.into_iter()), Some("owners"));
+        assert_eq!(closest("colour", known.into_iter()), None);
+    }
+
+    #[test]
+    fn dates_must_be_real_days() {
+        assert!(parse_date("2026-10-01").is_some());
+        assert!(parse_date("2026-02-30").is_none());
+        assert!(parse_date("2026-1-01").is_none());
+        assert!(parse_date("01/10/2026").is_none());
+    }
+}

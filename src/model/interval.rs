@@ -1,0 +1,224 @@
+//! Verification intervals: `90d`, `12w`, `6mo`, `1y`, the long forms
+//! (`6 months`), and tech-docs-gem's forgiving forms (`6 month`, `six months`).
+//!
+//! Written here rather than with jiff's friendly-duration parser because that
+//! parser has no `mo` unit and no number words; jiff still does the calendar
+//! arithmetic, where months clamp to the end of the month (Aug 31 + 6 months is
+//! Feb 28).
+
+use std::fmt;
+
+use jiff::civil::Date;
+use jiff::{Span, ToSpan};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+/// A count of calendar units between verifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Interval {
+    pub count: u32,
+    pub unit: Unit,
+}
+
+/// Why an interval did not parse, phrased for the person who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntervalError(pub String);
+
+impl Interval {
+    pub const fn days(count: u32) -> Self {
+        Interval {
+            count,
+            unit: Unit::Day,
+        }
+    }
+
+    /// The date `self` after `date`, or `None` past the end of the calendar.
+    pub fn after(self, date: Date) -> Option<Date> {
+        let count = i64::from(self.count);
+        let span: Span = match self.unit {
+            Unit::Day => count.checked_mul(1)?.days(),
+            Unit::Week => count.checked_mul(7)?.days(),
+            Unit::Month => count.months(),
+            Unit::Year => count.years(),
+        };
+        date.checked_add(span).ok()
+    }
+
+    /// Whether this interval is longer than `other`, measured from `from` so that
+    /// months and years keep their calendar length.
+    pub fn is_longer_than(self, other: Interval, from: Date) -> bool {
+        match (self.after(from), other.after(from)) {
+            (Some(a), Some(b)) => a > b,
+            (None, Some(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = match self.unit {
+            Unit::Day => "d",
+            Unit::Week => "w",
+            Unit::Month => "mo",
+            Unit::Year => "y",
+        };
+        write!(f, "{}{unit}", self.count)
+    }
+}
+
+impl std::str::FromStr for Interval {
+    type Err = IntervalError;
+
+    fn from_str(input: &str) -> Result<Self, IntervalError> {
+        let text = input.trim().to_lowercase();
+        let split = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        let (number, unit) = if split > 0 {
+            (&text[..split], text[split..].trim())
+        } else {
+            match text.split_once(char::is_whitespace) {
+                Some((word, unit)) => (word, unit.trim()),
+                None => (text.as_str(), ""),
+            }
+        };
+        let count = number_value(number).ok_or_else(|| {
+            IntervalError(format!(
+                "`{input}` does not start with a number of days, weeks, months or years"
+            ))
+        })?;
+        if count == 0 {
+            return Err(IntervalError(format!(
+                "`{input}` is zero: nothing can be verified that often"
+            )));
+        }
+        let unit = unit_value(unit).ok_or_else(|| {
+            IntervalError(if unit.is_empty() {
+                format!("`{input}` has no unit")
+            } else {
+                format!("`{unit}` in `{input}` is not a unit vouch knows")
+            })
+        })?;
+        Ok(Interval { count, unit })
+    }
+}
+
+/// The help line shown with every interval error.
+pub const INTERVAL_HELP: &str =
+    "write a count and a unit: `90d`, `12w`, `6mo`, `1y`, or `6 months`";
+
+fn number_value(word: &str) -> Option<u32> {
+    if let Ok(n) = word.parse::<u32>() {
+        return Some(n);
+    }
+    const WORDS: &[(&str, u32)] = &[
+        ("a", 1),
+        ("an", 1),
+        ("one", 1),
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("twelve", 12),
+        ("thirteen", 13),
+        ("fourteen", 14),
+        ("fifteen", 15),
+        ("sixteen", 16),
+        ("seventeen", 17),
+        ("eighteen", 18),
+        ("nineteen", 19),
+        ("twenty", 20),
+        ("thirty", 30),
+        ("sixty", 60),
+        ("ninety", 90),
+    ];
+    WORDS.iter().find(|(w, _)| *w == word).map(|&(_, n)| n)
+}
+
+fn unit_value(unit: &str) -> Option<Unit> {
+    Some(match unit {
+        "d" | "day" | "days" => Unit::Day,
+        "w" | "wk" | "wks" | "week" | "weeks" => Unit::Week,
+        "mo" | "mos" | "month" | "months" => Unit::Month,
+        "y" | "yr" | "yrs" | "year" | "years" => Unit::Year,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Interval {
+        s.parse()
+            .unwrap_or_else(|e: IntervalError| panic!("{s}: {}", e.0))
+    }
+
+    #[test]
+    fn every_documented_form_parses() {
+        let cases = [
+            ("90d", 90, Unit::Day),
+            ("12w", 12, Unit::Week),
+            ("6mo", 6, Unit::Month),
+            ("1y", 1, Unit::Year),
+            ("6 months", 6, Unit::Month),
+            ("6 month", 6, Unit::Month),
+            ("six months", 6, Unit::Month),
+            ("191 days", 191, Unit::Day),
+            ("2 weeks", 2, Unit::Week),
+            ("1 year", 1, Unit::Year),
+            ("3 Years", 3, Unit::Year),
+            ("a year", 1, Unit::Year),
+            ("1 day", 1, Unit::Day),
+        ];
+        for (text, count, unit) in cases {
+            assert_eq!(parse(text), Interval { count, unit }, "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_forms_are_rejected() {
+        for text in ["", "90", "0d", "6m", "soon", "-3d", "d", "1.5y", "six"] {
+            assert!(text.parse::<Interval>().is_err(), "{text} should not parse");
+        }
+    }
+
+    #[test]
+    fn months_clamp_to_the_end_of_the_month() {
+        let date = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(
+            parse("6 months").after(date("2026-08-31")),
+            Some(date("2027-02-28"))
+        );
+        assert_eq!(
+            parse("1y").after(date("2024-02-29")),
+            Some(date("2025-02-28"))
+        );
+        assert_eq!(
+            parse("2w").after(date("2026-12-25")),
+            Some(date("2027-01-08"))
+        );
+        assert_eq!(parse("9999y").after(date("2026-01-01")), None);
+    }
+
+    #[test]
+    fn longer_is_measured_on_the_calendar() {
+        let from = "2026-01-31".parse::<Date>().unwrap();
+        assert!(parse("13mo").is_longer_than(parse("1y"), from));
+        assert!(!parse("365d").is_longer_than(parse("1y"), from));
+        assert!(parse("366d").is_longer_than(parse("1y"), from));
+    }
+}

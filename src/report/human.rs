@@ -1,0 +1,66 @@
+//! The human format: rustc-style excerpts rendered by annotate-snippets (the
+//! renderer rustc itself uses), colored on a terminal.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+use crate::diagnostic::{Diagnostic, Severity, Summary, display_path};
+use crate::report::{NO_REGISTRY_NOTE, Options};
+
+pub fn write<'a>(
+    out: &mut dyn Write,
+    diagnostics: impl Iterator<Item = &'a Diagnostic>,
+    summary: &Summary,
+    opts: Options,
+) -> io::Result<()> {
+    let renderer = if opts.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for d in diagnostics {
+        writeln!(out, "{}\n", render(&renderer, d))?;
+    }
+    if opts.quiet {
+        return Ok(());
+    }
+    if !summary.owners_registry && summary.cards > 0 {
+        writeln!(out, "note: {NO_REGISTRY_NOTE}")?;
+    }
+    writeln!(out, "{summary}")
+}
+
+fn render(renderer: &Renderer, d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let path = display_path(&d.file);
+    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+    let mut group = match &d.source_line {
+        Some(line) => {
+            let start = byte_of_column(line, d.column);
+            let end = byte_of_column(line, d.end_column + 1).max(start);
+            title.element(
+                Snippet::source(line.as_str())
+                    .line_start(d.line)
+                    .path(path)
+                    .annotation(AnnotationKind::Primary.span(start..end)),
+            )
+        }
+        None => title.element(Origin::path(path).line(d.line).char_column(d.column)),
+    };
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let report: &[Group] = &[group];
+    renderer.render(report)
+}
+
+/// The byte offset of a 1-based character column in `line`.
+fn byte_of_column(line: &str, column: usize) -> usize {
+    line.char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i)
+}

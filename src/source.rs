@@ -1,0 +1,96 @@
+//! Source text with a line index, so any byte offset becomes a 1-based line and
+//! column. Every diagnostic position goes through here; nothing else counts lines.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A file's text, shared cheaply between the card model and its diagnostics.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+/// A 1-based line and column (columns count characters, as editors do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceText {
+    pub fn new(text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(&text));
+        SourceText {
+            text,
+            line_starts: line_starts.into(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The position of a byte offset; offsets past the end clamp to the end.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_index];
+        let prefix = self.text.get(start..offset).unwrap_or("");
+        Position {
+            line: line_index + 1,
+            column: prefix.chars().count() + 1,
+        }
+    }
+
+    /// The text of a 1-based line without its line ending.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        let raw = self.text.get(start..end).unwrap_or("");
+        raw.strip_suffix('\r').unwrap_or(raw)
+    }
+
+    /// The byte range of a 1-based line without its line ending.
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        start..start + self.line_text(line).len()
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_skip_crlf() {
+        let src = SourceText::new("a: é\r\nbé: x\n");
+        assert_eq!(src.position(0), Position { line: 1, column: 1 });
+        assert_eq!(src.position(7), Position { line: 2, column: 1 });
+        assert_eq!(src.position(10), Position { line: 2, column: 3 });
+        assert_eq!(src.line_text(1), "a: é");
+        assert_eq!(src.line_text(2), "bé: x");
+        assert_eq!(src.line_text(3), "");
+    }
+}

@@ -1,0 +1,275 @@
+//! Link rules: relative links resolve to a card or file inside the root, links
+//! to headings name a heading that exists, and no two cards share an id.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::card::{Card, card_id};
+use crate::model::fields::closest;
+
+/// Cards by id, for resolving links.
+pub struct Index<'a> {
+    by_id: HashMap<&'a str, &'a Card>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(cards: &'a [Card]) -> Self {
+        let mut by_id = HashMap::with_capacity(cards.len());
+        for card in cards {
+            by_id.entry(card.id.as_str()).or_insert(card);
+        }
+        Index { by_id }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&'a Card> {
+        self.by_id.get(id).copied()
+    }
+}
+
+/// A relative link resolved against the card that holds it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// Not checked: a URL with a scheme, a protocol-relative or site-absolute path.
+    External,
+    /// A heading of the same card.
+    SelfAnchor(&'a str),
+    /// A path under the root, with an optional fragment.
+    Path {
+        rel: String,
+        fragment: Option<&'a str>,
+    },
+    /// A path that climbs out of the root.
+    OutsideRoot,
+}
+
+/// Resolves `dest` as written in the card at `from_rel` (a path under the root).
+pub fn resolve<'d>(dest: &'d str, from_rel: &str) -> Target<'d> {
+    let dest = dest.trim();
+    if dest.is_empty() || has_scheme(dest) || dest.starts_with('/') || dest.starts_with('\\') {
+        return Target::External;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let path = path.split_once('?').map_or(path, |(p, _)| p);
+    if path.is_empty() {
+        return match fragment {
+            Some(f) => Target::SelfAnchor(f),
+            None => Target::External,
+        };
+    }
+    let decoded = percent_decode(path);
+    let mut parts: Vec<&str> = from_rel.split('/').collect();
+    parts.pop();
+    for segment in decoded.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Target::OutsideRoot;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    Target::Path {
+        rel: parts.join("/"),
+        fragment,
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn check(card: &Card, index: &Index, root: &Path, out: &mut Vec<Diagnostic>) {
+    for link in &card.outline.links {
+        let at = |code, message: String| {
+            Diagnostic::at(
+                code,
+                card.file.clone(),
+                &card.source,
+                link.span.clone(),
+                message,
+            )
+        };
+        match resolve(&link.dest, &card.rel_path) {
+            Target::External => {}
+            Target::OutsideRoot => out.push(
+                at(
+                    Code::BrokenLink,
+                    format!("`{}` leads outside the knowledge root", link.dest),
+                )
+                .with_help("link only to cards and files inside the root"),
+            ),
+            Target::SelfAnchor(fragment) => {
+                check_anchor(card, card, fragment, &link.dest, &at, out)
+            }
+            Target::Path { rel, fragment } => {
+                let target = card_id(&rel).and_then(|id| index.get(id)).or_else(|| {
+                    // tech-docs-gem style: `page.html` links the card `page.html.md`.
+                    rel.strip_suffix(".html").and_then(|id| index.get(id))
+                });
+                match target {
+                    Some(target) => {
+                        if let Some(fragment) = fragment {
+                            check_anchor(card, target, fragment, &link.dest, &at, out);
+                        }
+                    }
+                    None if rel.ends_with(".md") => {
+                        let ids = index.by_id.keys().copied();
+                        let wanted = card_id(&rel).unwrap_or(&rel);
+                        let d = at(
+                            Code::BrokenLink,
+                            format!("`{}` does not lead to a card (looked for {rel})", link.dest),
+                        );
+                        out.push(match closest(wanted, ids) {
+                            Some(hint) => d.with_help(format!("did you mean the card `{hint}`? Links are relative to this card's folder")),
+                            None => d.with_help("links are relative to this card's folder; check the path and the file name"),
+                        });
+                    }
+                    None => {
+                        let path = root.join(&rel);
+                        if !path.exists() {
+                            let what = if link.is_image { "image" } else { "file" };
+                            out.push(
+                                at(Code::BrokenLink, format!("{what} `{}` does not exist (looked for {rel})", link.dest))
+                                    .with_help("links are relative to this card's folder; check the path and the file name"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_anchor(
+    card: &Card,
+    target: &Card,
+    fragment: &str,
+    dest: &str,
+    at: &dyn Fn(Code, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    let fragment = percent_decode(fragment);
+    if fragment.is_empty() || target.outline.headings.iter().any(|h| h.id == fragment) {
+        return;
+    }
+    let whose = if std::ptr::eq(card, target) {
+        "this card".to_owned()
+    } else {
+        format!("`{}`", target.id)
+    };
+    let d = at(
+        Code::BrokenAnchor,
+        format!("`{dest}`: {whose} has no heading `#{fragment}`"),
+    );
+    out.push(
+        match closest(
+            &fragment,
+            target.outline.headings.iter().map(|h| h.id.as_str()),
+        ) {
+            Some(hint) => d.with_help(format!("did you mean `#{hint}`?")),
+            None if target.outline.headings.is_empty() => {
+                d.with_help(format!("{whose} has no headings"))
+            }
+            None => d.with_help(format!(
+                "its heading ids are: {}",
+                target
+                    .outline
+                    .headings
+                    .iter()
+                    .map(|h| format!("#{}", h.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
+    );
+}
+
+/// `duplicate-id`: `a.md` and `a.html.md` would both publish at `/a/`.
+pub fn check_duplicates(cards: &[Card], out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, &Card> = HashMap::new();
+    for card in cards {
+        match first.get(card.id.as_str()) {
+            None => {
+                first.insert(&card.id, card);
+            }
+            Some(original) => out.push(
+                Diagnostic::file(
+                    Code::DuplicateId,
+                    card.file.clone(),
+                    format!(
+                        "this card has the id `{}`, like {}",
+                        card.id, original.rel_path
+                    ),
+                )
+                .with_help("rename one of the two files: both would publish at the same address"),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_relative_to_the_card() {
+        assert_eq!(
+            resolve("../product/export.md#limits", "support/refunds.md"),
+            Target::Path {
+                rel: "product/export.md".into(),
+                fragment: Some("limits")
+            }
+        );
+        assert_eq!(resolve("#top", "a.md"), Target::SelfAnchor("top"));
+        assert_eq!(
+            resolve("../../etc/passwd", "support/a.md"),
+            Target::OutsideRoot
+        );
+        assert_eq!(resolve("https://x.example/a.md", "a.md"), Target::External);
+        assert_eq!(resolve("mailto:a@b", "a.md"), Target::External);
+        assert_eq!(resolve("/abs.html", "a.md"), Target::External);
+        assert_eq!(
+            resolve("my%20card.md", "x/a.md"),
+            Target::Path {
+                rel: "x/my card.md".into(),
+                fragment: None
+            }
+        );
+    }
+}

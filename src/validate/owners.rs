@@ -1,0 +1,202 @@
+//! Owner rules: every owner exists, a card is never left with only people who
+//! have left, and the verifier is a person allowed to vouch for the card.
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::load::Workspace;
+use crate::model::card::{Card, Status};
+use crate::model::collection::Collection;
+use crate::model::fields::closest;
+use crate::model::owners::{Owner, Registry};
+use crate::source::SourceText;
+
+/// The owners that apply to a card: its own, else its collection's defaults.
+pub fn effective_owners<'w>(card: &'w Card, ws: &'w Workspace) -> Vec<&'w str> {
+    if !card.owners.is_empty() {
+        return card.owners.iter().map(|o| o.value.as_str()).collect();
+    }
+    card.collection
+        .as_ref()
+        .and_then(|c| ws.collections.get(c))
+        .map(|c| c.owners.iter().map(|(o, _)| o.as_str()).collect())
+        .unwrap_or_default()
+}
+
+pub fn check(card: &Card, ws: &Workspace, out: &mut Vec<Diagnostic>) {
+    let at = |code, span: std::ops::Range<usize>, message: String| {
+        Diagnostic::at(code, card.file.clone(), &card.source, span, message)
+    };
+    let owners = effective_owners(card, ws);
+    if owners.is_empty() && card.status != Status::Draft {
+        let where_ = match &card.collection {
+            Some(c) => format!(", or give the collection default owners in {c}/_collection.yaml"),
+            None => String::new(),
+        };
+        out.push(
+            at(
+                Code::MissingField,
+                card.header_span.clone(),
+                "card has no `owners`".to_owned(),
+            )
+            .with_help(format!(
+                "add `owners: [person-or-team]` to the front matter{where_}"
+            )),
+        );
+    }
+    let Some(registry) = &ws.registry else {
+        return;
+    };
+
+    // The card's own owners; collection defaults are checked once, in their file.
+    let mut resolved: Vec<&Owner> = Vec::new();
+    for owner in &card.owners {
+        match registry.resolve(&owner.value) {
+            Some(o) => resolved.push(o),
+            None => out.push(unknown(
+                at(
+                    Code::UnknownOwner,
+                    owner.span.clone(),
+                    format!("owner `{}` is not in owners.yaml", owner.value),
+                ),
+                &owner.value,
+                registry,
+            )),
+        }
+    }
+    if !resolved.is_empty()
+        && resolved
+            .iter()
+            .all(|o| o.is_person() && !o.is_active_person())
+    {
+        for owner in &card.owners {
+            if registry.resolve(&owner.value).is_some() {
+                out.push(
+                    at(
+                        Code::InactiveOwner,
+                        owner.span.clone(),
+                        format!(
+                            "`{}` is no longer active and is this card's only owner",
+                            owner.value
+                        ),
+                    )
+                    .with_help("hand the card to an active person or a team"),
+                );
+            }
+        }
+    } else {
+        for (owner, o) in card
+            .owners
+            .iter()
+            .filter_map(|w| registry.resolve(&w.value).map(|o| (w, o)))
+        {
+            if o.is_person() && !o.is_active_person() {
+                out.push(
+                    at(
+                        Code::InactiveOwner,
+                        owner.span.clone(),
+                        format!("`{}` is no longer active", owner.value),
+                    )
+                    .with_severity(Severity::Warning)
+                    .with_help("remove them from `owners`; the other owners remain"),
+                );
+            }
+        }
+    }
+
+    let Some(verifier) = &card.verified_by else {
+        return;
+    };
+    let name = &verifier.value;
+    let span = verifier.span.clone();
+    let Some(person) = registry.resolve(name) else {
+        out.push(unknown(
+            at(
+                Code::UnknownOwner,
+                span,
+                format!("verifier `{name}` is not in owners.yaml"),
+            ),
+            name,
+            registry,
+        ));
+        return;
+    };
+    if !person.is_person() {
+        out.push(
+            at(
+                Code::VerifierNotOwner,
+                span,
+                format!("verifier `{name}` is a team; a person must vouch for a card"),
+            )
+            .with_help("set `verified_by` to the member of the team who checked the card"),
+        );
+        return;
+    }
+    if !person.is_active_person() {
+        out.push(
+            at(
+                Code::InactiveOwner,
+                span,
+                format!("verifier `{name}` is no longer active and cannot verify"),
+            )
+            .with_help("an active owner re-checks the card and verifies it"),
+        );
+        return;
+    }
+    let allowed = owners
+        .iter()
+        .filter_map(|o| registry.resolve(o))
+        .any(|o| registry.covers(o, person));
+    if !allowed && !owners.is_empty() {
+        out.push(
+            at(
+                Code::VerifierNotOwner,
+                span,
+                format!(
+                    "verifier `{name}` is not an owner of this card nor a member of an owning team"
+                ),
+            )
+            .with_help(format!(
+                "ask one of {} to verify it, or add `{name}` to `owners`",
+                owners.join(", ")
+            )),
+        );
+    }
+}
+
+/// Checks a collection's default owners, once, in its `_collection.yaml`.
+pub fn check_collection(collection: &Collection, registry: &Registry, out: &mut Vec<Diagnostic>) {
+    let Some((file, source)) = &collection.file else {
+        return;
+    };
+    for (name, span) in &collection.owners {
+        if registry.resolve(name).is_none() {
+            out.push(unknown(
+                at_file(
+                    file,
+                    source,
+                    Code::UnknownOwner,
+                    span.clone(),
+                    format!("owner `{name}` is not in owners.yaml"),
+                ),
+                name,
+                registry,
+            ));
+        }
+    }
+}
+
+fn at_file(
+    file: &std::path::Path,
+    source: &SourceText,
+    code: Code,
+    span: std::ops::Range<usize>,
+    message: String,
+) -> Diagnostic {
+    Diagnostic::at(code, file.to_path_buf(), source, span, message)
+}
+
+fn unknown(d: Diagnostic, name: &str, registry: &Registry) -> Diagnostic {
+    match closest(name, registry.names()) {
+        Some(hint) => d.with_help(format!("did you mean `{hint}`?")),
+        None => d.with_help("add them to owners.yaml under `people:` or `teams:`, or use a key or handle listed there"),
+    }
+}
