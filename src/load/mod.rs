@@ -63,7 +63,10 @@ pub struct Workspace {
     pub registry: Option<Registry>,
     pub collections: BTreeMap<String, Collection>,
     pub templates: Templates,
+    /// Every card that could be read.
     pub cards: Vec<Card>,
+    /// How many card files the walk found, readable or not.
+    pub card_files: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -150,6 +153,7 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
             }
         })
         .collect();
+    let card_files = parsed.len();
     let mut cards = Vec::with_capacity(parsed.len());
     for (card, mut diags) in parsed {
         cards.extend(card);
@@ -163,6 +167,7 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         collections,
         templates,
         cards,
+        card_files,
         diagnostics,
     })
 }

@@ -69,6 +69,9 @@ pub struct Card {
     pub keys: Vec<Located<String>>,
     /// Where to point when a field is missing: the opening `---`, or line 1.
     pub header_span: Range<usize>,
+    /// Whether the file has front matter that is a mapping; when it does not,
+    /// one diagnostic says so instead of one per missing field.
+    pub has_front_matter: bool,
     pub body: Range<usize>,
     pub outline: Outline,
 }
@@ -152,7 +155,18 @@ pub fn parse(
             span: 0..0,
         },
     };
-    let card = read_fields(
+    let has_front_matter =
+        split.yaml.is_some() && matches!(node.value, yaml::Value::Map(_) | yaml::Value::Null);
+    if split.yaml.is_none() {
+        reporter
+            .at(
+                Code::MissingField,
+                0..0,
+                "card has no front matter: it needs at least `title`, `owners` and `verified`",
+            )
+            .set_help("start the file with:\n---\ntitle: …\nowners: [person-or-team]\nverified: YYYY-MM-DD\n---");
+    }
+    let mut card = read_fields(
         rel_path,
         file,
         &node,
@@ -161,6 +175,7 @@ pub fn parse(
         templates,
         &mut reporter,
     );
+    card.has_front_matter = has_front_matter;
     (Some(card), reporter.diagnostics)
 }
 
@@ -352,26 +367,36 @@ fn read_fields(
         extra,
         keys,
         header_span,
+        has_front_matter: true,
         body: split.body,
         outline,
     }
 }
 
-/// Points at the first byte that is not UTF-8.
+/// Points at the first byte that is not UTF-8, showing its line with the bad
+/// bytes replaced.
 fn not_utf8(file: PathBuf, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
-    let before = &bytes[..valid_up_to];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
+    let line_start = bytes[..valid_up_to]
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&bytes[line_start..valid_up_to])
-        .chars()
-        .count()
-        + 1;
-    let mut d = Diagnostic::file(
+    let line_end = bytes[valid_up_to..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| valid_up_to + i);
+    let lines_before = bytes[..line_start].iter().filter(|&&b| b == b'\n').count();
+    let shown = format!(
+        "{}{}",
+        "\n".repeat(lines_before),
+        String::from_utf8_lossy(&bytes[line_start..line_end]).trim_end_matches('\r')
+    );
+    let source = SourceText::new(shown);
+    let offset = lines_before + String::from_utf8_lossy(&bytes[line_start..valid_up_to]).len();
+    Diagnostic::at(
         Code::NotUtf8,
         file,
+        &source,
+        offset..offset + '\u{fffd}'.len_utf8(),
         format!(
             "byte 0x{:02X} is not UTF-8; the file cannot be read as a card",
             bytes[valid_up_to]
@@ -379,9 +404,5 @@ fn not_utf8(file: PathBuf, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     )
     .with_help(
         "save the file as UTF-8 (it may be Latin-1 or Windows-1252: `iconv -f latin1 -t utf-8`)",
-    );
-    d.line = line;
-    d.column = column;
-    d.end_column = column;
-    d
+    )
 }

@@ -229,9 +229,11 @@ pub fn check_duplicates(cards: &[Card], out: &mut Vec<Diagnostic>) {
                 first.insert(&card.id, card);
             }
             Some(original) => out.push(
-                Diagnostic::file(
+                Diagnostic::at(
                     Code::DuplicateId,
                     card.file.clone(),
+                    &card.source,
+                    0..0,
                     format!(
                         "this card has the id `{}`, like {}",
                         card.id, original.rel_path

@@ -65,7 +65,7 @@ pub fn validate(ws: &Workspace, today: Date) -> Checked {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
     let mut summary = Summary {
-        cards: ws.cards.len(),
+        cards: ws.card_files,
         owners_registry: ws.registry.is_some(),
         ..Summary::default()
     };

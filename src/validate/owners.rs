@@ -26,7 +26,8 @@ pub fn check(card: &Card, ws: &Workspace, out: &mut Vec<Diagnostic>) {
         Diagnostic::at(code, card.file.clone(), &card.source, span, message)
     };
     let owners = effective_owners(card, ws);
-    if owners.is_empty() && card.status != Status::Draft {
+    let unreadable = card.key_span("owners").is_some() || card.key_span("owner_slack").is_some();
+    if owners.is_empty() && card.status != Status::Draft && card.has_front_matter && !unreadable {
         let where_ = match &card.collection {
             Some(c) => format!(", or give the collection default owners in {c}/_collection.yaml"),
             None => String::new(),

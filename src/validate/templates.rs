@@ -9,6 +9,9 @@ use crate::yaml::Value;
 /// Core fields every published card needs (title, verified); owners are checked
 /// with the owner rules because a collection may supply them.
 pub fn check_core_fields(card: &Card, out: &mut Vec<Diagnostic>) {
+    if !card.has_front_matter {
+        return; // reported once, when the card was read
+    }
     let at = |message: &str, help: &str| {
         Diagnostic::at(
             Code::MissingField,
@@ -19,7 +22,8 @@ pub fn check_core_fields(card: &Card, out: &mut Vec<Diagnostic>) {
         )
         .with_help(help)
     };
-    if card.title.is_none() {
+    // A key that is present but unreadable was reported as such already.
+    if card.title.is_none() && card.key_span("title").is_none() {
         out.push(at(
             "card has no `title`",
             "add `title: …` to the front matter, or start the body with a `# Title` line",
@@ -78,7 +82,7 @@ pub fn check(card: &Card, template: &Template, out: &mut Vec<Diagnostic>) {
                     card.file.clone(),
                     &card.source,
                     anchor.clone(),
-                    format!("a `{}` card needs a `{section}` section", template.key),
+                    format!("a `{}` card needs the section `{section}`", template.key),
                 )
                 .with_help(format!("add a `## {section}` heading with its content")),
             ),
