@@ -136,14 +136,13 @@ pub fn github_slug(text: &str) -> String {
     text.to_lowercase()
         .chars()
         .filter(|&c| {
-            c == '-'
-                || c == ' '
-                || c == '_'
-                || matches!(
-                    c.general_category_group(),
-                    GeneralCategoryGroup::Letter | GeneralCategoryGroup::Mark
-                )
-                || c.general_category() == unicode_properties::GeneralCategory::DecimalNumber
+            if c.is_ascii() {
+                return c.is_ascii_alphanumeric() || matches!(c, '-' | ' ' | '_');
+            }
+            matches!(
+                c.general_category_group(),
+                GeneralCategoryGroup::Letter | GeneralCategoryGroup::Mark
+            ) || c.general_category() == unicode_properties::GeneralCategory::DecimalNumber
                 || c.general_category() == unicode_properties::GeneralCategory::ConnectorPunctuation
         })
         .map(|c| if c == ' ' { '-' } else { c })
