@@ -33,6 +33,9 @@ enum Command {
 struct CheckArgs {
     /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
     root: Option<PathBuf>,
+    /// Require every card changed since the merge base with REF to be re-verified
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
     #[command(flatten)]
     common: Common,
 }
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&cmd::check::Options {
             root: args.root.clone(),
             today: args.common.today(),
+            changed_since: args.changed_since.clone(),
             report: args.common.report(),
         }),
     };

@@ -14,6 +14,9 @@ use crate::validate;
 pub struct Options {
     pub root: Option<PathBuf>,
     pub today: Date,
+    /// Require cards changed since the merge base with this revision to be
+    /// re-verified in the same change.
+    pub changed_since: Option<String>,
     pub report: ReportOptions,
 }
 
@@ -32,7 +35,16 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             return Ok(exit::USAGE);
         }
     };
-    let checked = validate::validate(&workspace, opts.today);
+    let mut checked = validate::validate(&workspace, opts.today);
+    if let Some(reference) = &opts.changed_since {
+        match validate::changes::check(&workspace, reference) {
+            Ok(found) => checked.extend(found),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(exit::USAGE);
+            }
+        }
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     report::write(&mut out, &checked, opts.report)?;

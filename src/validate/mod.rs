@@ -1,6 +1,7 @@
 //! Validation: every rule over every card, collected, never stopping early.
 //! One file per rule family; each rule pushes diagnostics and never prints.
 
+pub mod changes;
 pub mod freshness;
 pub mod links;
 pub mod owners;
@@ -26,6 +27,20 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Adds diagnostics found after validation (such as `--changed-since`),
+    /// keeping the order and the counts right.
+    pub fn extend(&mut self, extra: Vec<Diagnostic>) {
+        for d in &extra {
+            match d.severity {
+                Severity::Error => self.summary.errors += 1,
+                Severity::Warning => self.summary.warnings += 1,
+            }
+        }
+        self.diagnostics.extend(extra);
+        self.diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }

@@ -1,0 +1,136 @@
+//! The few git questions vouch asks, answered by running the real `git`.
+//! Errors carry what the user needs to do about them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum GitError {
+    #[error("cannot run git: {0}")]
+    NotInstalled(std::io::Error),
+    #[error("`{}` is not inside a git repository", .0.display())]
+    NotARepository(PathBuf),
+    #[error(
+        "cannot find the merge base with `{reference}`: this is a shallow clone and the history is missing\n  \
+         help: fetch the full history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)"
+    )]
+    ShallowHistory { reference: String },
+    #[error(
+        "cannot find the merge base with `{reference}`: {message}\n  help: fetch it first, e.g. `git fetch origin {reference}`"
+    )]
+    UnknownRevision { reference: String, message: String },
+    #[error("git {args} failed: {message}")]
+    Failed { args: String, message: String },
+}
+
+/// A repository, addressed through any folder inside it.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    /// The top of the work tree.
+    pub top: PathBuf,
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(GitError::NotInstalled)?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(GitError::Failed {
+            args: args.join(" "),
+            message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        })
+    }
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8_lossy(&bytes).trim().to_owned()
+}
+
+impl Repo {
+    pub fn discover(dir: &Path) -> Result<Repo, GitError> {
+        let top = git(dir, &["rev-parse", "--show-toplevel"])
+            .map_err(|_| GitError::NotARepository(dir.to_path_buf()))?;
+        Ok(Repo {
+            top: PathBuf::from(text(top)),
+        })
+    }
+
+    /// The merge base of `reference` and `HEAD`.
+    pub fn merge_base(&self, reference: &str) -> Result<String, GitError> {
+        match git(&self.top, &["merge-base", reference, "HEAD"]) {
+            Ok(out) => Ok(text(out)),
+            Err(GitError::Failed { message, .. }) => {
+                let shallow = git(&self.top, &["rev-parse", "--is-shallow-repository"]).map(text);
+                if shallow.is_ok_and(|s| s == "true") {
+                    Err(GitError::ShallowHistory {
+                        reference: reference.to_owned(),
+                    })
+                } else {
+                    Err(GitError::UnknownRevision {
+                        reference: reference.to_owned(),
+                        message: if message.is_empty() {
+                            "the two histories have no commit in common".to_owned()
+                        } else {
+                            message
+                        },
+                    })
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Files added or modified since `base`, in commits and in the work tree
+    /// (untracked files included), under `pathspec`; paths relative to the top.
+    pub fn changed_since(&self, base: &str, pathspec: &str) -> Result<Vec<String>, GitError> {
+        let diff = git(
+            &self.top,
+            &[
+                "diff",
+                "--name-only",
+                "-z",
+                "--no-renames",
+                "--diff-filter=AM",
+                base,
+                "--",
+                pathspec,
+            ],
+        )?;
+        let untracked = git(
+            &self.top,
+            &[
+                "ls-files",
+                "-z",
+                "--others",
+                "--exclude-standard",
+                "--",
+                pathspec,
+            ],
+        )?;
+        let mut paths: Vec<String> = diff
+            .split(|&b| b == 0)
+            .chain(untracked.split(|&b| b == 0))
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        Ok(paths)
+    }
+
+    /// The content of `path` at `revision`, or `None` when it did not exist there.
+    pub fn show(&self, revision: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let spec = format!("{revision}:{path}");
+        match git(&self.top, &["cat-file", "-e", &spec]) {
+            Ok(_) => git(&self.top, &["cat-file", "blob", &spec]).map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+}

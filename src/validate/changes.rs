@@ -1,0 +1,109 @@
+//! `--changed-since REF`: a pull request cannot edit knowledge without an owner
+//! vouching for it. Every card added or changed since the merge base with REF
+//! must have a `verified` date that changed (moved forward) in the same range.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::git::{GitError, Repo};
+use crate::load::{Workspace, front_matter};
+use crate::model::card::{Card, Status};
+use crate::model::fields::parse_date;
+use crate::yaml::{self, Value};
+
+/// Reports `unverified-change` for every card changed since `reference`.
+pub fn check(ws: &Workspace, reference: &str) -> Result<Vec<Diagnostic>, GitError> {
+    let repo = Repo::discover(&ws.root)?;
+    let base = repo.merge_base(reference)?;
+    let root = std::fs::canonicalize(&ws.root).map_err(|e| GitError::Failed {
+        args: "rev-parse".to_owned(),
+        message: e.to_string(),
+    })?;
+    let top = std::fs::canonicalize(&repo.top).unwrap_or_else(|_| repo.top.clone());
+    let prefix = root
+        .strip_prefix(&top)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let pathspec = if prefix.is_empty() {
+        ".".to_owned()
+    } else {
+        prefix.clone()
+    };
+    let changed = repo.changed_since(&base, &pathspec)?;
+
+    let by_repo_path: HashMap<String, &Card> = ws
+        .cards
+        .iter()
+        .map(|c| (repo_path(&prefix, &c.rel_path), c))
+        .collect();
+    let short_base = &base[..base.len().min(10)];
+    let mut out = Vec::new();
+    for path in changed {
+        let Some(card) = by_repo_path.get(&path) else {
+            continue;
+        };
+        if card.status == Status::Draft {
+            continue;
+        }
+        let old = repo
+            .show(&base, &path)?
+            .and_then(|bytes| verified_in(&bytes));
+        let new = card.verified.as_ref().map(|v| v.value);
+        let reverified = match (old, new) {
+            (_, None) => continue, // `missing-field` or `invalid-date` already says it
+            (None, Some(_)) => true,
+            (Some(old), Some(new)) => new > old,
+        };
+        let needs_verifier = ws.registry.is_some() && card.verified_by.is_none();
+        if reverified && !needs_verifier {
+            continue;
+        }
+        let span = card
+            .verified
+            .as_ref()
+            .map_or(card.header_span.clone(), |v| v.span.clone());
+        let message = if reverified {
+            format!(
+                "this card changed since `{reference}` (merge base {short_base}) but names no `verified_by`"
+            )
+        } else {
+            format!(
+                "this card changed since `{reference}` (merge base {short_base}) but its `verified` date did not"
+            )
+        };
+        out.push(
+            Diagnostic::at(Code::UnverifiedChange, card.file.clone(), &card.source, span, message).with_help(
+                "an owner checks the changed card, then sets `verified` to today and `verified_by` to themselves (`vouch verify`)",
+            ),
+        );
+    }
+    Ok(out)
+}
+
+fn repo_path(prefix: &str, rel: &str) -> String {
+    if prefix.is_empty() {
+        rel.to_owned()
+    } else {
+        format!("{prefix}/{rel}")
+    }
+}
+
+/// The verification date a card's old version carried, read leniently: any
+/// problem in the old version means "no date", so the change must verify.
+fn verified_in(bytes: &[u8]) -> Option<Date> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let split = front_matter::split(text);
+    let node = yaml::parse(text, split.yaml.filter(|_| !split.unclosed)?).ok()?;
+    let Value::Map(entries) = node.value else {
+        return None;
+    };
+    ["verified", "last_reviewed_on"].iter().find_map(|key| {
+        entries
+            .iter()
+            .find(|(k, _)| k.name == *key)
+            .and_then(|(_, v)| v.value.scalar_text())
+            .and_then(|s| parse_date(&s))
+    })
+}

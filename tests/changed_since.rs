@@ -1,0 +1,188 @@
+//! `vouch check --changed-since REF` against real git repositories made in temp
+//! folders: a branch edits cards, and only edits that moved `verified` forward
+//! (with a verifier) pass.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+fn vouch(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .current_dir(dir)
+        .args(["check", "kb", "--today", "2026-11-25", "--format", "github"])
+        .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("vouch runs")
+}
+
+fn card(title: &str, verified: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: {title}\nowners: [billing]\nverified: {verified}\nverified_by: maria\n---\n{body}\n"
+    )
+}
+
+/// A repository whose `main` holds a knowledge root under `kb/`, and a branch
+/// `change` checked out on top of it.
+fn repository() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q"]);
+    fs::create_dir_all(dir.join("kb/support")).unwrap();
+    fs::write(dir.join("kb/vouch.yaml"), "title: Test\n").unwrap();
+    fs::write(
+        dir.join("kb/owners.yaml"),
+        "people:\n  maria: {}\nteams:\n  billing:\n    members: [maria]\n",
+    )
+    .unwrap();
+    for name in ["edited", "reverified", "untouched", "backdated"] {
+        fs::write(
+            dir.join(format!("kb/support/{name}.md")),
+            card(name, "2026-11-01", "Old text."),
+        )
+        .unwrap();
+    }
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "main"]);
+    git(dir, &["checkout", "-qb", "change"]);
+    tmp
+}
+
+#[test]
+fn changed_cards_must_be_reverified() {
+    let tmp = repository();
+    let dir = tmp.path();
+    // Main moves on after the branch: its changes are not the branch's.
+    git(dir, &["checkout", "-q", "main"]);
+    fs::write(
+        dir.join("kb/support/untouched.md"),
+        card("untouched", "2026-11-01", "Changed on main."),
+    )
+    .unwrap();
+    git(dir, &["commit", "-qam", "main moves on"]);
+    git(dir, &["checkout", "-q", "change"]);
+
+    fs::write(
+        dir.join("kb/support/edited.md"),
+        card("edited", "2026-11-01", "New text."),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("kb/support/reverified.md"),
+        card("reverified", "2026-11-20", "New text."),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("kb/support/backdated.md"),
+        card("backdated", "2026-10-01", "New text."),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("kb/support/added.md"),
+        card("added", "2026-11-20", "A new card."),
+    )
+    .unwrap();
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "edit cards"]);
+    // An uncommitted edit counts too.
+    fs::write(
+        dir.join("kb/support/draft-edit.md"),
+        card("draft-edit", "2026-11-01", "Not committed."),
+    )
+    .unwrap();
+
+    let output = vouch(dir, &["--changed-since", "main"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let flagged: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("title=unverified-change"))
+        .map(|l| l.split("file=").nth(1).unwrap().split(',').next().unwrap())
+        .collect();
+    // `draft-edit.md` is untracked and new: a new card with a date is verified.
+    assert_eq!(
+        flagged,
+        ["kb/support/backdated.md", "kb/support/edited.md"],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line=4,col=11"),
+        "points at the verified value: {stdout}"
+    );
+
+    // Without the flag the same tree is clean.
+    assert_eq!(vouch(dir, &[]).status.code(), Some(0));
+}
+
+#[test]
+fn unknown_references_and_missing_repositories_are_usage_errors() {
+    let tmp = repository();
+    let output = vouch(tmp.path(), &["--changed-since", "no-such-branch"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-branch"));
+
+    let plain = tempfile::tempdir().unwrap();
+    fs::create_dir_all(plain.path().join("kb")).unwrap();
+    let output = vouch(plain.path(), &["--changed-since", "main"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not inside a git repository"));
+}
+
+#[test]
+fn a_shallow_clone_says_how_to_get_the_history() {
+    let origin = repository();
+    let dir = origin.path();
+    fs::write(
+        dir.join("kb/support/edited.md"),
+        card("edited", "2026-11-01", "New text."),
+    )
+    .unwrap();
+    git(dir, &["commit", "-qam", "edit on the branch"]);
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.display());
+    git(
+        clones.path(),
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "change", &url, "shallow",
+        ],
+    );
+    let shallow = clones.path().join("shallow");
+    git(
+        &shallow,
+        &["fetch", "-q", "--depth", "1", "origin", "main:main"],
+    );
+    let output = vouch(&shallow, &["--changed-since", "main"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("shallow clone") && stderr.contains("fetch-depth: 0"),
+        "{stderr}"
+    );
+}
