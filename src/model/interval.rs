@@ -50,14 +50,24 @@ impl Interval {
         date.checked_add(span).ok()
     }
 
-    /// Whether this interval is longer than `other`, measured from `from` so that
-    /// months and years keep their calendar length.
-    pub fn is_longer_than(self, other: Interval, from: Date) -> bool {
-        match (self.after(from), other.after(from)) {
-            (Some(a), Some(b)) => a > b,
-            (None, Some(_)) => true,
-            _ => false,
-        }
+    /// The interval's nominal length in days: a month is 365.25 / 12 days and
+    /// a year 365.25, so `12 months`, `1y` and `365d` are all one year.
+    pub fn nominal_days(self) -> f64 {
+        let unit = match self.unit {
+            Unit::Day => 1.0,
+            Unit::Week => 7.0,
+            Unit::Month => 365.25 / 12.0,
+            Unit::Year => 365.25,
+        };
+        f64::from(self.count) * unit
+    }
+
+    /// Whether this interval is longer than `other` by at least a day, in
+    /// nominal days. Calendar lengths vary (a year from a leap day is 366
+    /// days), so comparing two due dates would call `12 months` longer than
+    /// `365d` in some years and not in others.
+    pub fn is_longer_than(self, other: Interval) -> bool {
+        self.nominal_days() > other.nominal_days() + 0.5
     }
 }
 
@@ -215,10 +225,15 @@ mod tests {
     }
 
     #[test]
-    fn longer_is_measured_on_the_calendar() {
-        let from = "2026-01-31".parse::<Date>().unwrap();
-        assert!(parse("13mo").is_longer_than(parse("1y"), from));
-        assert!(!parse("365d").is_longer_than(parse("1y"), from));
-        assert!(parse("366d").is_longer_than(parse("1y"), from));
+    fn longer_compares_nominal_lengths() {
+        let longer = |a: &str, b: &str| parse(a).is_longer_than(parse(b));
+        assert!(longer("13mo", "1y"));
+        assert!(longer("366d", "365d"));
+        assert!(longer("53w", "1y"));
+        assert!(!longer("12 months", "365d"));
+        assert!(!longer("1y", "365d"));
+        assert!(!longer("365d", "1y"));
+        assert!(!longer("52w", "365d"));
+        assert!(longer("6mo", "180d"));
     }
 }

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::load::Workspace;
 use crate::model::card::{Card, Status};
+use crate::model::collection::Collection;
 use crate::model::config::FailOn;
 use crate::model::interval::Interval;
 
@@ -89,8 +90,7 @@ pub fn check(
 ) {
     let policy = ws.config.verification;
     if let Some(every) = &card.verify_every {
-        let from = card.verified.as_ref().map_or(today, |v| v.value);
-        if every.value.is_longer_than(policy.max_every, from) {
+        if every.value.is_longer_than(policy.max_every) {
             out.push(
                 Diagnostic::at(
                     Code::IntervalTooLong,
@@ -153,6 +153,28 @@ pub fn check(
             .with_severity(severity)
             .with_help("an owner checks the card is still right, then runs `vouch verify` on it (or sets `verified` to today)"),
     );
+}
+
+/// `interval-too-long` for a collection's default, once, in its `_collection.yaml`.
+pub fn check_collection(collection: &Collection, max_every: Interval, out: &mut Vec<Diagnostic>) {
+    let (Some((every, span)), Some((file, source))) = (&collection.verify_every, &collection.file)
+    else {
+        return;
+    };
+    if every.is_longer_than(max_every) {
+        out.push(
+            Diagnostic::at(
+                Code::IntervalTooLong,
+                file.clone(),
+                source,
+                span.clone(),
+                format!("`verify_every: {every}` is longer than the policy allows ({max_every})"),
+            )
+            .with_help(format!(
+                "use {max_every} or less (`verification.max_every` in vouch.yaml)"
+            )),
+        );
+    }
 }
 
 #[cfg(test)]

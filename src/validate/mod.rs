@@ -72,8 +72,13 @@ pub fn validate(ws: &Workspace, today: Date) -> Checked {
         diagnostics.append(&mut d);
     }
     links::check_duplicates(&ws.cards, &mut diagnostics);
-    if let Some(registry) = &ws.registry {
-        for collection in ws.collections.values() {
+    for collection in ws.collections.values() {
+        freshness::check_collection(
+            collection,
+            ws.config.verification.max_every,
+            &mut diagnostics,
+        );
+        if let Some(registry) = &ws.registry {
             owners::check_collection(collection, registry, &mut diagnostics);
         }
     }
