@@ -89,25 +89,25 @@ pub fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     let policy = ws.config.verification;
-    if let Some(every) = &card.verify_every {
-        if every.value.is_longer_than(policy.max_every) {
-            out.push(
-                Diagnostic::at(
-                    Code::IntervalTooLong,
-                    card.file.clone(),
-                    &card.source,
-                    every.span.clone(),
-                    format!(
-                        "`verify_every: {}` is longer than the policy allows ({})",
-                        every.value, policy.max_every
-                    ),
-                )
-                .with_help(format!(
-                    "use {} or less (`verification.max_every` in vouch.yaml)",
-                    policy.max_every
-                )),
-            );
-        }
+    if let Some(every) = &card.verify_every
+        && every.value.is_longer_than(policy.max_every)
+    {
+        out.push(
+            Diagnostic::at(
+                Code::IntervalTooLong,
+                card.file.clone(),
+                &card.source,
+                every.span.clone(),
+                format!(
+                    "`verify_every: {}` is longer than the policy allows ({})",
+                    every.value, policy.max_every
+                ),
+            )
+            .with_help(format!(
+                "use {} or less (`verification.max_every` in vouch.yaml)",
+                policy.max_every
+            )),
+        );
     }
     if card.status != Status::Published {
         return;
