@@ -154,3 +154,37 @@ fn output_is_deterministic() {
         assert_eq!(vouch(tmp.path(), &[]).stdout, first.stdout);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_card_does_not_hang_the_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    card(tmp.path(), "ok.md", "Fine.");
+    let fifo = tmp.path().join("pipe.md");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("check")
+        .arg(tmp.path())
+        .args(["--today", "2026-11-25", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("vouch starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("vouch check blocked on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let found = diagnostics(&output);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "unreadable-file");
+    assert!(found[0].1.ends_with("pipe.md"));
+    assert_eq!(output.status.code(), Some(1));
+}

@@ -99,8 +99,20 @@ pub fn walk(root: &Path, canonical_root: &Path) -> Walked {
             out.problems.push(problem);
             continue;
         }
+        let regular =
+            entry.file_type().is_file() || (entry.path_is_symlink() && entry.path().is_file());
         if is_card_name(&name) {
-            out.cards.push(CardPath { rel });
+            if regular {
+                out.cards.push(CardPath { rel });
+            } else {
+                // A FIFO or device named `*.md` would block or never end a read.
+                out.problems.push((
+                    rel,
+                    Code::UnreadableFile,
+                    "not a regular file; skipped".to_owned(),
+                    Some("cards must be regular files: remove or rename this one".to_owned()),
+                ));
+            }
         }
     }
     out
