@@ -44,6 +44,14 @@ fn card(title: &str, verified: &str, body: &str) -> String {
     )
 }
 
+fn write_card(dir: &Path, name: &str, verified: &str, body: &str) {
+    fs::write(
+        dir.join(format!("kb/support/{name}.md")),
+        card(name, verified, body),
+    )
+    .unwrap();
+}
+
 /// A repository whose `main` holds a knowledge root under `kb/`, and a branch
 /// `change` checked out on top of it.
 fn repository() -> tempfile::TempDir {
@@ -58,11 +66,7 @@ fn repository() -> tempfile::TempDir {
     )
     .unwrap();
     for name in ["edited", "reverified", "untouched", "backdated"] {
-        fs::write(
-            dir.join(format!("kb/support/{name}.md")),
-            card(name, "2026-11-01", "Old text."),
-        )
-        .unwrap();
+        write_card(dir, name, "2026-11-01", "Old text.");
     }
     git(dir, &["add", "."]);
     git(dir, &["commit", "-qm", "main"]);
@@ -76,42 +80,18 @@ fn changed_cards_must_be_reverified() {
     let dir = tmp.path();
     // Main moves on after the branch: its changes are not the branch's.
     git(dir, &["checkout", "-q", "main"]);
-    fs::write(
-        dir.join("kb/support/untouched.md"),
-        card("untouched", "2026-11-01", "Changed on main."),
-    )
-    .unwrap();
+    write_card(dir, "untouched", "2026-11-01", "Changed on main.");
     git(dir, &["commit", "-qam", "main moves on"]);
     git(dir, &["checkout", "-q", "change"]);
 
-    fs::write(
-        dir.join("kb/support/edited.md"),
-        card("edited", "2026-11-01", "New text."),
-    )
-    .unwrap();
-    fs::write(
-        dir.join("kb/support/reverified.md"),
-        card("reverified", "2026-11-20", "New text."),
-    )
-    .unwrap();
-    fs::write(
-        dir.join("kb/support/backdated.md"),
-        card("backdated", "2026-10-01", "New text."),
-    )
-    .unwrap();
-    fs::write(
-        dir.join("kb/support/added.md"),
-        card("added", "2026-11-20", "A new card."),
-    )
-    .unwrap();
+    write_card(dir, "edited", "2026-11-01", "New text.");
+    write_card(dir, "reverified", "2026-11-20", "New text.");
+    write_card(dir, "backdated", "2026-10-01", "New text.");
+    write_card(dir, "added", "2026-11-20", "A new card.");
     git(dir, &["add", "."]);
     git(dir, &["commit", "-qm", "edit cards"]);
     // An uncommitted edit counts too.
-    fs::write(
-        dir.join("kb/support/draft-edit.md"),
-        card("draft-edit", "2026-11-01", "Not committed."),
-    )
-    .unwrap();
+    write_card(dir, "draft-edit", "2026-11-01", "Not committed.");
 
     let output = vouch(dir, &["--changed-since", "main"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -159,11 +139,7 @@ fn unknown_references_and_missing_repositories_are_usage_errors() {
 fn a_shallow_clone_says_how_to_get_the_history() {
     let origin = repository();
     let dir = origin.path();
-    fs::write(
-        dir.join("kb/support/edited.md"),
-        card("edited", "2026-11-01", "New text."),
-    )
-    .unwrap();
+    write_card(dir, "edited", "2026-11-01", "New text.");
     git(dir, &["commit", "-qam", "edit on the branch"]);
     let clones = tempfile::tempdir().unwrap();
     let url = format!("file://{}", dir.display());
