@@ -3,7 +3,7 @@
 //! The pipeline reads top to bottom: [`load`] finds and reads a knowledge root,
 //! [`model`] turns its files into typed cards and configuration, [`validate`]
 //! applies every rule, and [`report`] renders the diagnostics. `check` stops
-//! there; later commands build on the same `Workspace` and `Checked` results.
+//! there; `build` goes on to [`render`] the site and [`write`] it atomically.
 
 pub mod cmd;
 pub mod diagnostic;
@@ -11,9 +11,11 @@ pub mod git;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod source;
 pub mod validate;
+pub mod write;
 pub mod yaml;
 
 use jiff::civil::Date;

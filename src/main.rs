@@ -27,6 +27,19 @@ struct Cli {
 enum Command {
     /// Validate every card and print diagnostics (exit 0 clean, 1 errors or stale, 2 usage)
     Check(CheckArgs),
+    /// Check, then write the static site (default: site/ beside the root); exit as check
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    root: Option<PathBuf>,
+    /// Where to write the site (default: site/ beside the root)
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +101,12 @@ fn main() -> ExitCode {
             root: args.root.clone(),
             today: args.common.today(),
             changed_since: args.changed_since.clone(),
+            report: args.common.report(),
+        }),
+        Command::Build(args) => cmd::build::run(&cmd::build::Options {
+            root: args.root.clone(),
+            out: args.out.clone(),
+            today: args.common.today(),
             report: args.common.report(),
         }),
     };

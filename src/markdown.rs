@@ -183,7 +183,8 @@ fn find_guidance(html: &str, offset: usize, found: &mut Vec<Range<usize>>) {
     }
 }
 
-fn is_only_comments(html: &str) -> bool {
+/// Whether raw HTML holds nothing but comments (such as template guidance).
+pub fn is_only_comments(html: &str) -> bool {
     let mut rest = html.trim();
     while let Some(after) = rest.strip_prefix("<!--") {
         match after.find("-->") {

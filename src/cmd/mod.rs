@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes its options struct, runs the library,
 //! and returns the process exit status; none holds logic the library lacks.
 
+pub mod build;
 pub mod check;
 
 use std::io::IsTerminal;

@@ -245,6 +245,51 @@ pub fn check_duplicates(cards: &[Card], out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `duplicate-id` for cards whose pages would collide with the site's own
+/// pages (`tags/`, `owners/`, …) or with a collection's page.
+pub fn check_reserved(
+    cards: &[Card],
+    collections: &[&str],
+    reserved: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut reported_collections = Vec::new();
+    for card in cards {
+        let first = card.id.split('/').next().unwrap_or_default();
+        let at_root = !card.id.contains('/');
+        let clash = if reserved.contains(&first) {
+            if !at_root && reported_collections.contains(&first) {
+                continue;
+            }
+            reported_collections.push(first);
+            Some(format!("the site uses `/{first}/` for its own pages"))
+        } else if at_root && collections.contains(&first) {
+            Some(format!(
+                "the collection `{first}` has its page at `/{first}/`"
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = clash {
+            let what = if at_root {
+                "this card"
+            } else {
+                "this collection"
+            };
+            out.push(
+                Diagnostic::at(
+                    Code::DuplicateId,
+                    card.file.clone(),
+                    &card.source,
+                    0..0,
+                    format!("{what} cannot be published at `/{first}/`: {why}"),
+                )
+                .with_help("rename the file or folder"),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

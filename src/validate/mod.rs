@@ -72,6 +72,13 @@ pub fn validate(ws: &Workspace, today: Date) -> Checked {
         diagnostics.append(&mut d);
     }
     links::check_duplicates(&ws.cards, &mut diagnostics);
+    let collections: Vec<&str> = ws.collections.keys().map(String::as_str).collect();
+    links::check_reserved(
+        &ws.cards,
+        &collections,
+        crate::render::RESERVED,
+        &mut diagnostics,
+    );
     for collection in ws.collections.values() {
         freshness::check_collection(
             collection,

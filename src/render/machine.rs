@@ -1,0 +1,159 @@
+//! Outputs for agents and scripts: `cards.json`, `llms.txt` and `sitemap.xml`.
+//! They carry the same states as the pages, so an agent knows how far to trust
+//! each card.
+
+use serde::Serialize;
+
+use crate::render::site::{Badge, Published, Site};
+
+#[derive(Serialize)]
+struct CardsJson<'a> {
+    title: &'a str,
+    generated_on: String,
+    cards: Vec<CardJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CardJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    markdown_url: String,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    lang: &'a str,
+    collection: Option<&'a str>,
+    owners: &'a [String],
+    verified: Option<String>,
+    verified_by: Option<&'a str>,
+    verify_every: String,
+    due: Option<String>,
+    state: Badge,
+    tags: &'a [String],
+    /// Ids of the cards this card links to.
+    links: Vec<String>,
+}
+
+/// The URL of a site path: absolute under `base_url`, else relative to the site root.
+pub fn site_url(site: &Site, path: &str) -> String {
+    match site.ws.config.base_url.as_deref() {
+        Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
+        None => path.to_owned(),
+    }
+}
+
+fn linked_ids(site: &Site, p: &Published) -> Vec<String> {
+    let mut ids: Vec<String> = p
+        .card
+        .outline
+        .links
+        .iter()
+        .filter_map(
+            |l| match crate::validate::links::resolve(&l.dest, &p.card.rel_path) {
+                crate::validate::links::Target::Path { rel, .. } => {
+                    crate::model::card::card_id(&rel)
+                        .and_then(|id| site.index.get(id))
+                        .or_else(|| rel.strip_suffix(".html").and_then(|id| site.index.get(id)))
+                        .map(|c| c.id.clone())
+                }
+                _ => None,
+            },
+        )
+        .filter(|id| *id != p.card.id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+pub fn cards_json(site: &Site) -> String {
+    let doc = CardsJson {
+        title: &site.info.title,
+        generated_on: site.today.to_string(),
+        cards: site
+            .cards
+            .iter()
+            .map(|p| CardJson {
+                id: &p.card.id,
+                title: &p.view.title,
+                url: site_url(site, &p.view.url),
+                markdown_url: site_url(site, &format!("{}.md", p.card.id)),
+                kind: &p.card.kind.value,
+                lang: &p.view.lang,
+                collection: p.card.collection.as_deref(),
+                owners: &p.owner_keys,
+                verified: p.view.verified.clone(),
+                verified_by: p.card.verified_by.as_ref().map(|v| v.value.as_str()),
+                verify_every: p.view.verify_every.clone(),
+                due: p.freshness.due.map(|d| d.to_string()),
+                state: p.badge,
+                tags: &p.card.tags,
+                links: linked_ids(site, p),
+            })
+            .collect(),
+    };
+    let mut json = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned());
+    json.push('\n');
+    json
+}
+
+/// llms.txt: an H1 title, a blockquote summary, then one H2 section per
+/// collection listing each card's Markdown with its state, date and owners.
+pub fn llms_txt(site: &Site) -> String {
+    let mut out = format!("# {}\n\n", site.info.title);
+    let summary = site
+        .info
+        .description
+        .clone()
+        .unwrap_or_else(|| "Internal knowledge, checked by vouch.".to_owned());
+    out.push_str(&format!(
+        "> {summary} Every card names its owners and when it was last verified; {} of {} published cards are not stale ({}%). A stale card may be out of date: confirm it with its owners before relying on it.\n",
+        site.info.score.not_stale, site.info.score.total, site.info.score.percent
+    ));
+    let mut section = |title: &str, ids: &[usize]| {
+        out.push_str(&format!("\n## {title}\n\n"));
+        for &i in ids {
+            let p = &site.cards[i];
+            let verified = p
+                .view
+                .verified
+                .as_deref()
+                .map_or("never verified".to_owned(), |v| format!("verified {v}"));
+            out.push_str(&format!(
+                "- [{}]({}): {}, {}, owners: {}\n",
+                p.view.title.replace(['[', ']'], ""),
+                site_url(site, &format!("{}.md", p.card.id)),
+                p.badge.as_str(),
+                verified,
+                p.owner_keys.join(", ")
+            ));
+        }
+    };
+    for c in &site.collections {
+        section(&c.title, &c.cards);
+    }
+    if !site.loose.is_empty() {
+        section("Other cards", &site.loose);
+    }
+    out
+}
+
+/// sitemap.xml needs absolute URLs, so it is written only with `base_url`.
+pub fn sitemap(site: &Site, pages: &[String]) -> Option<String> {
+    site.ws.config.base_url.as_ref()?;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in pages {
+        let url = site_url(site, page.strip_suffix("index.html").unwrap_or(page));
+        out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&url)));
+    }
+    out.push_str("</urlset>\n");
+    Some(out)
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,162 @@
+//! Rendering the site: HTML pages, machine outputs and assets, written to a
+//! staging folder and swapped in whole. `build` runs this after `validate`;
+//! every card that could be read is published with its state, even when other
+//! cards have errors.
+
+pub mod chart;
+pub mod html;
+pub mod machine;
+pub mod pages;
+pub mod site;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::load::Workspace;
+use crate::validate::Checked;
+use crate::write::{Staging, WriteError};
+
+pub use site::Site;
+
+/// Top-level names the site itself uses; a collection or root card with one of
+/// these names would collide with the site's own pages.
+pub const RESERVED: &[&str] = &[
+    "assets",
+    "tags",
+    "owners",
+    "freshness",
+    "search",
+    "404.html",
+    "cards.json",
+    "llms.txt",
+    "sitemap.xml",
+    "index.html",
+];
+
+#[derive(Debug, Error)]
+pub enum BuildError {
+    #[error("site template {0}")]
+    Template(#[from] pages::TemplateError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Built {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// `site/` beside the root (`knowledge/` → `site/`), or inside it when the
+/// root is the current folder.
+pub fn default_output(root: &Path) -> PathBuf {
+    match root.parent() {
+        Some(parent) if root != Path::new(".") => parent.join("site"),
+        _ => PathBuf::from("site"),
+    }
+}
+
+pub fn build(
+    ws: &Workspace,
+    checked: &Checked,
+    today: Date,
+    out: &Path,
+) -> Result<Built, BuildError> {
+    let repo_prefix = repo_prefix(&ws.root);
+    let site = Site::new(ws, checked, today, repo_prefix.as_deref());
+    let pages = pages::Pages::new(&ws.root)?;
+    let staging = Staging::new(out)?;
+    let canonical_root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
+    // A link may name any file inside the root; never one a symlink takes outside.
+    let inside_root = |rel: &str| {
+        std::fs::canonicalize(ws.root.join(rel))
+            .is_ok_and(|p| p.starts_with(&canonical_root) && p.is_file())
+    };
+
+    let written: Vec<Result<(Vec<String>, u64), BuildError>> = (0..site.cards.len())
+        .into_par_iter()
+        .map(|i| {
+            let card = site.cards[i].card;
+            let body = html::render(card, &site.index, &inside_root);
+            let page = pages.card(&site, i, &body.html)?;
+            staging.write(&format!("{}/index.html", card.id), page.as_bytes())?;
+            let raw = card.source.as_str().as_bytes();
+            staging.write(&format!("{}.md", card.id), raw)?;
+            Ok((body.assets, (page.len() + raw.len()) as u64))
+        })
+        .collect();
+    let mut built = Built::default();
+    let mut assets = BTreeSet::new();
+    for result in written {
+        let (card_assets, bytes) = result?;
+        assets.extend(card_assets);
+        built.pages += 1;
+        built.files += 2;
+        built.bytes += bytes;
+    }
+    for rel in &assets {
+        staging.copy(&ws.root.join(rel), rel)?;
+        built.files += 1;
+    }
+
+    let mut page_paths: Vec<String> = site
+        .cards
+        .iter()
+        .map(|p| format!("{}/index.html", p.card.id))
+        .collect();
+    for (path, html) in pages.site_pages(&site)? {
+        staging.write(&path, html.as_bytes())?;
+        built.pages += 1;
+        built.files += 1;
+        built.bytes += html.len() as u64;
+        if path != "404.html" {
+            page_paths.push(path);
+        }
+    }
+    for (name, content) in pages::ASSETS {
+        let content = pages::override_of(&ws.root, name)?.unwrap_or_else(|| (*content).to_owned());
+        write(&staging, &mut built, &format!("assets/{name}"), &content)?;
+    }
+    write(
+        &staging,
+        &mut built,
+        "cards.json",
+        &machine::cards_json(&site),
+    )?;
+    write(&staging, &mut built, "llms.txt", &machine::llms_txt(&site))?;
+    page_paths.sort();
+    if let Some(sitemap) = machine::sitemap(&site, &page_paths) {
+        write(&staging, &mut built, "sitemap.xml", &sitemap)?;
+    }
+    staging.commit()?;
+    Ok(built)
+}
+
+fn write(staging: &Staging, built: &mut Built, rel: &str, content: &str) -> Result<(), WriteError> {
+    staging.write(rel, content.as_bytes())?;
+    built.files += 1;
+    built.bytes += content.len() as u64;
+    Ok(())
+}
+
+/// The root's path inside its git repository, for edit and history links;
+/// outside a repository, the root as given.
+fn repo_prefix(root: &Path) -> Option<String> {
+    let canonical = std::fs::canonicalize(root).ok()?;
+    match crate::git::Repo::discover(root) {
+        Ok(repo) => {
+            let top = std::fs::canonicalize(&repo.top).unwrap_or(repo.top);
+            canonical
+                .strip_prefix(&top)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        }
+        Err(_) => Some(root.to_string_lossy().replace('\\', "/")).filter(|r| r != "."),
+    }
+}

@@ -1,0 +1,316 @@
+//! The site's HTML pages, rendered with minijinja from the templates embedded
+//! from `templates/site/`; a file of the same name in the root's
+//! `templates/site/` replaces the built-in.
+
+use std::path::Path;
+
+use minijinja::{Environment, Value, context};
+
+use crate::render::chart;
+use crate::render::html::root_prefix;
+use crate::render::site::{Site, tag_slug};
+
+/// The built-in site templates and assets.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/site/base.html")),
+    (
+        "macros.html",
+        include_str!("../../templates/site/macros.html"),
+    ),
+    ("home.html", include_str!("../../templates/site/home.html")),
+    ("card.html", include_str!("../../templates/site/card.html")),
+    (
+        "collection.html",
+        include_str!("../../templates/site/collection.html"),
+    ),
+    ("tag.html", include_str!("../../templates/site/tag.html")),
+    ("tags.html", include_str!("../../templates/site/tags.html")),
+    (
+        "owner.html",
+        include_str!("../../templates/site/owner.html"),
+    ),
+    (
+        "owners.html",
+        include_str!("../../templates/site/owners.html"),
+    ),
+    (
+        "freshness.html",
+        include_str!("../../templates/site/freshness.html"),
+    ),
+    ("404.html", include_str!("../../templates/site/404.html")),
+];
+
+pub const ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../templates/site/style.css")),
+    ("vouch.js", include_str!("../../templates/site/vouch.js")),
+];
+
+/// A template or asset that could not be used, with where it came from.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct TemplateError {
+    pub name: String,
+    pub message: String,
+}
+
+impl TemplateError {
+    fn new(name: &str, e: &minijinja::Error) -> Self {
+        let mut message = e.to_string();
+        if let Some(line) = e.line() {
+            message = format!("line {line}: {message}");
+        }
+        TemplateError {
+            name: name.to_owned(),
+            message,
+        }
+    }
+}
+
+/// minijinja's HTML escaping also escapes `/`, which makes every relative URL
+/// six bytes longer per slash; escaping `&<>"'` is all HTML needs, in text and
+/// in quoted attributes.
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    let raw = value.is_safe() || matches!(state.auto_escape(), minijinja::AutoEscape::None);
+    let text = if value.is_none() || value.is_undefined() {
+        String::new()
+    } else {
+        value.to_string()
+    };
+    if raw {
+        return out.write_str(&text).map_err(minijinja::Error::from);
+    }
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    out.write_str(&escaped).map_err(minijinja::Error::from)
+}
+
+fn ser<T: serde::Serialize>(value: &T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+pub struct Pages {
+    env: Environment<'static>,
+}
+
+/// The root's override of a built-in file, if it has one.
+pub fn override_of(root: &Path, name: &str) -> Result<Option<String>, TemplateError> {
+    let path = root.join("templates").join("site").join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| TemplateError {
+                name: path.display().to_string(),
+                message: "not UTF-8".to_owned(),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(TemplateError {
+            name: path.display().to_string(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+impl Pages {
+    pub fn new(root: &Path) -> Result<Pages, TemplateError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_formatter(html_formatter);
+        for (name, source) in BUILT_IN {
+            let source = override_of(root, name)?.unwrap_or_else(|| (*source).to_owned());
+            let shown = format!("templates/site/{name}");
+            env.add_template_owned(*name, source)
+                .map_err(|e| TemplateError::new(&shown, &e))?;
+        }
+        Ok(Pages { env })
+    }
+
+    fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
+        let shown = format!("templates/site/{name}");
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| TemplateError::new(&shown, &e))?;
+        template
+            .render(ctx)
+            .map_err(|e| TemplateError::new(&shown, &e))
+    }
+
+    /// A card's page, with its rendered body.
+    pub fn card(&self, site: &Site, index: usize, body: &str) -> Result<String, TemplateError> {
+        let p = &site.cards[index];
+        let toc: Vec<Value> = p
+            .card
+            .outline
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .map(|h| context! { level => h.level, id => h.id.clone(), text => h.text.clone() })
+            .collect();
+        self.render(
+            "card.html",
+            context! {
+                site => ser(&site.info),
+                today => site.today.to_string(),
+                root => root_prefix(&p.card.id),
+                lang => p.view.lang.clone(),
+                dir => p.view.dir,
+                card => ser(&p.view),
+                toc => if toc.len() >= 2 { toc } else { Vec::new() },
+                body => body,
+                backlinks => ser(&site.views(&site.backlinks[index])),
+            },
+        )
+    }
+
+    fn page(
+        &self,
+        site: &Site,
+        name: &str,
+        dir: &str,
+        extra: Value,
+    ) -> Result<String, TemplateError> {
+        let base = context! {
+            site => ser(&site.info),
+            today => site.today.to_string(),
+            root => root_prefix(dir),
+            lang => site.info.lang.clone(),
+            dir => crate::render::site::text_direction(&site.info.lang),
+        };
+        self.render(name, context! { ..extra, ..base })
+    }
+
+    /// Every page but the cards', as (path in the site, HTML).
+    pub fn site_pages(&self, site: &Site) -> Result<Vec<(String, String)>, TemplateError> {
+        let mut out = Vec::new();
+        let mut recent: Vec<usize> = (0..site.cards.len())
+            .filter(|&i| site.cards[i].card.verified.is_some())
+            .collect();
+        recent.sort_by(|&a, &b| {
+            let date = |i: usize| site.cards[i].card.verified.as_ref().map(|v| v.value);
+            date(b).cmp(&date(a)).then(a.cmp(&b))
+        });
+        recent.truncate(10);
+        out.push((
+            "index.html".to_owned(),
+            self.page(
+                site,
+                "home.html",
+                "",
+                context! {
+                    collections => ser(&site.collections),
+                    recent => ser(&site.views(&recent)),
+                    loose => ser(&site.views(&site.loose)),
+                },
+            )?,
+        ));
+        for c in &site.collections {
+            out.push((
+                format!("{}index.html", c.url),
+                self.page(
+                    site,
+                    "collection.html",
+                    &c.key,
+                    context! { collection => ser(c), cards => ser(&site.views(&c.cards)) },
+                )?,
+            ));
+        }
+        let tag_links: Vec<Value> = site
+            .tags
+            .iter()
+            .map(|t| context! { name => t.name.clone(), url => format!("tags/{}/", t.slug), count => t.cards.len() })
+            .collect();
+        out.push((
+            "tags/index.html".to_owned(),
+            self.page(site, "tags.html", "tags", context! { tags => tag_links })?,
+        ));
+        for t in &site.tags {
+            let dir = format!("tags/{}", tag_slug(&t.name));
+            out.push((
+                format!("{dir}/index.html"),
+                self.page(
+                    site,
+                    "tag.html",
+                    &dir,
+                    context! { tag => t.name.clone(), cards => ser(&site.views(&t.cards)) },
+                )?,
+            ));
+        }
+        out.push((
+            "owners/index.html".to_owned(),
+            self.page(
+                site,
+                "owners.html",
+                "owners",
+                context! { owners => ser(&site.owners) },
+            )?,
+        ));
+        for o in &site.owners {
+            let dir = o.url.trim_end_matches('/');
+            out.push((
+                format!("{dir}/index.html"),
+                self.page(
+                    site,
+                    "owner.html",
+                    dir,
+                    context! {
+                        owner => ser(o),
+                        cards => ser(&site.views(&o.direct)),
+                        team_cards => ser(&site.views(&o.through_teams)),
+                    },
+                )?,
+            ));
+        }
+        let by_state = |badge| {
+            (0..site.cards.len())
+                .filter(|&i| site.cards[i].badge == badge)
+                .collect::<Vec<_>>()
+        };
+        out.push((
+            "freshness/index.html".to_owned(),
+            self.page(
+                site,
+                "freshness.html",
+                "freshness",
+                context! {
+                    due_chart => chart::due_chart(site),
+                    owner_chart => chart::owner_chart(site),
+                    stale => ser(&site.views(&by_state(crate::render::site::Badge::Stale))),
+                    expiring => ser(&site.views(&by_state(crate::render::site::Badge::Expiring))),
+                },
+            )?,
+        ));
+        // The 404 page is served at any address, so it links from the site's
+        // absolute base rather than relatively.
+        let base_path = site
+            .ws
+            .config
+            .base_url
+            .as_deref()
+            .and_then(|u| u.split_once("://").map(|(_, rest)| rest))
+            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()))
+            .unwrap_or_else(|| "/".to_owned());
+        let base_path = if base_path.ends_with('/') {
+            base_path
+        } else {
+            format!("{base_path}/")
+        };
+        out.push((
+            "404.html".to_owned(),
+            self.page(site, "404.html", "", context! { root => base_path })?,
+        ));
+        Ok(out)
+    }
+}

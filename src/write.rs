@@ -1,0 +1,185 @@
+//! Atomic output: a build writes into a fresh folder beside the target and
+//! swaps it in at the end, so a failed or interrupted build never leaves a
+//! half-written site, and the previous site stays until the new one is whole.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::load::OUTPUT_MARKER;
+
+#[derive(Debug, Error)]
+pub enum WriteError {
+    #[error("cannot write {}: {source}", .path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error(
+        "`{}` exists and was not written by vouch; refusing to replace it\n  help: choose another folder with -o, or remove it yourself",
+        .0.display()
+    )]
+    NotOurs(PathBuf),
+    #[error("`{0}` would leave the output folder")]
+    Escapes(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A folder being filled, to become `target` on [`Staging::commit`]. Dropped
+/// without a commit, it removes itself.
+#[derive(Debug)]
+pub struct Staging {
+    target: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts a build of `target`. Refuses a target that exists and is neither
+    /// empty nor a site vouch wrote (it holds the marker file).
+    pub fn new(target: &Path) -> Result<Staging, WriteError> {
+        if target.exists() && !is_ours(target) {
+            return Err(WriteError::NotOurs(target.to_path_buf()));
+        }
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let name = target
+            .file_name()
+            .map_or("site".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.vouch-tmp-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let staging = Staging {
+            target: target.to_path_buf(),
+            dir,
+            committed: false,
+        };
+        staging.write(
+            OUTPUT_MARKER,
+            b"This folder is written by `vouch build`; it is replaced on every build.\n",
+        )?;
+        Ok(staging)
+    }
+
+    /// Writes `rel` (a `/`-separated path) inside the staging folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.path_of(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        fs::write(&path, bytes).map_err(io_err(&path))
+    }
+
+    /// Copies the file `from` to `rel`.
+    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), WriteError> {
+        let path = self.path_of(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        fs::copy(from, &path).map(|_| ()).map_err(io_err(from))
+    }
+
+    fn path_of(&self, rel: &str) -> Result<PathBuf, WriteError> {
+        let rel_path = Path::new(rel);
+        let safe = !rel.is_empty()
+            && rel_path
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)));
+        if !safe {
+            return Err(WriteError::Escapes(rel.to_owned()));
+        }
+        Ok(self.dir.join(rel_path))
+    }
+
+    /// Swaps the finished folder in for the target.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let old = self.dir.with_file_name(format!(
+            "{}.old",
+            self.dir
+                .file_name()
+                .map_or("site".into(), |n| n.to_string_lossy().into_owned())
+        ));
+        if self.target.exists() {
+            fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
+        }
+        if let Err(source) = fs::rename(&self.dir, &self.target) {
+            // Put the previous site back before reporting.
+            let _ = fs::rename(&old, &self.target);
+            return Err(WriteError::Io {
+                path: self.target.clone(),
+                source,
+            });
+        }
+        self.committed = true;
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn is_ours(target: &Path) -> bool {
+    target.join(OUTPUT_MARKER).is_file()
+        || fs::read_dir(target).is_ok_and(|mut d| d.next().is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_the_staging_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&tmp.path().join("site")).unwrap();
+        for bad in ["../x", "/etc/passwd", "a/../../b", ""] {
+            assert!(
+                matches!(staging.write(bad, b"x"), Err(WriteError::Escapes(_))),
+                "{bad}"
+            );
+        }
+        staging.write("a/b/c.html", b"ok").unwrap();
+    }
+
+    #[test]
+    fn a_folder_vouch_did_not_write_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("docs");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("precious.txt"), "keep me").unwrap();
+        assert!(matches!(Staging::new(&target), Err(WriteError::NotOurs(_))));
+        assert_eq!(
+            fs::read_to_string(target.join("precious.txt")).unwrap(),
+            "keep me"
+        );
+    }
+
+    #[test]
+    fn an_uncommitted_build_leaves_nothing_behind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("site");
+        {
+            let staging = Staging::new(&target).unwrap();
+            staging.write("index.html", b"half").unwrap();
+        }
+        assert!(!target.exists());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}
