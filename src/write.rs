@@ -71,6 +71,28 @@ impl Staging {
         Ok(staging)
     }
 
+    /// Creates folders (`/`-separated paths) ahead of [`Staging::write_in`];
+    /// on slow filesystems one `mkdir` per folder, not per file, matters.
+    pub fn create_dirs<'a>(
+        &self,
+        dirs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), WriteError> {
+        let mut dirs: Vec<&str> = dirs.into_iter().collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        for dir in dirs {
+            let path = self.path_of(dir)?;
+            fs::create_dir_all(&path).map_err(io_err(&path))?;
+        }
+        Ok(())
+    }
+
+    /// Writes `rel` into a folder made by [`Staging::create_dirs`].
+    pub fn write_in(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.path_of(rel)?;
+        fs::write(&path, bytes).map_err(io_err(&path))
+    }
+
     /// Writes `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.path_of(rel)?;
@@ -122,7 +144,7 @@ impl Staging {
         }
         self.committed = true;
         if old.exists() {
-            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+            remove_tree(&old)?;
         }
         Ok(())
     }
@@ -134,6 +156,25 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Removes a previous site, its top-level entries in parallel.
+fn remove_tree(dir: &Path) -> Result<(), WriteError> {
+    use rayon::prelude::*;
+    let entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(io_err(dir))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.par_iter().try_for_each(|path| {
+        let removed = if path.is_dir() && !path.is_symlink() {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        };
+        removed.map_err(io_err(path))
+    })?;
+    fs::remove_dir(dir).map_err(io_err(dir))
 }
 
 fn is_ours(target: &Path) -> bool {

@@ -92,8 +92,19 @@ pub fn cards_json(site: &Site) -> String {
             })
             .collect(),
     };
-    let mut json = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned());
-    json.push('\n');
+    // One card per line: compact for agents, still readable and diffable.
+    let mut json = format!(
+        "{{\"title\":{},\"generated_on\":\"{}\",\"cards\":[\n",
+        serde_json::to_string(doc.title).unwrap_or_default(),
+        doc.generated_on
+    );
+    for (i, card) in doc.cards.iter().enumerate() {
+        if i > 0 {
+            json.push_str(",\n");
+        }
+        json.push_str(&serde_json::to_string(card).unwrap_or_default());
+    }
+    json.push_str("\n]}\n");
     json
 }
 

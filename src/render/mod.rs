@@ -79,15 +79,16 @@ pub fn build(
             .is_ok_and(|p| p.starts_with(&canonical_root) && p.is_file())
     };
 
+    staging.create_dirs(site.cards.iter().map(|p| p.card.id.as_str()))?;
     let written: Vec<Result<(Vec<String>, u64), BuildError>> = (0..site.cards.len())
         .into_par_iter()
         .map(|i| {
             let card = site.cards[i].card;
             let body = html::render(card, &site.index, &inside_root);
             let page = pages.card(&site, i, &body.html)?;
-            staging.write(&format!("{}/index.html", card.id), page.as_bytes())?;
+            staging.write_in(&format!("{}/index.html", card.id), page.as_bytes())?;
             let raw = card.source.as_str().as_bytes();
-            staging.write(&format!("{}.md", card.id), raw)?;
+            staging.write_in(&format!("{}.md", card.id), raw)?;
             Ok((body.assets, (page.len() + raw.len()) as u64))
         })
         .collect();
@@ -146,17 +147,13 @@ fn write(staging: &Staging, built: &mut Built, rel: &str, content: &str) -> Resu
 }
 
 /// The root's path inside its git repository, for edit and history links;
-/// outside a repository, the root as given.
+/// outside a repository the links assume the root is the repository's top.
 fn repo_prefix(root: &Path) -> Option<String> {
     let canonical = std::fs::canonicalize(root).ok()?;
-    match crate::git::Repo::discover(root) {
-        Ok(repo) => {
-            let top = std::fs::canonicalize(&repo.top).unwrap_or(repo.top);
-            canonical
-                .strip_prefix(&top)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-        }
-        Err(_) => Some(root.to_string_lossy().replace('\\', "/")).filter(|r| r != "."),
-    }
+    let repo = crate::git::Repo::discover(root).ok()?;
+    let top = std::fs::canonicalize(&repo.top).unwrap_or(repo.top);
+    canonical
+        .strip_prefix(&top)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
 }

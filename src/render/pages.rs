@@ -268,7 +268,6 @@ impl Pages {
                     context! {
                         owner => ser(o),
                         cards => ser(&site.views(&o.direct)),
-                        team_cards => ser(&site.views(&o.through_teams)),
                     },
                 )?,
             ));

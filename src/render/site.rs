@@ -122,6 +122,35 @@ pub struct CardView {
     pub history_url: Option<String>,
 }
 
+/// What lists of cards show: the fields of `macros.html`'s `card_list`, and
+/// nothing else, so long lists stay cheap to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardSummary {
+    pub url: String,
+    pub title: String,
+    pub state: Badge,
+    pub state_label: &'static str,
+    pub verified: Option<String>,
+    pub due: Option<String>,
+    pub expiring_from: Option<String>,
+    pub collection_title: Option<String>,
+}
+
+impl CardView {
+    fn summary(&self) -> CardSummary {
+        CardSummary {
+            url: self.url.clone(),
+            title: self.title.clone(),
+            state: self.state,
+            state_label: self.state_label,
+            verified: self.verified.clone(),
+            due: self.due.clone(),
+            expiring_from: self.expiring_from.clone(),
+            collection_title: self.collection_title.clone(),
+        }
+    }
+}
+
 /// A published card and everything the site knows of it.
 pub struct Published<'w> {
     pub card: &'w Card,
@@ -130,6 +159,7 @@ pub struct Published<'w> {
     /// Registry keys (or free-form names) of its owners.
     pub owner_keys: Vec<String>,
     pub view: CardView,
+    pub summary: CardSummary,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -180,15 +210,26 @@ pub struct OwnerView {
     pub url: String,
     pub contacts: Vec<Contact>,
     pub members: Vec<Link>,
-    pub teams: Vec<Link>,
+    /// For a person: the teams they belong to, with what each owns.
+    pub teams: Vec<TeamLink>,
+    /// Cards owned directly or through a team.
     pub count: usize,
     pub stale: usize,
     pub expiring: usize,
     pub score: Score,
     #[serde(skip)]
     pub direct: Vec<usize>,
-    #[serde(skip)]
-    pub through_teams: Vec<usize>,
+}
+
+/// A team as listed on a member's page: the member answers for its cards too,
+/// which the team's own page lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamLink {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    pub stale: usize,
+    pub expiring: usize,
 }
 
 pub struct Site<'w> {
@@ -356,6 +397,7 @@ impl<'w> Site<'w> {
                     freshness: *freshness,
                     badge,
                     owner_keys,
+                    summary: view.summary(),
                     view,
                 }
             })
@@ -460,8 +502,9 @@ impl<'w> Site<'w> {
         }
     }
 
-    pub fn views(&self, ids: &[usize]) -> Vec<&CardView> {
-        ids.iter().map(|&i| &self.cards[i].view).collect()
+    /// The list entries of `ids`.
+    pub fn views(&self, ids: &[usize]) -> Vec<&CardSummary> {
+        ids.iter().map(|&i| &self.cards[i].summary).collect()
     }
 }
 
@@ -528,12 +571,22 @@ fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                     }
                     OwnerKind::Person { .. } => {
                         for team in r.owners().filter(|t| r.covers(t, o) && !t.is_person()) {
-                            teams.push(Link {
+                            let cards_of_team =
+                                direct.get(&team.key).map_or(&[][..], Vec::as_slice);
+                            teams.push(TeamLink {
                                 name: team.display_name().to_owned(),
                                 url: owner_url(&team.key),
+                                count: cards_of_team.len(),
+                                stale: cards_of_team
+                                    .iter()
+                                    .filter(|&&i| cards[i].badge == Badge::Stale)
+                                    .count(),
+                                expiring: cards_of_team
+                                    .iter()
+                                    .filter(|&&i| cards[i].badge == Badge::Expiring)
+                                    .count(),
                             });
-                            through_teams
-                                .extend(direct.get(&team.key).into_iter().flatten().copied());
+                            through_teams.extend(cards_of_team.iter().copied());
                         }
                     }
                 }
@@ -567,7 +620,6 @@ fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                     .count(),
                 score: Score::of(all.iter().map(|&i| cards[i].badge)),
                 direct: own,
-                through_teams,
                 key,
             }
         })

@@ -1,0 +1,403 @@
+//! `vouch build` on the fixture root `tests/site/fixture/`: the pages it
+//! writes, what they say, and how the output folder is replaced.
+//! `VOUCH_BLESS=1 cargo test --test site` rewrites the golden files.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/site/fixture");
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/site/golden");
+
+fn build(root: &Path, out: &Path, today: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("build")
+        .arg(root)
+        .arg("-o")
+        .arg(out)
+        .args(["--today", today, "--format", "json"])
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("vouch runs")
+}
+
+/// Builds a copy of the fixture (outside any git repository, so edit links do
+/// not depend on where this checkout lives) and returns (tempdir, site path).
+fn built_fixture() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    copy_dir(Path::new(FIXTURE), &root);
+    let out = tmp.path().join("site");
+    let output = build(&root, &out, "2026-11-25");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (tmp, out)
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+fn read(site: &Path, rel: &str) -> String {
+    fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main> element");
+    let end = html.find("</main>").expect("a </main>") + "</main>".len();
+    &html[start..end]
+}
+
+#[test]
+fn page_set_and_urls() {
+    let (_tmp, site) = built_fixture();
+    let paths: Vec<String> = files(&site).into_keys().collect();
+    let expected = [
+        ".vouch-site",
+        "404.html",
+        "assets/style.css",
+        "assets/vouch.js",
+        "cards.json",
+        "freshness/index.html",
+        "images/flow.svg",
+        "index.html",
+        "llms.txt",
+        "owners/ana/index.html",
+        "owners/billing/index.html",
+        "owners/index.html",
+        "owners/joao/index.html",
+        "owners/maria/index.html",
+        "product/export.md",
+        "product/export/index.html",
+        "product/index.html",
+        "product/old.md",
+        "product/old/index.html",
+        "product/xss.md",
+        "product/xss/index.html",
+        "sitemap.xml",
+        "support/hebrew.md",
+        "support/hebrew/index.html",
+        "support/index.html",
+        "support/reembolsos.md",
+        "support/reembolsos/index.html",
+        "support/refunds.md",
+        "support/refunds/index.html",
+        "tags/billing/index.html",
+        "tags/export/index.html",
+        "tags/index.html",
+        "tags/refunds/index.html",
+    ];
+    assert_eq!(
+        paths, expected,
+        "drafts are not published; everything else is"
+    );
+}
+
+#[test]
+fn card_page_main_matches_golden() {
+    let (_tmp, site) = built_fixture();
+    for (page, golden) in [
+        ("support/refunds/index.html", "refunds-main.html"),
+        ("support/hebrew/index.html", "hebrew-main.html"),
+    ] {
+        let actual = main_of(&read(&site, page)).to_owned();
+        let path = Path::new(GOLDEN).join(golden);
+        if std::env::var_os("VOUCH_BLESS").is_some() {
+            fs::write(&path, &actual).unwrap();
+        }
+        let expected = fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(
+            actual, expected,
+            "{page} differs from {golden} (VOUCH_BLESS=1 to accept)"
+        );
+    }
+}
+
+#[test]
+fn links_are_rewritten_to_page_urls() {
+    let (_tmp, site) = built_fixture();
+    let page = read(&site, "support/refunds/index.html");
+    assert!(
+        page.contains(r#"<a href="../../product/export/#limits">the export limits</a>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="../../support/reembolsos/">Portuguese version</a>"#));
+    assert!(page.contains(r#"<img src="../../images/flow.svg" alt="How a refund flows" />"#));
+    assert!(page.contains(r#"<a href="https://billing.acme.example">Billing</a>"#));
+    assert!(page.contains(
+        r#"<link rel="alternate" type="text/markdown" href="../../support/refunds.md">"#
+    ));
+    // The target lists its backlink, and the raw card keeps its front matter.
+    let export = read(&site, "product/export/index.html");
+    assert!(export.contains(r#"<a href="../../support/refunds/">Refunding an annual plan</a>"#));
+    assert!(
+        read(&site, "support/refunds.md").starts_with("---\ntitle: Refunding an annual plan\n")
+    );
+}
+
+#[test]
+fn heading_ids_keep_every_script() {
+    let (_tmp, site) = built_fixture();
+    let pt = read(&site, "support/reembolsos/index.html");
+    assert!(pt.contains(r#"<h2 id="verificação-do-pedido">"#), "{pt}");
+    let he = read(&site, "support/hebrew/index.html");
+    assert!(he.contains(r#"<h2 id="מגבלות-ייצוא">"#));
+    // pulldown-cmark percent-encodes URLs; browsers decode a fragment before
+    // matching it against ids, so this link reaches the heading above.
+    assert!(he.contains(
+        r##"<a href="#%D7%9E%D7%92%D7%91%D7%9C%D7%95%D7%AA-%D7%99%D7%99%D7%A6%D7%95%D7%90">"##
+    ));
+}
+
+#[test]
+fn rtl_languages_get_dir_rtl() {
+    let (_tmp, site) = built_fixture();
+    assert!(
+        read(&site, "support/hebrew/index.html")
+            .starts_with("<!doctype html>\n<html lang=\"he\" dir=\"rtl\">")
+    );
+    assert!(
+        read(&site, "support/reembolsos/index.html")
+            .starts_with("<!doctype html>\n<html lang=\"pt-BR\" dir=\"ltr\">")
+    );
+}
+
+#[test]
+fn script_vectors_render_inert() {
+    let (_tmp, site) = built_fixture();
+    let page = read(&site, "product/xss/index.html");
+    let body = main_of(&page).to_lowercase();
+    for needle in [
+        "<script",
+        "onerror",
+        "onload",
+        "ontoggle",
+        "onclick",
+        "javascript:",
+        "<iframe",
+        "<object",
+        "<form",
+        "data:text/html",
+        "<style",
+        "alert(",
+    ] {
+        assert!(!body.contains(needle), "`{needle}` survived:\n{body}");
+    }
+    assert!(
+        body.contains("<strong>bold</strong>") && body.contains("<em>emphasis</em>"),
+        "safe markup is kept"
+    );
+    // The page's only scripts are vouch's own.
+    assert_eq!(page.matches("<script").count(), 1);
+    assert!(page.contains(r#"<script src="../../assets/vouch.js" defer></script>"#));
+}
+
+#[test]
+fn archived_cards_carry_a_banner_and_drafts_are_not_published() {
+    let (_tmp, site) = built_fixture();
+    let old = read(&site, "product/old/index.html");
+    assert!(old.contains("This card is archived"));
+    assert!(old.contains(r#"<span class="badge badge-archived" data-vouch-badge data-state="archived">Archived</span>"#));
+    assert!(!site.join("product/draft").exists());
+    assert!(!read(&site, "cards.json").contains("product/draft"));
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let (_a, first) = built_fixture();
+    let (_b, second) = built_fixture();
+    let (a, b) = (files(&first), files(&second));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn machine_outputs_describe_every_published_card() {
+    let (_tmp, site) = built_fixture();
+    let json: serde_json::Value = serde_json::from_str(&read(&site, "cards.json")).unwrap();
+    let cards = json["cards"].as_array().unwrap();
+    let ids: Vec<&str> = cards.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "product/export",
+            "product/old",
+            "product/xss",
+            "support/hebrew",
+            "support/reembolsos",
+            "support/refunds"
+        ]
+    );
+    let refunds = &cards[5];
+    assert_eq!(
+        refunds["url"],
+        "https://kb.acme.example/help/support/refunds/"
+    );
+    assert_eq!(
+        refunds["markdown_url"],
+        "https://kb.acme.example/help/support/refunds.md"
+    );
+    assert_eq!(refunds["type"], "faq");
+    assert_eq!(refunds["owners"], serde_json::json!(["billing"]));
+    assert_eq!(refunds["verified"], "2026-11-01");
+    assert_eq!(refunds["verified_by"], "maria");
+    assert_eq!(refunds["verify_every"], "90d");
+    assert_eq!(refunds["due"], "2027-01-30");
+    assert_eq!(refunds["state"], "fresh");
+    assert_eq!(refunds["tags"], serde_json::json!(["billing", "refunds"]));
+    assert_eq!(
+        refunds["links"],
+        serde_json::json!(["product/export", "support/reembolsos"])
+    );
+    assert_eq!(cards[1]["state"], "archived");
+
+    let llms = read(&site, "llms.txt");
+    assert!(
+        llms.starts_with("# Acme Support\n\n> Answers the support team can trust."),
+        "{llms}"
+    );
+    assert!(llms.contains("\n## Support\n\n"));
+    assert!(llms.contains(
+        "- [Refunding an annual plan](https://kb.acme.example/help/support/refunds.md): fresh, verified 2026-11-01, owners: billing\n"
+    ));
+    let sitemap = read(&site, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://kb.acme.example/help/support/refunds/</loc>"));
+    assert!(!sitemap.contains("404"));
+}
+
+#[test]
+fn edit_and_owner_links_come_from_the_registry_and_repo() {
+    let (_tmp, site) = built_fixture();
+    let page = read(&site, "support/refunds/index.html");
+    assert!(page.contains(r#"<a href="https://github.com/acme/kb/edit/main/support/refunds.md">Edit this card</a>"#), "{page}");
+    assert!(page.contains(
+        r#"<a href="https://github.com/acme/kb/commits/main/support/refunds.md">History</a>"#
+    ));
+    assert!(page.contains(r#"<a href="../../owners/billing/">Billing</a> <a class="contact" href="https://github.com/orgs/acme/teams/billing">@acme/billing</a>"#));
+    assert!(page.contains("Verified by <strong>Maria Silva</strong> on <time datetime=\"2026-11-01\">2026-11-01</time>"));
+    let maria = read(&site, "owners/maria/index.html");
+    assert!(maria.contains(r#"<tr><td><a href="../../owners/billing/">Billing</a></td><td>2</td><td>0</td><td>0</td></tr>"#), "maria answers for her team's cards: {maria}");
+    assert!(
+        maria.contains("5 cards, directly and through teams"),
+        "{maria}"
+    );
+    let billing = read(&site, "owners/billing/index.html");
+    assert!(billing.contains(r#"href="../../support/refunds/""#));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    copy_dir(Path::new(FIXTURE), &root);
+    let out = tmp.path().join("site");
+    assert_eq!(build(&root, &out, "2026-11-25").status.code(), Some(0));
+    let before = files(&out);
+
+    fs::create_dir_all(root.join("templates/site")).unwrap();
+    fs::write(
+        root.join("templates/site/card.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ card.title }{% endblock %}",
+    )
+    .unwrap();
+    fs::write(
+        root.join("support/new.md"),
+        "---\ntitle: New\nowners: [ana]\nverified: 2026-11-20\n---\nNew.\n",
+    )
+    .unwrap();
+    let failed = build(&root, &out, "2026-11-25");
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("templates/site/card.html"), "{stderr}");
+    assert_eq!(files(&out), before, "the previous site is untouched");
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "no staging folder is left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_folder_vouch_did_not_write_is_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("docs");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("precious.txt"), "keep").unwrap();
+    let output = build(Path::new(FIXTURE), &out, "2026-11-25");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        fs::read_to_string(out.join("precious.txt")).unwrap(),
+        "keep"
+    );
+}
+
+#[test]
+fn cards_with_errors_do_not_stop_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    copy_dir(Path::new(FIXTURE), &root);
+    fs::write(
+        root.join("support/broken.md"),
+        "---\ntitle: [unclosed\n---\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("support/stale.md"),
+        "---\ntitle: Stale\nverified: 2020-01-01\nverified_by: maria\n---\nOld.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&root, &out, "2026-11-25");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "errors fail the build's status"
+    );
+    assert!(out.join("support/refunds/index.html").is_file());
+    let stale = read(&out, "support/stale/index.html");
+    assert!(
+        stale.contains(r#"class="badge badge-stale""#),
+        "a stale card is published as stale"
+    );
+    assert!(
+        !out.join("support/broken").exists(),
+        "an unreadable card is not"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
