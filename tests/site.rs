@@ -401,3 +401,38 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_roots_templates_replace_the_built_ins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    copy_dir(Path::new(FIXTURE), &root);
+    fs::create_dir_all(root.join("templates/site")).unwrap();
+    fs::write(
+        root.join("templates/site/style.css"),
+        "body { color: rebeccapurple; }\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("templates/site/404.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost? Ask in #support</h1>{% endblock %}",
+    )
+    .unwrap();
+    let out = tmp.path().join("site");
+    assert_eq!(build(&root, &out, "2026-11-25").status.code(), Some(0));
+    assert_eq!(
+        read(&out, "assets/style.css"),
+        "body { color: rebeccapurple; }\n"
+    );
+    let not_found = read(&out, "404.html");
+    assert!(not_found.contains("<h1>Lost? Ask in #support</h1>"));
+    // The 404 page is served at any address: it links from the base URL's path.
+    assert!(
+        not_found.contains(r#"<link rel="stylesheet" href="/help/assets/style.css">"#),
+        "{not_found}"
+    );
+    assert!(
+        read(&out, "index.html").contains("Recently verified"),
+        "other templates stay built in"
+    );
+}
