@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod source;
 pub mod validate;
 pub mod write;

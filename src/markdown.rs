@@ -124,6 +124,26 @@ pub fn outline(text: &str, body: Range<usize>) -> Outline {
     out
 }
 
+/// The body's readable text without its headings: what search indexes as
+/// "body" and cuts snippets from. Paragraphs are separated by newlines.
+pub fn plain_text(text: &str, body: Range<usize>) -> String {
+    let mut out = String::new();
+    let mut in_heading = false;
+    for event in Parser::new_ext(&text[body], options()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) if !in_heading => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if !in_heading => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+            ) if !out.ends_with('\n') && !out.is_empty() => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn mark_content(headings: &mut [Heading], open: &[usize]) {
     for &i in open {
         headings[i].has_content = true;

@@ -5,59 +5,24 @@
 //! Without Chromium on the PATH the test is skipped with a message, except
 //! under CI (`CI` set), where a missing browser is a failure.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use common::{chromium, rendered_dom};
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-
-fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("VOUCH_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|dir| dir.join(name))
-                    .find(|p| p.is_file())
-            })
-        })
-}
-
-/// The DOM of `page` after its scripts ran.
-fn rendered_dom(browser: &Path, page: &Path, profile: &Path) -> String {
-    let output = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(
-        output.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("the DOM is UTF-8")
-}
 
 fn card(title: &str, verified: Date, extra: &str) -> String {
     format!(
         "---\ntitle: {title}\nowners: [support]\nverified: {verified}\nverified_by: ana\nverify_every: 90d\n{extra}---\nBody of {title}.\n"
     )
+}
+
+fn file_url(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
 }
 
 /// The badge element of a card page, as the browser left it.
@@ -145,7 +110,7 @@ fn badges_follow_the_readers_clock() {
     for (page, state, label) in cases {
         let dom = rendered_dom(
             &browser,
-            &site.join(format!("guides/{page}/index.html")),
+            &file_url(&site.join(format!("guides/{page}/index.html"))),
             &profile,
         );
         let b = badge(&dom);
@@ -158,14 +123,18 @@ fn badges_follow_the_readers_clock() {
     }
 
     // What a reader sees on a card page.
-    let dom = rendered_dom(&browser, &site.join("guides/expired/index.html"), &profile);
+    let dom = rendered_dom(
+        &browser,
+        &file_url(&site.join("guides/expired/index.html")),
+        &profile,
+    );
     assert!(dom.contains("<h1>Expired since the build</h1>"));
     assert!(dom.contains("Verified by <strong>Ana Costa</strong>"));
     assert!(dom.contains(r#"<a href="../../owners/support/">Support team</a>"#));
     assert!(dom.contains("Body of Expired since the build."));
 
     // Lists re-evaluate too: the home page's recently verified list.
-    let home = rendered_dom(&browser, &site.join("index.html"), &profile);
+    let home = rendered_dom(&browser, &file_url(&site.join("index.html")), &profile);
     let expired_row = home
         .lines()
         .find(|l| l.contains("Expired since the build"))

@@ -124,6 +124,20 @@ pub fn build(
         let content = pages::override_of(&ws.root, name)?.unwrap_or_else(|| (*content).to_owned());
         write(&staging, &mut built, &format!("assets/{name}"), &content)?;
     }
+    let search_files = crate::search::index::build(&site);
+    staging.create_dirs(["search/t", "search/d"])?;
+    let search_written: Result<Vec<u64>, WriteError> = search_files
+        .par_iter()
+        .map(|(path, json)| {
+            staging
+                .write_in(path, json.as_bytes())
+                .map(|()| json.len() as u64)
+        })
+        .collect();
+    for bytes in search_written? {
+        built.files += 1;
+        built.bytes += bytes;
+    }
     write(
         &staging,
         &mut built,

@@ -38,11 +38,16 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/site/freshness.html"),
     ),
     ("404.html", include_str!("../../templates/site/404.html")),
+    (
+        "search.html",
+        include_str!("../../templates/site/search.html"),
+    ),
 ];
 
 pub const ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../../templates/site/style.css")),
     ("vouch.js", include_str!("../../templates/site/vouch.js")),
+    ("search.js", include_str!("../../templates/site/search.js")),
 ];
 
 /// A template or asset that could not be used, with where it came from.
@@ -290,6 +295,10 @@ impl Pages {
                     expiring => ser(&site.views(&by_state(crate::render::site::Badge::Expiring))),
                 },
             )?,
+        ));
+        out.push((
+            "search/index.html".to_owned(),
+            self.page(site, "search.html", "search", context! {})?,
         ));
         // The 404 page is served at any address, so it links from the site's
         // absolute base rather than relatively.

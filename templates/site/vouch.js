@@ -32,6 +32,19 @@
     }
   }
 
+  // "/" focuses the search box, as on GitHub and in most documentation sites.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var target = e.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    var box = document.getElementById("search-q") || document.getElementById("site-search-q");
+    if (box) {
+      e.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", refresh);
   } else {

@@ -1,0 +1,421 @@
+//! Building the search files from the site's published cards.
+//!
+//! elasticlunr-rs builds one inverted index per language (its terms come from
+//! [`tokenize::terms`], its own pipeline left empty); vouch then merges them,
+//! weights each posting by field (title above tags above headings above body)
+//! and writes the postings in shards by term prefix.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::markdown::plain_text;
+use crate::render::site::{Badge, Site};
+use crate::search::tokenize::{self, ENGLISH, PORTUGUESE, Rule, SPANISH, terms};
+
+/// Field boosts, in the order fields are given to elasticlunr.
+pub const FIELDS: &[(&str, f64)] = &[
+    ("title", 10.0),
+    ("tags", 6.0),
+    ("headings", 4.0),
+    ("body", 1.0),
+];
+/// Cards per document chunk.
+pub const CHUNK: usize = 16;
+/// A shard larger than this (bytes of JSON) is split by a longer prefix.
+const SHARD_BUDGET: usize = 24 * 1024;
+/// Characters of body text kept per card for snippets.
+const EXCERPT: usize = 240;
+
+/// One file of the search index, as (path under the site, content).
+pub type SearchFile = (String, String);
+
+struct Doc {
+    lang_key: &'static str,
+    fields: [String; 4],
+}
+
+/// elasticlunr's language hook: vouch's tokenizer, no pipeline.
+struct Terms(&'static str);
+
+impl elasticlunr::Language for Terms {
+    fn name(&self) -> String {
+        format!("vouch-{}", self.0)
+    }
+
+    fn code(&self) -> String {
+        self.0.to_owned()
+    }
+
+    fn tokenize(&self, text: &str) -> Vec<String> {
+        terms(text, self.0)
+    }
+
+    fn make_pipeline(&self) -> elasticlunr::Pipeline {
+        elasticlunr::Pipeline { queue: Vec::new() }
+    }
+}
+
+/// elasticlunr's serialized trie: one node per character.
+#[derive(serde::Deserialize)]
+struct Trie {
+    #[serde(default)]
+    docs: BTreeMap<String, Tf>,
+    #[serde(flatten)]
+    children: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct Tf {
+    tf: f64,
+}
+
+#[derive(serde::Deserialize)]
+struct Exported {
+    index: BTreeMap<String, serde_json::Value>,
+}
+
+fn walk(node: serde_json::Value, prefix: &mut String, out: &mut Vec<(String, Vec<(usize, f64)>)>) {
+    let Ok(trie) = serde_json::from_value::<Trie>(node) else {
+        return;
+    };
+    if !trie.docs.is_empty() {
+        let postings = trie
+            .docs
+            .into_iter()
+            .filter_map(|(r, tf)| r.parse().ok().map(|d| (d, tf.tf)))
+            .collect();
+        out.push((prefix.clone(), postings));
+    }
+    for (key, child) in trie.children {
+        let mut chars = key.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            continue; // "df" and other bookkeeping keys
+        };
+        prefix.push(c);
+        walk(child, prefix, out);
+        prefix.pop();
+    }
+}
+
+/// Postings of one language group: term → [(doc, weight)].
+fn index_group(lang: &'static str, docs: &[(usize, &Doc)]) -> HashMap<String, Vec<(usize, f64)>> {
+    let mut builder =
+        elasticlunr::IndexBuilder::with_language(Box::new(Terms(lang))).save_docs(false);
+    for (name, _) in FIELDS {
+        builder = builder.add_field(name);
+    }
+    let mut index = builder.build();
+    for (i, doc) in docs {
+        index.add_doc(&i.to_string(), doc.fields.iter().map(String::as_str));
+    }
+    let exported: Exported = serde_json::from_str(&index.to_json()).unwrap_or(Exported {
+        index: BTreeMap::new(),
+    });
+    let mut merged: HashMap<String, HashMap<usize, f64>> = HashMap::new();
+    for (field, mut inverted) in exported.index {
+        let trie = inverted
+            .get_mut("root")
+            .map(serde_json::Value::take)
+            .unwrap_or_default();
+        let boost = FIELDS
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or(1.0, |(_, b)| *b);
+        let mut found = Vec::new();
+        walk(trie, &mut String::new(), &mut found);
+        for (term, postings) in found {
+            let entry = merged.entry(term).or_default();
+            for (doc, tf) in postings {
+                *entry.entry(doc).or_default() += boost * tf;
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(term, docs)| (term, docs.into_iter().collect()))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    v: u32,
+    /// The build date; due offsets count days from it.
+    built: String,
+    n: usize,
+    chunk: usize,
+    /// Term prefixes that have a shard, sorted.
+    shards: Vec<String>,
+    stemmers: BTreeMap<&'static str, &'static [&'static [Rule]]>,
+    cjk: &'static [(u32, u32)],
+    langs: Vec<&'a str>,
+    collections: Vec<(&'a str, &'a str)>,
+    owners: Vec<(&'a str, &'a str)>,
+    tags: Vec<(&'a str, &'a str)>,
+    /// Per card: [collection, language, state, due offset, expiring offset, owners, tags].
+    docs: Vec<serde_json::Value>,
+}
+
+/// The files of the search index.
+pub fn build(site: &Site) -> Vec<SearchFile> {
+    let docs: Vec<Doc> = site
+        .cards
+        .par_iter()
+        .map(|p| {
+            let text = p.card.source.as_str();
+            let lang_key = tokenize::stemmer(&p.view.lang).map_or("none", |(k, _)| k);
+            Doc {
+                lang_key,
+                fields: [
+                    p.view.title.clone(),
+                    p.card.tags.join(" "),
+                    p.card
+                        .outline
+                        .headings
+                        .iter()
+                        .map(|h| h.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    plain_text(text, p.card.body.clone()),
+                ],
+            }
+        })
+        .collect();
+
+    let mut groups: BTreeMap<&'static str, Vec<(usize, &Doc)>> = BTreeMap::new();
+    for (i, doc) in docs.iter().enumerate() {
+        groups.entry(doc.lang_key).or_default().push((i, doc));
+    }
+    let indexed: Vec<HashMap<String, Vec<(usize, f64)>>> = groups
+        .into_par_iter()
+        .map(|(lang, group)| index_group(lang, &group))
+        .collect();
+    let mut postings: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
+    for group in indexed {
+        for (term, mut list) in group {
+            postings.entry(term).or_default().append(&mut list);
+        }
+    }
+
+    let mut files = shards(postings);
+    let shard_keys: Vec<String> = files.iter().map(|(k, _)| k.clone()).collect();
+    let mut out: Vec<SearchFile> = files
+        .drain(..)
+        .map(|(key, json)| (format!("search/t/{}.json", hex(&key)), json))
+        .collect();
+
+    for (n, chunk) in site.cards.chunks(CHUNK).enumerate() {
+        let rows: Vec<serde_json::Value> = chunk
+            .iter()
+            .zip(&docs[n * CHUNK..])
+            .map(|(p, doc)| {
+                serde_json::json!([
+                    p.view.title,
+                    p.view.url,
+                    p.view.collection_title.clone().unwrap_or_default(),
+                    excerpt(&doc.fields[3]),
+                    p.view.state_label
+                ])
+            })
+            .collect();
+        out.push((
+            format!("search/d/{n}.json"),
+            serde_json::to_string(&rows).unwrap_or_default(),
+        ));
+    }
+    out.push(("search/meta.json".to_owned(), meta(site, &docs, shard_keys)));
+    out
+}
+
+fn excerpt(body: &str) -> String {
+    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(EXCERPT) {
+        Some((i, _)) => format!("{}…", &flat[..i]),
+        None => flat,
+    }
+}
+
+/// Postings grouped into shards by term prefix: two characters, or more where
+/// a shard would exceed the budget. Returns (prefix, JSON) pairs.
+fn shards(postings: BTreeMap<String, Vec<(usize, f64)>>) -> Vec<(String, String)> {
+    let encoded: Vec<(String, String)> = postings
+        .into_iter()
+        .map(|(term, mut list)| {
+            list.sort_by_key(|(d, _)| *d);
+            let mut json = String::from("[");
+            let mut last = 0;
+            for (i, (doc, weight)) in list.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                let w = (weight * 10.0).round().max(1.0) as u64;
+                json.push_str(&format!("{},{w}", doc - last));
+                last = *doc;
+            }
+            json.push(']');
+            (term, json)
+        })
+        .collect();
+    let mut out = Vec::new();
+    split(&encoded, 2, &mut out);
+    out
+}
+
+fn prefix(term: &str, len: usize) -> String {
+    term.chars().take(len).collect()
+}
+
+fn split(terms: &[(String, String)], len: usize, out: &mut Vec<(String, String)>) {
+    let mut start = 0;
+    while start < terms.len() {
+        let key = prefix(&terms[start].0, len);
+        let end = start
+            + terms[start..]
+                .iter()
+                .take_while(|(t, _)| prefix(t, len) == key)
+                .count();
+        let group = &terms[start..end];
+        let size: usize = group.iter().map(|(t, j)| t.len() + j.len() + 4).sum();
+        // Terms no longer than the prefix stay in this shard; longer ones may
+        // move to sub-shards of one more character.
+        if size > SHARD_BUDGET && len < 6 && group.iter().any(|(t, _)| t.chars().count() > len) {
+            let (short, long): (Vec<_>, Vec<_>) = group
+                .iter()
+                .cloned()
+                .partition(|(t, _)| t.chars().count() <= len);
+            if !short.is_empty() {
+                out.push((key.clone(), shard_json(&short)));
+            }
+            split(&long, len + 1, out);
+        } else {
+            out.push((key, shard_json(group)));
+        }
+        start = end;
+    }
+}
+
+fn shard_json(terms: &[(String, String)]) -> String {
+    let mut json = String::from("{");
+    for (i, (term, postings)) in terms.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(term).unwrap_or_default());
+        json.push(':');
+        json.push_str(postings);
+    }
+    json.push('}');
+    json
+}
+
+/// A prefix as a file name: the hex of its UTF-8 bytes.
+pub fn hex(key: &str) -> String {
+    key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn meta(site: &Site, docs: &[Doc], shards: Vec<String>) -> String {
+    let mut langs: Vec<&str> = site.cards.iter().map(|p| p.view.lang.as_str()).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    let collections: Vec<(&str, &str)> = site
+        .collections
+        .iter()
+        .map(|c| (c.key.as_str(), c.title.as_str()))
+        .collect();
+    let owners: Vec<(&str, &str)> = site
+        .owners
+        .iter()
+        .map(|o| (o.key.as_str(), o.name.as_str()))
+        .collect();
+    let tags: Vec<(&str, &str)> = site
+        .tags
+        .iter()
+        .map(|t| (t.slug.as_str(), t.name.as_str()))
+        .collect();
+    let position = |list: &[(&str, &str)], key: &str| list.iter().position(|(k, _)| *k == key);
+    let mut stemmers = BTreeMap::new();
+    for (key, stemmer) in [("pt", PORTUGUESE), ("es", SPANISH), ("en", ENGLISH)] {
+        if docs.iter().any(|d| d.lang_key == key)
+            || site.cards.iter().any(|p| p.view.lang.starts_with(key))
+        {
+            stemmers.insert(key, stemmer);
+        }
+    }
+    // Queries are stemmed for every language of the site.
+    stemmers.entry("en").or_insert(ENGLISH);
+    let rows = site
+        .cards
+        .iter()
+        .map(|p| {
+            let offset = |d: Option<jiff::civil::Date>| d.map(|d| (d - site.today).get_days());
+            let expiring = p.view.expiring_from.as_deref().and_then(|d| d.parse().ok());
+            let state = match p.badge {
+                Badge::Fresh => "f",
+                Badge::Expiring => "e",
+                Badge::Stale => "s",
+                Badge::Unverified => "u",
+                Badge::Archived => "a",
+            };
+            serde_json::json!([
+                p.card
+                    .collection
+                    .as_deref()
+                    .and_then(|c| position(&collections, c)),
+                langs.iter().position(|l| *l == p.view.lang),
+                state,
+                offset(p.freshness.due.filter(|_| p.badge != Badge::Archived)),
+                offset(expiring),
+                p.owner_keys
+                    .iter()
+                    .filter_map(|k| position(&owners, k))
+                    .collect::<Vec<_>>(),
+                p.card
+                    .tags
+                    .iter()
+                    .filter_map(|t| position(&tags, &crate::render::site::tag_slug(t)))
+                    .collect::<Vec<_>>(),
+            ])
+        })
+        .collect();
+    let meta = Meta {
+        v: 1,
+        built: site.today.to_string(),
+        n: site.cards.len(),
+        chunk: CHUNK,
+        shards,
+        stemmers,
+        cjk: tokenize::CJK_RANGES,
+        langs,
+        collections,
+        owners,
+        tags,
+        docs: rows,
+    };
+    serde_json::to_string(&meta).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_shards_split_by_longer_prefixes() {
+        let mut postings = BTreeMap::new();
+        for i in 0..3000 {
+            postings.insert(format!("re{i:04}"), vec![(i, 1.0)]);
+        }
+        postings.insert("re".to_owned(), vec![(1, 1.0)]);
+        postings.insert("xy".to_owned(), vec![(2, 2.0)]);
+        let shards = shards(postings);
+        let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
+        assert!(keys.contains(&"re") && keys.contains(&"xy"), "{keys:?}");
+        assert!(
+            keys.iter().any(|k| k.len() > 2),
+            "the big `re` shard was split: {keys:?}"
+        );
+        assert!(shards.iter().all(|(_, j)| j.len() <= SHARD_BUDGET + 64));
+        let xy = shards.iter().find(|(k, _)| k == "xy").unwrap();
+        assert_eq!(xy.1, r#"{"xy":[2,20]}"#);
+    }
+}

@@ -1,0 +1,401 @@
+// vouch's search client. It tokenizes a query exactly as `vouch build` tokenized
+// the cards (src/search/tokenize.rs: fold, split, stem with the rules shipped in
+// search/meta.json), fetches only the index shards the query's words need, and
+// ranks cards by tf-idf with field weights (title, tags, headings, body). The
+// word being typed matches as a prefix, so a half-typed word finds its card.
+(function () {
+  "use strict";
+
+  // --- Tokenizer: keep in step with src/search/tokenize.rs -------------------
+  var CJK = [
+    [0x3040, 0x30ff], [0x31f0, 0x31ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff],
+    [0xf900, 0xfaff], [0xff66, 0xff9f], [0x20000, 0x2fa1f]
+  ];
+  var WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+  var HAS_DIGIT = /\p{N}/u;
+
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/\p{Mn}/gu, "");
+  }
+
+  function isCjk(cp) {
+    for (var i = 0; i < CJK.length; i++) {
+      if (cp >= CJK[i][0] && cp <= CJK[i][1]) return true;
+    }
+    return false;
+  }
+
+  function words(text) {
+    var out = [];
+    var current = "";
+    for (var ch of fold(text)) {
+      if (isCjk(ch.codePointAt(0))) {
+        if (current) { out.push(current); current = ""; }
+        out.push(ch);
+      } else if (WORD_CHAR.test(ch)) {
+        current += ch;
+      } else if (current) {
+        out.push(current);
+        current = "";
+      }
+    }
+    if (current) out.push(current);
+    return out;
+  }
+
+  function length(s) {
+    return Array.from(s).length;
+  }
+
+  function stem(word, steps) {
+    if (length(word) <= 3 || HAS_DIGIT.test(word)) return word;
+    for (var s = 0; s < steps.length; s++) {
+      var step = steps[s];
+      for (var r = 0; r < step.length; r++) {
+        var suffix = step[r][0];
+        if (!word.endsWith(suffix)) continue;
+        var base = word.slice(0, word.length - suffix.length);
+        if (length(base) >= step[r][2]) {
+          word = base + step[r][1];
+          break;
+        }
+      }
+    }
+    return word;
+  }
+
+  // Exposed for the tokenizer agreement test and for scripts.
+  window.vouchSearch = { fold: fold, words: words, stem: stem };
+
+  var form = document.getElementById("search-form");
+  if (!form) return;
+
+  // --- Index files ------------------------------------------------------------
+  var root = form.getAttribute("data-root") || "";
+  var base = root + "search/";
+  var meta = null;
+  var shardFiles = {};
+  var chunkFiles = {};
+
+  function getJson(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
+
+  function hex(s) {
+    return Array.from(new TextEncoder().encode(s), function (b) {
+      return b.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function shard(key) {
+    if (!shardFiles[key]) shardFiles[key] = getJson(base + "t/" + hex(key) + ".json");
+    return shardFiles[key];
+  }
+
+  function chunk(n) {
+    if (!chunkFiles[n]) chunkFiles[n] = getJson(base + "d/" + n + ".json");
+    return chunkFiles[n];
+  }
+
+  // The shard holding term `t`: the longest shard key that starts it.
+  function shardOf(t) {
+    var chars = Array.from(t);
+    for (var len = Math.min(chars.length, 6); len >= 1; len--) {
+      var key = chars.slice(0, len).join("");
+      if (meta.shardSet.has(key)) return key;
+    }
+    return null;
+  }
+
+  // Shards that may hold terms starting with `w`.
+  function shardsFor(w) {
+    var out = [];
+    meta.shards.forEach(function (k) {
+      if (k.startsWith(w) || (w.startsWith(k) && shardOf(w) === k)) out.push(k);
+    });
+    return out;
+  }
+
+  // --- Query ------------------------------------------------------------------
+  function parseQuery(q) {
+    var list = words(q);
+    var typing = q.length > 0 && !/\s$/.test(q);
+    return list.map(function (w, i) {
+      var variants = new Set([w]);
+      Object.keys(meta.stemmers).forEach(function (lang) {
+        variants.add(stem(w, meta.stemmers[lang]));
+      });
+      return { word: w, variants: variants, prefix: typing && i === list.length - 1 && length(w) >= 2 };
+    });
+  }
+
+  // For one query word: doc -> best weighted score among the terms it matches.
+  function matchWord(qw) {
+    var keys = new Set();
+    qw.variants.forEach(function (v) {
+      var k = shardOf(v);
+      if (k) keys.add(k);
+    });
+    if (qw.prefix) shardsFor(qw.word).forEach(function (k) { keys.add(k); });
+    return Promise.all(Array.from(keys).map(shard)).then(function (files) {
+      var best = new Map();
+      var seen = new Set();
+      files.forEach(function (file) {
+        Object.keys(file).forEach(function (term) {
+          if (seen.has(term)) return;
+          var exact = qw.variants.has(term);
+          var partial = !exact && qw.prefix && term.startsWith(qw.word);
+          if (!exact && !partial) return;
+          seen.add(term);
+          var postings = file[term];
+          var df = postings.length / 2;
+          var idf = 1 + Math.log(meta.n / (df + 1));
+          var factor = exact ? 1 : 0.7;
+          var doc = 0;
+          for (var i = 0; i < postings.length; i += 2) {
+            doc += postings[i];
+            var s = (postings[i + 1] / 10) * idf * factor;
+            if (!best.has(doc) || best.get(doc) < s) best.set(doc, s);
+          }
+        });
+      });
+      return best;
+    });
+  }
+
+  // --- Facets and states ------------------------------------------------------
+  var DAY = 86400000;
+  var todayOffset = 0;
+  var STATES = { f: "fresh", e: "expiring", s: "stale", u: "unverified", a: "archived" };
+  var LABELS = { fresh: "Fresh", expiring: "Expiring", stale: "Stale", unverified: "Unverified", archived: "Archived" };
+
+  function stateOf(doc) {
+    var row = meta.docs[doc];
+    if (row[2] === "a" || row[2] === "u" || row[3] === null) return STATES[row[2]];
+    if (todayOffset > row[3]) return "stale";
+    if (todayOffset >= row[4]) return "expiring";
+    return "fresh";
+  }
+
+  function passes(doc, filters) {
+    var row = meta.docs[doc];
+    if (filters.collection && (row[0] === null || meta.collections[row[0]][0] !== filters.collection)) return false;
+    if (filters.lang && meta.langs[row[1]] !== filters.lang) return false;
+    if (filters.state && stateOf(doc) !== filters.state) return false;
+    if (filters.owner && !row[5].some(function (o) { return meta.owners[o][0] === filters.owner; })) return false;
+    if (filters.tag && !row[6].some(function (t) { return meta.tags[t][0] === filters.tag; })) return false;
+    return true;
+  }
+
+  function search(q, filters) {
+    var query = parseQuery(q);
+    if (!query.length) return Promise.resolve({ hits: [], all: true, query: query });
+    return Promise.all(query.map(matchWord)).then(function (perWord) {
+      var totals = new Map();
+      perWord.forEach(function (best) {
+        best.forEach(function (score, doc) {
+          var t = totals.get(doc) || { score: 0, words: 0 };
+          t.score += score;
+          t.words += 1;
+          totals.set(doc, t);
+        });
+      });
+      var hits = [];
+      totals.forEach(function (t, doc) {
+        if (!passes(doc, filters)) return;
+        var state = stateOf(doc);
+        // A stale card ranks below an equally good fresh one.
+        var trust = state === "stale" || state === "unverified" ? 0.75 : state === "archived" ? 0.5 : 1;
+        hits.push({ doc: doc, words: t.words, score: t.score * trust, state: state });
+      });
+      var all = hits.filter(function (h) { return h.words === query.length; });
+      var shown = all.length ? all : hits;
+      shown.sort(function (a, b) { return b.words - a.words || b.score - a.score || a.doc - b.doc; });
+      return { hits: shown, all: all.length > 0 || query.length === 1, query: query };
+    });
+  }
+
+  // --- Rendering --------------------------------------------------------------
+  var results = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  var input = document.getElementById("search-q");
+  // Results shown at first; each fetches its chunk of titles and excerpts.
+  var PAGE = 20;
+  var limit = PAGE;
+
+  function matches(word, query) {
+    var w = fold(word);
+    return query.some(function (qw) {
+      if (qw.variants.has(w) || (qw.prefix && w.startsWith(qw.word))) return true;
+      return Object.keys(meta.stemmers).some(function (l) { return qw.variants.has(stem(w, meta.stemmers[l])); });
+    });
+  }
+
+  // Appends `text` to `el`, marking the words the query matched.
+  function highlight(el, text, query) {
+    var re = /[\p{L}\p{N}\p{M}]+/gu;
+    var last = 0;
+    var m;
+    while ((m = re.exec(text))) {
+      if (!matches(m[0], query)) continue;
+      el.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      el.appendChild(mark);
+      last = m.index + m[0].length;
+    }
+    el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function snippet(text, query) {
+    var re = /[\p{L}\p{N}\p{M}]+/gu;
+    var m;
+    while ((m = re.exec(text))) {
+      if (matches(m[0], query)) {
+        var start = Math.max(0, m.index - 60);
+        var cut = text.slice(start, start + 200);
+        return (start > 0 ? "…" : "") + cut + (start + 200 < text.length ? "…" : "");
+      }
+    }
+    return text.length > 200 ? text.slice(0, 200) + "…" : text;
+  }
+
+  function render(outcome, q) {
+    var hits = outcome.hits.slice(0, limit);
+    var needed = Array.from(new Set(hits.map(function (h) { return Math.floor(h.doc / meta.chunk); })));
+    return Promise.all(needed.map(chunk)).then(function (files) {
+      var rows = {};
+      needed.forEach(function (n, i) { rows[n] = files[i]; });
+      results.textContent = "";
+      hits.forEach(function (h) {
+        var row = rows[Math.floor(h.doc / meta.chunk)][h.doc % meta.chunk];
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + row[1];
+        highlight(a, row[0], outcome.query);
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(" "));
+        var badge = document.createElement("span");
+        badge.className = "badge badge-" + h.state;
+        badge.textContent = LABELS[h.state];
+        li.appendChild(badge);
+        if (row[2]) {
+          var where = document.createElement("span");
+          where.className = "meta";
+          where.textContent = " " + row[2];
+          li.appendChild(where);
+        }
+        var p = document.createElement("p");
+        p.className = "snippet";
+        highlight(p, snippet(row[3], outcome.query), outcome.query);
+        li.appendChild(p);
+        results.appendChild(li);
+      });
+      if (!q.trim()) status.textContent = "Type to search " + meta.n + " cards.";
+      else if (!outcome.hits.length) status.textContent = "No card matches “" + q.trim() + "”.";
+      else if (!outcome.all) status.textContent = "No card has all the words; showing cards with some of them.";
+      else status.textContent = outcome.hits.length + (outcome.hits.length === 1 ? " card" : " cards") + " found" + (outcome.hits.length > limit ? ", showing the best " + limit : "") + ".";
+      more.hidden = outcome.hits.length <= limit;
+    });
+  }
+
+  // --- Page wiring ------------------------------------------------------------
+  var FILTERS = ["collection", "owner", "tag", "state", "lang"];
+
+  function fill(name, entries) {
+    var select = form.elements[name];
+    entries.forEach(function (e) {
+      var option = document.createElement("option");
+      option.value = e[0];
+      option.textContent = e[1];
+      select.appendChild(option);
+    });
+  }
+
+  function current() {
+    var filters = {};
+    FILTERS.forEach(function (f) { filters[f] = form.elements[f].value; });
+    return filters;
+  }
+
+  var pending = 0;
+  function run(updateUrl) {
+    var q = input.value;
+    var filters = current();
+    if (updateUrl) {
+      var params = new URLSearchParams();
+      if (q) params.set("q", q);
+      FILTERS.forEach(function (f) { if (filters[f]) params.set(f, filters[f]); });
+      var qs = params.toString();
+      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+    }
+    var ticket = ++pending;
+    return search(q, filters).then(function (outcome) {
+      if (ticket !== pending) return;
+      return render(outcome, q);
+    }).then(function () {
+      if (ticket === pending) document.documentElement.setAttribute("data-search-ready", String(ticket));
+    }).catch(function (e) {
+      status.textContent = "Search failed: " + e.message;
+    });
+  }
+
+  var more = document.getElementById("search-more");
+  more.addEventListener("click", function () {
+    limit += PAGE;
+    run(false);
+  });
+
+  var timer = null;
+  form.addEventListener("input", function () {
+    limit = PAGE;
+    clearTimeout(timer);
+    timer = setTimeout(function () { run(true); }, 60);
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var first = results.querySelector("li > a");
+    if (first) first.click();
+  });
+
+  function links() {
+    return Array.prototype.slice.call(results.querySelectorAll("li > a"));
+  }
+
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown") {
+      var first = links()[0];
+      if (first) { e.preventDefault(); first.focus(); }
+    }
+  });
+  results.addEventListener("keydown", function (e) {
+    var list = links();
+    var i = list.indexOf(document.activeElement);
+    if (i < 0) return;
+    if (e.key === "ArrowDown" && i + 1 < list.length) { e.preventDefault(); list[i + 1].focus(); }
+    if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? list[i - 1] : input).focus(); }
+  });
+
+  getJson(base + "meta.json").then(function (m) {
+    meta = m;
+    meta.shardSet = new Set(meta.shards);
+    var built = Date.parse(meta.built + "T00:00:00Z");
+    var now = Date.parse(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
+    todayOffset = Math.round((now - built) / DAY);
+    fill("collection", meta.collections);
+    fill("owner", meta.owners);
+    fill("tag", meta.tags);
+    fill("lang", meta.langs.map(function (l) { return [l, l]; }));
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    FILTERS.forEach(function (f) { if (params.get(f)) form.elements[f].value = params.get(f); });
+    var header = document.getElementById("site-search-q");
+    if (header) header.value = input.value;
+    return run(false);
+  }).catch(function (e) {
+    status.textContent = "Search is unavailable: " + e.message;
+  });
+})();

@@ -1,0 +1,295 @@
+//! Search in a real headless Chromium against a built fixture site served over
+//! loopback under a sub-path (`/help/`, like its `base_url`): queries in
+//! Portuguese, Spanish, Hebrew and English, inflected and half-typed words,
+//! filters, the `?q=` deep link, keyboard selection, and the agreement of the
+//! browser's tokenizer with the build's.
+
+mod common;
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{chromium, element_text, rendered_dom, serve};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search/fixture");
+
+struct Site {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    base: String,
+    browser: PathBuf,
+    profile: PathBuf,
+}
+
+fn site() -> Option<Site> {
+    let browser = chromium()?;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let output = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("build")
+        .arg(FIXTURE)
+        .arg("-o")
+        .arg(&dir)
+        .args(["--today", "2026-11-25", "--quiet"])
+        .output()
+        .expect("vouch runs");
+    assert!(
+        output.status.code() == Some(1),
+        "the fixture has one stale card: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let base = serve(&dir, "/help/");
+    let profile = tmp.path().join("profile");
+    Some(Site {
+        _tmp: tmp,
+        dir,
+        base,
+        browser,
+        profile,
+    })
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The result links of a search page, best first, and the status line.
+fn results(site: &Site, query: &str) -> (Vec<String>, String, String) {
+    let url = format!("{}search/?{query}", site.base);
+    let dom = rendered_dom(&site.browser, &url, &site.profile);
+    assert!(
+        dom.contains("data-search-ready"),
+        "search did not finish for {query}:\n{dom}"
+    );
+    let list = element_text(&dom, "ol", "search-results").unwrap_or_default();
+    let hrefs = list
+        .split("<li><a href=\"")
+        .skip(1)
+        .map(|s| {
+            s.split('"')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("../")
+                .to_owned()
+        })
+        .collect();
+    let status = element_text(&dom, "p", "search-status").unwrap_or_default();
+    (hrefs, status, list)
+}
+
+#[test]
+fn queries_in_four_languages_find_the_right_cards() {
+    let Some(site) = site() else { return };
+    let cases: &[(&str, &[&str])] = &[
+        // Portuguese: the plural in the card, the singular in the query.
+        ("q=engenheiro", &["plantao/engenheiros/"]),
+        ("q=verifica%C3%A7%C3%A3o", &["plantao/engenheiros/"]),
+        // Spanish.
+        ("q=conocimiento", &["soporte/conocimientos/"]),
+        ("q=factura", &["soporte/facturas/"]),
+        // Hebrew, with and without the definite article's card words.
+        (&format!("q={}", encode("החזרים")), &["he/refunds-he/"]),
+        (&format!("q={}", encode("החזר")), &["he/refunds-he/"]),
+        // English: a stale card ranks below an equally good fresh one.
+        ("q=refund", &["support/refunds/", "support/legacy-refunds/"]),
+        (
+            "q=refunds%20thirty",
+            &["support/refunds/", "support/legacy-refunds/"],
+        ),
+        // Half-typed words match as prefixes.
+        ("q=engenhe", &["plantao/engenheiros/"]),
+        ("q=conocim", &["soporte/conocimientos/"]),
+        ("q=refu", &["support/refunds/", "support/legacy-refunds/"]),
+    ];
+    for (query, expected) in cases {
+        let (hrefs, status, _) = results(&site, query);
+        assert_eq!(hrefs, *expected, "{query} ({status})");
+    }
+}
+
+#[test]
+fn filters_narrow_the_results() {
+    let Some(site) = site() else { return };
+    let cases: &[(&str, &[&str])] = &[
+        ("q=cliente", &["plantao/reembolso/", "soporte/facturas/"]),
+        ("q=cliente&collection=soporte", &["soporte/facturas/"]),
+        ("q=cliente&lang=pt-BR", &["plantao/reembolso/"]),
+        ("q=cliente&owner=lucia", &["soporte/facturas/"]),
+        ("q=refund&state=stale", &["support/legacy-refunds/"]),
+        ("q=refund&state=fresh", &["support/refunds/"]),
+        (
+            "q=annual&tag=billing",
+            &["support/refunds/", "support/legacy-refunds/"],
+        ),
+    ];
+    for (query, expected) in cases {
+        let (mut hrefs, status, _) = results(&site, query);
+        if query.starts_with("q=cliente&") || *query == "q=cliente" {
+            hrefs.sort();
+        }
+        assert_eq!(hrefs, *expected, "{query} ({status})");
+    }
+}
+
+#[test]
+fn results_show_badges_snippets_and_highlights() {
+    let Some(site) = site() else { return };
+    let (hrefs, status, list) = results(&site, "q=engenheiro");
+    assert_eq!(hrefs.len(), 1);
+    assert_eq!(status, "1 card found.");
+    assert!(list.contains("<mark>engenheiros</mark>"), "{list}");
+    assert!(
+        list.contains(r#"<span class="badge badge-fresh">Fresh</span>"#),
+        "{list}"
+    );
+    assert!(list.contains("Plantao"), "the collection is shown: {list}");
+    let (_, _, stale) = results(&site, "q=refund&state=stale");
+    assert!(stale.contains(r#"<span class="badge badge-stale">Stale</span>"#));
+
+    // No card has both words: the best partial matches, with a note.
+    let (hrefs, status, _) = results(&site, "q=refund%20engenheiro");
+    assert!(status.starts_with("No card has all the words"), "{status}");
+    assert!(
+        hrefs.contains(&"plantao/engenheiros/".to_owned())
+            && hrefs.contains(&"support/refunds/".to_owned())
+    );
+
+    let (hrefs, status, _) = results(&site, "q=zzzzzz");
+    assert!(hrefs.is_empty());
+    assert!(status.starts_with("No card matches"), "{status}");
+}
+
+/// Writes a copy of the search page with a test script appended.
+fn scripted_page(site: &Site, name: &str, script: &str) -> String {
+    let page = fs::read_to_string(site.dir.join("search/index.html")).unwrap();
+    let page = page.replace("</body>", &format!("<script>{script}</script>\n</body>"));
+    fs::write(site.dir.join(format!("search/{name}")), page).unwrap();
+    format!("{}search/{name}", site.base)
+}
+
+const WHEN_READY: &str = "function whenReady(f) { var t = setInterval(function () { if (document.documentElement.getAttribute('data-search-ready')) { clearInterval(t); f(); } }, 20); }
+function key(k) { document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true })); }
+function out(v) { var p = document.createElement('pre'); p.id = 'out'; p.textContent = JSON.stringify(v); document.body.appendChild(p); }";
+
+#[test]
+fn arrow_keys_and_enter_choose_a_result() {
+    let Some(site) = site() else { return };
+    let url = scripted_page(
+        &site,
+        "keys.html",
+        &format!(
+            "{WHEN_READY}
+whenReady(function () {{
+  var input = document.getElementById('search-q');
+  var log = [];
+  input.focus();
+  key('ArrowDown'); log.push(document.activeElement.getAttribute('href'));
+  key('ArrowDown'); log.push(document.activeElement.getAttribute('href'));
+  key('ArrowDown'); log.push(document.activeElement.getAttribute('href'));
+  key('ArrowUp'); log.push(document.activeElement.getAttribute('href'));
+  key('ArrowUp'); log.push(document.activeElement.id);
+  input.blur();
+  document.body.dispatchEvent(new KeyboardEvent('keydown', {{ key: '/', bubbles: true, cancelable: true }}));
+  log.push(document.activeElement.id);
+  out(log);
+}});"
+        ),
+    );
+    let dom = rendered_dom(&site.browser, &format!("{url}?q=refund"), &site.profile);
+    let log = element_text(&dom, "pre", "out").expect("the script ran");
+    assert_eq!(
+        log,
+        r#"["../support/refunds/","../support/legacy-refunds/","../support/legacy-refunds/","../support/refunds/","search-q","search-q"]"#
+    );
+
+    // Enter in the search box (the form's submission) follows the best result.
+    // The click is caught before it navigates: headless Chromium's DOM dump
+    // does not survive a navigation.
+    let url = scripted_page(
+        &site,
+        "enter.html",
+        &format!(
+            "{WHEN_READY}
+document.addEventListener('click', function (e) {{ e.preventDefault(); out(e.target.closest('a').getAttribute('href')); }}, true);
+whenReady(function () {{ document.getElementById('search-q').focus(); document.getElementById('search-form').requestSubmit(); }});"
+        ),
+    );
+    let dom = rendered_dom(&site.browser, &format!("{url}?q=conocim"), &site.profile);
+    assert_eq!(
+        element_text(&dom, "pre", "out").as_deref(),
+        Some(r#""../soporte/conocimientos/""#)
+    );
+}
+
+#[test]
+fn every_page_has_a_search_box_that_leads_to_the_search_page() {
+    let Some(site) = site() else { return };
+    let card = fs::read_to_string(site.dir.join("support/refunds/index.html")).unwrap();
+    assert!(card.contains(
+        r#"<form class="site-search" role="search" action="../../search/" method="get">"#
+    ));
+    assert!(card.contains(r#"<input id="site-search-q" name="q" type="search""#));
+}
+
+/// Strings that trip tokenizers: accents, Hebrew points, digits, hyphens,
+/// emoji, CJK, and the letters whose case mappings are special.
+const TRICKY: &[&str] = &[
+    "Ação Rápida ÀÉÎÕÜ ñandú",
+    "שָׁלוֹם עוֹלָם והחזרים",
+    "2FA 10.000 v1.2.3 ¹²³ ٣٤٥ 3rd",
+    "e-mail end‑to‑end co–op self_service",
+    "👍🏽 ok 🚀launch ❤️love",
+    "返金ポリシー 中文搜索 한국어 검색",
+    "Straße İstanbul ıi ΣΟΦΟΣ σοφός",
+    "cafe\u{301} ﬁle ＡＢＣ１２３",
+    "don't l'été «aspas» “quotes”",
+    "हिन्दी القراءة Ελληνικά",
+    "verificações engenheiros engenheira conocimientos ciudades notificaciones",
+    "policies verified classes status running refunds",
+];
+
+#[test]
+fn the_browser_tokenizer_agrees_with_the_build() {
+    let Some(site) = site() else { return };
+    let cases = serde_json::to_string(TRICKY).unwrap();
+    let url = scripted_page(
+        &site,
+        "tokens.html",
+        &format!(
+            "{WHEN_READY}
+fetch('meta.json').then(function (r) {{ return r.json(); }}).then(function (meta) {{
+  var langs = ['en', 'es', 'pt'];
+  out({cases}.map(function (s) {{
+    var words = vouchSearch.words(s);
+    var row = {{ words: words }};
+    langs.forEach(function (l) {{ row[l] = words.map(function (w) {{ return vouchSearch.stem(w, meta.stemmers[l] || []); }}); }});
+    return row;
+  }}));
+}});"
+        ),
+    );
+    let dom = rendered_dom(&site.browser, &url, &site.profile);
+    let browser: serde_json::Value =
+        serde_json::from_str(&element_text(&dom, "pre", "out").expect("the script ran")).unwrap();
+    let build: Vec<serde_json::Value> = TRICKY
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "words": vouch::search::tokenize::words(s),
+                "en": vouch::search::tokenize::terms(s, "en"),
+                "es": vouch::search::tokenize::terms(s, "es"),
+                "pt": vouch::search::tokenize::terms(s, "pt"),
+            })
+        })
+        .collect();
+    assert_eq!(browser, serde_json::Value::Array(build));
+}
