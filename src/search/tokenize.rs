@@ -52,6 +52,14 @@ fn is_word_char(c: char) -> bool {
 
 /// The words of `text`, folded but not stemmed.
 pub fn words(text: &str) -> Vec<String> {
+    if text.is_ascii() {
+        // The same result without Unicode tables: most text is ASCII.
+        return text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+    }
     let folded = fold(text);
     let mut out = Vec::new();
     let mut current = String::new();
