@@ -1,15 +1,14 @@
 //! `vouch build [ROOT] [-o DIR]`: check, then write the site.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::cmd::exit;
+use crate::cmd::{exit, open_root};
 use crate::render::{self, BuildError};
 use crate::report::{self, Options as ReportOptions};
+use crate::validate;
 use crate::write::WriteError;
-use crate::{load, validate};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -21,27 +20,12 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let root = match load::find_root(opts.root.as_deref()) {
-        Ok(root) => root,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(exit::USAGE);
-        }
-    };
-    let workspace = match load::load(&root) {
+    let workspace = match open_root(opts.root.as_deref()) {
         Ok(ws) => ws,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(exit::USAGE);
-        }
+        Err(status) => return Ok(status),
     };
     let checked = validate::validate(&workspace, opts.today);
-    {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        report::write(&mut out, &checked, opts.report)?;
-        out.flush()?;
-    }
+    report::print(&checked, opts.report)?;
     let out = opts
         .out
         .clone()

@@ -1,12 +1,10 @@
 //! `vouch check [ROOT]`: validate everything and print diagnostics.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::cmd::exit;
-use crate::load;
+use crate::cmd::{exit, open_root};
 use crate::report::{self, Options as ReportOptions};
 use crate::validate;
 
@@ -21,19 +19,9 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let root = match load::find_root(opts.root.as_deref()) {
-        Ok(root) => root,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(exit::USAGE);
-        }
-    };
-    let workspace = match load::load(&root) {
+    let workspace = match open_root(opts.root.as_deref()) {
         Ok(ws) => ws,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(exit::USAGE);
-        }
+        Err(status) => return Ok(status),
     };
     let mut checked = validate::validate(&workspace, opts.today);
     if let Some(reference) = &opts.changed_since {
@@ -45,10 +33,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             }
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    report::write(&mut out, &checked, opts.report)?;
-    out.flush()?;
+    report::print(&checked, opts.report)?;
     Ok(if checked.has_errors() {
         exit::FAILED
     } else {

@@ -16,6 +16,17 @@ pub mod exit {
     pub const USAGE: i32 = 2;
 }
 
+/// Finds and loads the knowledge root, or says why not and gives the exit
+/// status for it.
+pub fn open_root(root: Option<&std::path::Path>) -> Result<crate::load::Workspace, i32> {
+    crate::load::find_root(root)
+        .and_then(|root| crate::load::load(&root))
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            exit::USAGE
+        })
+}
+
 /// `--color` as given on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum ColorChoice {

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use jiff::civil::Date;
 
+use crate::render::escape_xml;
 use crate::render::site::{Badge, Site};
 
 /// Buckets of the due-date chart: overdue, then one bar per week up to 12
@@ -107,7 +108,7 @@ pub fn owner_chart(site: &Site) -> Option<String> {
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {height}" role="img" aria-labelledby="owner-chart-title"><title id="owner-chart-title">Stale cards per owner: {}</title>"#,
         label_w + bar_w + 40,
         rows.iter()
-            .map(|(n, c)| format!("{} {c}", escape(n)))
+            .map(|(n, c)| format!("{} {c}", escape_xml(n)))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -119,7 +120,7 @@ pub fn owner_chart(site: &Site) -> Option<String> {
             r#"<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text><rect class="chart-bar-stale" x="{}" y="{y}" width="{w}" height="{}"/><text class="chart-label" x="{}" y="{}">{n}</text>"#,
             label_w - 8,
             y + 16,
-            escape(name),
+            escape_xml(name),
             label_w,
             row_h - 6,
             label_w + w + 6,
@@ -128,11 +129,4 @@ pub fn owner_chart(site: &Site) -> Option<String> {
     }
     svg.push_str("</svg>");
     Some(svg)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -110,9 +110,7 @@ fn rewrite(
         Target::SelfAnchor(fragment) => format!("#{fragment}"),
         Target::Path { rel, fragment } => {
             let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-            let target = crate::model::card::card_id(&rel)
-                .and_then(|id| index.get(id))
-                .or_else(|| rel.strip_suffix(".html").and_then(|id| index.get(id)));
+            let target = index.card_at(&rel);
             match target {
                 Some(target) => format!("{prefix}{}/{fragment}", target.id),
                 None if root_exists(&rel) => {

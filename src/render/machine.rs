@@ -48,17 +48,11 @@ fn linked_ids(site: &Site, p: &Published) -> Vec<String> {
         .outline
         .links
         .iter()
-        .filter_map(
-            |l| match crate::validate::links::resolve(&l.dest, &p.card.rel_path) {
-                crate::validate::links::Target::Path { rel, .. } => {
-                    crate::model::card::card_id(&rel)
-                        .and_then(|id| site.index.get(id))
-                        .or_else(|| rel.strip_suffix(".html").and_then(|id| site.index.get(id)))
-                        .map(|c| c.id.clone())
-                }
-                _ => None,
-            },
-        )
+        .filter_map(|l| {
+            site.index
+                .linked_card(&l.dest, p.card)
+                .map(|c| c.id.clone())
+        })
         .filter(|id| *id != p.card.id)
         .collect();
     ids.sort();
@@ -157,14 +151,11 @@ pub fn sitemap(site: &Site, pages: &[String]) -> Option<String> {
     );
     for page in pages {
         let url = site_url(site, page.strip_suffix("index.html").unwrap_or(page));
-        out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&url)));
+        out.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            super::escape_xml(&url)
+        ));
     }
     out.push_str("</urlset>\n");
     Some(out)
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

@@ -153,6 +153,14 @@ pub fn build(
     Ok(built)
 }
 
+/// Escapes text for XML and HTML: charts, the sitemap.
+pub fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 fn write(staging: &Staging, built: &mut Built, rel: &str, content: &str) -> Result<(), WriteError> {
     staging.write(rel, content.as_bytes())?;
     built.files += 1;

@@ -13,7 +13,7 @@ use crate::markdown::github_slug;
 use crate::model::card::{Card, Status};
 use crate::model::interval::{Interval, Unit};
 use crate::model::owners::{Owner, OwnerKind};
-use crate::validate::links::{Index, Target, resolve};
+use crate::validate::links::Index;
 use crate::validate::owners::effective_owners;
 use crate::validate::{Checked, Freshness, State};
 
@@ -412,15 +412,11 @@ impl<'w> Site<'w> {
         let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); cards.len()];
         for (from, p) in cards.iter().enumerate() {
             for link in &p.card.outline.links {
-                if let Target::Path { rel, .. } = resolve(&link.dest, &p.card.rel_path) {
-                    let target = crate::model::card::card_id(&rel)
-                        .and_then(|id| index.get(id))
-                        .or_else(|| rel.strip_suffix(".html").and_then(|id| index.get(id)));
-                    if let Some(&to) = target.and_then(|t| position.get(t.id.as_str()))
-                        && to != from
-                    {
-                        backlinks[to].insert(from);
-                    }
+                let target = index.linked_card(&link.dest, p.card);
+                if let Some(&to) = target.and_then(|t| position.get(t.id.as_str()))
+                    && to != from
+                {
+                    backlinks[to].insert(from);
                 }
             }
         }

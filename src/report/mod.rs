@@ -41,5 +41,13 @@ pub fn write(out: &mut dyn Write, checked: &Checked, opts: Options) -> io::Resul
     }
 }
 
+/// Writes the report to stdout, buffered.
+pub fn print(checked: &Checked, opts: Options) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    write(&mut out, checked, opts)?;
+    out.flush()
+}
+
 /// The note printed once when a root has no owners registry.
 pub const NO_REGISTRY_NOTE: &str = "no owners.yaml: owners are free-form names, checked only for presence; add owners.yaml to check them (see `vouch init`)";

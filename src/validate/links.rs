@@ -25,6 +25,22 @@ impl<'a> Index<'a> {
     pub fn get(&self, id: &str) -> Option<&'a Card> {
         self.by_id.get(id).copied()
     }
+
+    /// The card a path under the root names: `x.md` or `x.html.md` by id, or
+    /// tech-docs-gem's `x.html` for the card `x.html.md`.
+    pub fn card_at(&self, rel: &str) -> Option<&'a Card> {
+        card_id(rel)
+            .and_then(|id| self.get(id))
+            .or_else(|| rel.strip_suffix(".html").and_then(|id| self.get(id)))
+    }
+
+    /// The card a link written in `from` leads to, if it leads to one.
+    pub fn linked_card(&self, dest: &str, from: &Card) -> Option<&'a Card> {
+        match resolve(dest, &from.rel_path) {
+            Target::Path { rel, .. } => self.card_at(&rel),
+            _ => None,
+        }
+    }
 }
 
 /// A relative link resolved against the card that holds it.
@@ -138,10 +154,7 @@ pub fn check(card: &Card, index: &Index, root: &Path, out: &mut Vec<Diagnostic>)
                 check_anchor(card, card, fragment, &link.dest, &at, out)
             }
             Target::Path { rel, fragment } => {
-                let target = card_id(&rel).and_then(|id| index.get(id)).or_else(|| {
-                    // tech-docs-gem style: `page.html` links the card `page.html.md`.
-                    rel.strip_suffix(".html").and_then(|id| index.get(id))
-                });
+                let target = index.card_at(&rel);
                 match target {
                     Some(target) => {
                         if let Some(fragment) = fragment {
