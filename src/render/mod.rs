@@ -6,6 +6,7 @@
 pub mod chart;
 pub mod html;
 pub mod machine;
+pub mod owners;
 pub mod pages;
 pub mod site;
 

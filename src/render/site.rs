@@ -12,7 +12,8 @@ use crate::load::Workspace;
 use crate::markdown::github_slug;
 use crate::model::card::{Card, Status};
 use crate::model::interval::{Interval, Unit};
-use crate::model::owners::{Owner, OwnerKind};
+pub use crate::render::owners::owner_url;
+use crate::render::owners::{OwnerRef, OwnerView, owner_ref, owner_views};
 use crate::validate::links::Index;
 use crate::validate::owners::effective_owners;
 use crate::validate::{Checked, Freshness, State};
@@ -65,7 +66,7 @@ pub struct Score {
 }
 
 impl Score {
-    fn of(badges: impl Iterator<Item = Badge>) -> Score {
+    pub(crate) fn of(badges: impl Iterator<Item = Badge>) -> Score {
         let mut score = Score::default();
         for badge in badges.filter(|b| *b != Badge::Archived) {
             score.total += 1;
@@ -82,19 +83,6 @@ impl Score {
 pub struct Link {
     pub name: String,
     pub url: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Contact {
-    pub label: String,
-    pub href: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OwnerRef {
-    pub name: String,
-    pub url: String,
-    pub contacts: Vec<Contact>,
 }
 
 /// What templates see of a card.
@@ -201,37 +189,6 @@ pub struct TagGroup {
     pub cards: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct OwnerView {
-    pub key: String,
-    pub name: String,
-    pub kind: &'static str,
-    pub inactive: bool,
-    pub url: String,
-    pub contacts: Vec<Contact>,
-    pub members: Vec<Link>,
-    /// For a person: the teams they belong to, with what each owns.
-    pub teams: Vec<TeamLink>,
-    /// Cards owned directly or through a team.
-    pub count: usize,
-    pub stale: usize,
-    pub expiring: usize,
-    pub score: Score,
-    #[serde(skip)]
-    pub direct: Vec<usize>,
-}
-
-/// A team as listed on a member's page: the member answers for its cards too,
-/// which the team's own page lists.
-#[derive(Debug, Clone, Serialize)]
-pub struct TeamLink {
-    pub name: String,
-    pub url: String,
-    pub count: usize,
-    pub stale: usize,
-    pub expiring: usize,
-}
-
 pub struct Site<'w> {
     pub ws: &'w Workspace,
     pub today: Date,
@@ -272,16 +229,12 @@ fn collides(card: &Card, ws: &Workspace) -> bool {
         || (!card.id.contains('/') && ws.collections.contains_key(first))
 }
 
-pub fn owner_url(key: &str) -> String {
-    format!("owners/{}/", slug_or(key, "owner"))
-}
-
 pub fn tag_slug(tag: &str) -> String {
     slug_or(tag, "tag")
 }
 
 /// A URL segment that is never empty and never climbs (`..`) or nests (`/`).
-fn slug_or(text: &str, fallback: &str) -> String {
+pub(crate) fn slug_or(text: &str, fallback: &str) -> String {
     let slug = github_slug(text);
     if slug.is_empty() || slug.chars().all(|c| c == '-') {
         fallback.to_owned()
@@ -502,124 +455,6 @@ impl<'w> Site<'w> {
     pub fn views(&self, ids: &[usize]) -> Vec<&CardSummary> {
         ids.iter().map(|&i| &self.cards[i].summary).collect()
     }
-}
-
-fn contacts(owner: &Owner) -> Vec<Contact> {
-    let mut out = Vec::new();
-    if let Some(email) = &owner.email {
-        out.push(Contact {
-            label: email.clone(),
-            href: format!("mailto:{email}"),
-        });
-    }
-    if let Some(github) = &owner.github {
-        let handle = github.trim_start_matches('@');
-        let href = match handle.split_once('/') {
-            Some((org, team)) => format!("https://github.com/orgs/{org}/teams/{team}"),
-            None => format!("https://github.com/{handle}"),
-        };
-        out.push(Contact {
-            label: format!("@{handle}"),
-            href,
-        });
-    }
-    out
-}
-
-fn owner_ref(key: &str, owner: Option<&Owner>) -> OwnerRef {
-    OwnerRef {
-        name: owner.map_or(key, |o| o.display_name()).to_owned(),
-        url: owner_url(key),
-        contacts: owner.map(contacts).unwrap_or_default(),
-    }
-}
-
-/// Every owner with the cards they own: the responsibility matrix.
-fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
-    let mut direct: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, p) in cards.iter().enumerate() {
-        for key in &p.owner_keys {
-            direct.entry(key.clone()).or_default().push(i);
-        }
-    }
-    let registry = ws.registry.as_ref();
-    let mut keys: BTreeSet<String> = direct.keys().cloned().collect();
-    if let Some(r) = registry {
-        keys.extend(r.owners().map(|o| o.key.clone()));
-    }
-    keys.into_iter()
-        .map(|key| {
-            let owner = registry.and_then(|r| r.get(&key));
-            let own = direct.get(&key).cloned().unwrap_or_default();
-            let mut teams = Vec::new();
-            let mut through_teams = BTreeSet::new();
-            let mut members = Vec::new();
-            if let (Some(o), Some(r)) = (owner, registry) {
-                match &o.kind {
-                    OwnerKind::Team { members: m } => {
-                        members = m
-                            .iter()
-                            .map(|k| Link {
-                                name: r.get(k).map_or(k.as_str(), |p| p.display_name()).to_owned(),
-                                url: owner_url(k),
-                            })
-                            .collect();
-                    }
-                    OwnerKind::Person { .. } => {
-                        for team in r.owners().filter(|t| r.covers(t, o) && !t.is_person()) {
-                            let cards_of_team =
-                                direct.get(&team.key).map_or(&[][..], Vec::as_slice);
-                            teams.push(TeamLink {
-                                name: team.display_name().to_owned(),
-                                url: owner_url(&team.key),
-                                count: cards_of_team.len(),
-                                stale: cards_of_team
-                                    .iter()
-                                    .filter(|&&i| cards[i].badge == Badge::Stale)
-                                    .count(),
-                                expiring: cards_of_team
-                                    .iter()
-                                    .filter(|&&i| cards[i].badge == Badge::Expiring)
-                                    .count(),
-                            });
-                            through_teams.extend(cards_of_team.iter().copied());
-                        }
-                    }
-                }
-            }
-            let through_teams: Vec<usize> = through_teams
-                .into_iter()
-                .filter(|i| !own.contains(i))
-                .collect();
-            let mut all: Vec<usize> = own.iter().chain(&through_teams).copied().collect();
-            all.sort_unstable();
-            OwnerView {
-                name: owner.map_or(key.as_str(), |o| o.display_name()).to_owned(),
-                kind: match owner.map(|o| &o.kind) {
-                    Some(OwnerKind::Team { .. }) => "team",
-                    Some(OwnerKind::Person { .. }) => "person",
-                    None => "owner",
-                },
-                inactive: owner.is_some_and(|o| o.is_person() && !o.is_active_person()),
-                url: owner_url(&key),
-                contacts: owner.map(contacts).unwrap_or_default(),
-                members,
-                teams,
-                count: all.len(),
-                stale: all
-                    .iter()
-                    .filter(|&&i| cards[i].badge == Badge::Stale)
-                    .count(),
-                expiring: all
-                    .iter()
-                    .filter(|&&i| cards[i].badge == Badge::Expiring)
-                    .count(),
-                score: Score::of(all.iter().map(|&i| cards[i].badge)),
-                direct: own,
-                key,
-            }
-        })
-        .collect()
 }
 
 /// "Edit this card" (`edit`) and history (`commits`) links on GitHub-style hosts.
