@@ -7,6 +7,7 @@
 
 pub mod cmd;
 pub mod diagnostic;
+pub mod edit;
 pub mod git;
 pub mod load;
 pub mod markdown;

@@ -29,6 +29,26 @@ enum Command {
     Check(CheckArgs),
     /// Check, then write the static site (default: site/ beside the root); exit as check
     Build(BuildArgs),
+    /// Record that cards were checked today: set `verified` and `verified_by`, nothing else
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// The card files to verify
+    cards: Vec<PathBuf>,
+    /// Who verified them (default: the git user, matched by email or name in owners.yaml)
+    #[arg(long, value_name = "PERSON")]
+    by: Option<String>,
+    /// Also verify every stale card the verifier may verify, after listing them
+    #[arg(long)]
+    stale: bool,
+    /// The knowledge root for --stale (default: the root holding the first card, else as for check)
+    #[arg(long, value_name = "ROOT")]
+    root: Option<PathBuf>,
+    /// The date to record instead of today's UTC date
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<Date>,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +128,13 @@ fn main() -> ExitCode {
             out: args.out.clone(),
             today: args.common.today(),
             report: args.common.report(),
+        }),
+        Command::Verify(args) => cmd::verify::run(&cmd::verify::Options {
+            cards: args.cards.clone(),
+            by: args.by.clone(),
+            today: args.today.unwrap_or_else(vouch::utc_today),
+            stale: args.stale,
+            root: args.root.clone(),
         }),
     };
     match result {

@@ -1,0 +1,257 @@
+//! `vouch verify CARD... [--by PERSON]` and `vouch verify --stale`: record that
+//! an owner confirmed cards are right, changing nothing else in the files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::cmd::{exit, open_root};
+use crate::diagnostic::display_path;
+use crate::edit::set_verification;
+use crate::load::Workspace;
+use crate::model::card::Card;
+use crate::validate::{self, State};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub cards: Vec<PathBuf>,
+    /// The verifier; default: the git user, matched in the registry.
+    pub by: Option<String>,
+    pub today: Date,
+    /// Verify every stale card the verifier may verify.
+    pub stale: bool,
+    /// The root for `--stale` (default as for `check`).
+    pub root: Option<PathBuf>,
+}
+
+pub fn run(opts: &Options) -> anyhow::Result<i32> {
+    if opts.cards.is_empty() && !opts.stale {
+        eprintln!("error: name the cards to verify, or pass --stale");
+        return Ok(exit::USAGE);
+    }
+    for card in &opts.cards {
+        if !card.is_file() {
+            eprintln!("error: `{}` is not a file", card.display());
+            return Ok(exit::USAGE);
+        }
+    }
+    let root = opts
+        .root
+        .clone()
+        .or_else(|| opts.cards.first().and_then(|c| root_of(c)));
+    let ws = match open_root(root.as_deref()) {
+        Ok(ws) => ws,
+        Err(status) => return Ok(status),
+    };
+    let verifier = match verifier(&ws, opts.by.as_deref()) {
+        Ok(v) => v,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(exit::FAILED);
+        }
+    };
+
+    let mut targets: Vec<&Card> = Vec::new();
+    for path in &opts.cards {
+        match find_card(&ws, path) {
+            Some(card) => targets.push(card),
+            None => {
+                eprintln!(
+                    "error: `{}` is not a card of the knowledge root `{}`",
+                    path.display(),
+                    ws.root.display()
+                );
+                return Ok(exit::USAGE);
+            }
+        }
+    }
+    if opts.stale {
+        let checked = validate::validate(&ws, opts.today);
+        let stale: Vec<&Card> = ws
+            .cards
+            .iter()
+            .zip(&checked.freshness)
+            .filter(|(card, f)| {
+                f.state == Some(State::Stale)
+                    && card.status == crate::model::card::Status::Published
+            })
+            .map(|(card, _)| card)
+            .filter(|card| allowed(&ws, card, &verifier).is_ok())
+            .collect();
+        if stale.is_empty() {
+            println!("no stale card that {verifier} may verify");
+        } else {
+            println!("{verifier} may verify {} stale card(s):", stale.len());
+            for card in &stale {
+                println!("  {}", display_path(&card.file));
+            }
+        }
+        targets.extend(stale);
+    }
+
+    let mut status = exit::OK;
+    for card in targets {
+        if let Err(message) = allowed(&ws, card, &verifier) {
+            eprintln!(
+                "error: {}: {message}; the file is unchanged",
+                display_path(&card.file)
+            );
+            status = exit::FAILED;
+            continue;
+        }
+        match write_verification(&ws.root.join(&card.rel_path), opts.today, &verifier) {
+            Ok(()) => println!(
+                "verified {} on {} by {verifier}",
+                display_path(&card.file),
+                opts.today
+            ),
+            Err(message) => {
+                eprintln!(
+                    "error: {}: {message}; the file is unchanged",
+                    display_path(&card.file)
+                );
+                status = exit::FAILED;
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// The nearest folder above `card` that holds `vouch.yaml`.
+fn root_of(card: &Path) -> Option<PathBuf> {
+    let absolute = fs::canonicalize(card).ok()?;
+    let found = absolute
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join("vouch.yaml").is_file())?;
+    // Keep paths relative to the working folder when the root is below it.
+    let cwd = std::env::current_dir().ok()?;
+    Some(
+        found
+            .strip_prefix(&cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| found.to_path_buf()),
+    )
+    .map(|p| {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p
+        }
+    })
+}
+
+fn find_card<'w>(ws: &'w Workspace, path: &Path) -> Option<&'w Card> {
+    let wanted = fs::canonicalize(path).ok()?;
+    ws.cards
+        .iter()
+        .find(|card| fs::canonicalize(ws.root.join(&card.rel_path)).is_ok_and(|p| p == wanted))
+}
+
+/// The verifier's registry key (or free-form name without a registry).
+fn verifier(ws: &Workspace, by: Option<&str>) -> Result<String, String> {
+    let git = |key: &str| {
+        std::process::Command::new("git")
+            .args(["config", key])
+            .current_dir(&ws.root)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let Some(registry) = &ws.registry else {
+        return by
+            .map(str::to_owned)
+            .or_else(|| git("user.name"))
+            .ok_or_else(|| "cannot tell who is verifying: pass --by PERSON".to_owned());
+    };
+    let person = match by {
+        Some(name) => registry
+            .resolve(name)
+            .ok_or_else(|| format!("`{name}` is not in owners.yaml"))?,
+        None => {
+            let email = git("user.email");
+            let name = git("user.name");
+            email
+                .as_deref()
+                .and_then(|e| registry.resolve(e))
+                .or_else(|| {
+                    let name = name.as_deref()?;
+                    registry.resolve(name).or_else(|| {
+                        registry.owners().find(|o| o.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+                    })
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "the git user ({}) is not in owners.yaml: pass --by PERSON, or add your email or name to owners.yaml",
+                        email.or(name).unwrap_or_else(|| "not configured".to_owned())
+                    )
+                })?
+        }
+    };
+    if !person.is_person() {
+        return Err(format!(
+            "`{}` is a team; a person verifies cards",
+            person.key
+        ));
+    }
+    if !person.is_active_person() {
+        return Err(format!(
+            "`{}` is no longer active and cannot verify",
+            person.key
+        ));
+    }
+    Ok(person.key.clone())
+}
+
+/// Whether `verifier` may vouch for `card`: an owner, or a member of an owning team.
+fn allowed(ws: &Workspace, card: &Card, verifier: &str) -> Result<(), String> {
+    let Some(registry) = &ws.registry else {
+        return Ok(());
+    };
+    let owners = validate::owners::effective_owners(card, ws);
+    let person = registry
+        .get(verifier)
+        .ok_or_else(|| format!("`{verifier}` is not in owners.yaml"))?;
+    if owners
+        .iter()
+        .filter_map(|o| registry.resolve(o))
+        .any(|o| registry.covers(o, person))
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{verifier}` is not an owner of this card nor a member of an owning team (owners: {})",
+            if owners.is_empty() {
+                "none".to_owned()
+            } else {
+                owners.join(", ")
+            }
+        ))
+    }
+}
+
+/// Edits the file atomically: a sibling temporary file renamed over it.
+fn write_verification(path: &Path, today: Date, verifier: &str) -> Result<(), String> {
+    let bytes = fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_owned())?;
+    let edited = set_verification(&text, today, verifier).map_err(|e| e.to_string())?;
+    if edited == text {
+        return Ok(());
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.vouch-tmp"));
+    let result = fs::write(&temp, edited.as_bytes())
+        .and_then(|()| fs::metadata(path).and_then(|m| fs::set_permissions(&temp, m.permissions())))
+        .and_then(|()| fs::rename(&temp, path));
+    if let Err(e) = result {
+        let _ = fs::remove_file(&temp);
+        return Err(format!("cannot write it: {e}"));
+    }
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! Byte-preserving edits of a card's front matter: `vouch verify` sets
+//! `verified` and `verified_by` and changes no other byte. Comments, quoting,
+//! key order, line endings, a byte-order mark and the body stay as they were.
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use thiserror::Error;
+
+use crate::load::front_matter;
+use crate::yaml::{self, Value};
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum EditError {
+    #[error("the card has no front matter to record a verification in")]
+    NoFrontMatter,
+    #[error("the card's front matter is not valid YAML: {0}")]
+    Syntax(String),
+    #[error("the card's front matter is not a mapping of keys")]
+    NotAMapping,
+    #[error("`{0}` is not a single value on its own line, so it cannot be edited in place")]
+    Unsupported(&'static str),
+}
+
+/// A replacement of `range` in the text by `with`.
+struct Splice {
+    range: Range<usize>,
+    with: String,
+}
+
+/// Returns `text` with the verification date set to `date` and the verifier
+/// to `by`. The date goes where the card keeps it (`verified`, or
+/// tech-docs-gem's `last_reviewed_on`); missing keys are added as the last
+/// lines of the front matter, with the file's own line ending.
+pub fn set_verification(text: &str, date: Date, by: &str) -> Result<String, EditError> {
+    let split = front_matter::split(text);
+    let Some(yaml_range) = split.yaml.clone().filter(|_| !split.unclosed) else {
+        return Err(EditError::NoFrontMatter);
+    };
+    let node = yaml::parse(text, yaml_range.clone()).map_err(|e| EditError::Syntax(e.message))?;
+    let entries = match node.value {
+        Value::Map(entries) => entries,
+        Value::Null => Vec::new(),
+        _ => return Err(EditError::NotAMapping),
+    };
+    let find = |name: &str| entries.iter().find(|(k, _)| k.name == name);
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut splices = Vec::new();
+    let mut added = String::new();
+
+    let date_key = find("verified").or_else(|| find("last_reviewed_on"));
+    match date_key {
+        Some((_, value)) => {
+            splices.push(replace_scalar(text, value, &date.to_string(), "verified")?)
+        }
+        None => added.push_str(&format!("verified: {date}{newline}")),
+    }
+    match find("verified_by") {
+        Some((_, value)) => splices.push(replace_scalar(text, value, by, "verified_by")?),
+        None => added.push_str(&format!("verified_by: {}{newline}", yaml_scalar(by))),
+    }
+    if !added.is_empty() {
+        // New keys go right before the closing delimiter; a last line without
+        // a line ending gets one first.
+        let at = yaml_range.end;
+        let needs_break = at > yaml_range.start && !text[..at].ends_with('\n');
+        let with = if needs_break {
+            format!("{newline}{added}")
+        } else {
+            added
+        };
+        splices.push(Splice {
+            range: at..at,
+            with,
+        });
+    }
+    splices.sort_by_key(|s| s.range.start);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut last = 0;
+    for s in splices {
+        out.push_str(&text[last..s.range.start]);
+        out.push_str(&s.with);
+        last = s.range.end;
+    }
+    out.push_str(&text[last..]);
+    Ok(out)
+}
+
+/// Replaces a scalar value in place, keeping its quotes: only the characters
+/// between them change.
+fn replace_scalar(
+    text: &str,
+    value: &yaml::Node,
+    new: &str,
+    key: &'static str,
+) -> Result<Splice, EditError> {
+    let written = &text[value.span.clone()];
+    if written.contains('\n') || matches!(value.value, Value::Seq(_) | Value::Map(_)) {
+        return Err(EditError::Unsupported(key));
+    }
+    let (quote, inner) = match written.chars().next() {
+        Some(q @ ('"' | '\'')) if written.len() >= 2 && written.ends_with(q) => {
+            (Some(q), value.span.start + 1..value.span.end - 1)
+        }
+        _ => (None, value.span.clone()),
+    };
+    let with = match quote {
+        Some('\'') => new.replace('\'', "''"),
+        Some(_) => new.replace('\\', "\\\\").replace('"', "\\\""),
+        None if value.span.is_empty() => format!(" {}", yaml_scalar(new)),
+        None => yaml_scalar(new),
+    };
+    Ok(Splice { range: inner, with })
+}
+
+/// `value` as a plain YAML scalar when that reads back as the same text, else
+/// double-quoted.
+fn yaml_scalar(value: &str) -> String {
+    let plain = !value.is_empty()
+        && !value.starts_with(|c: char| "!&*@#%`|>'\"{[-?:,]} ".contains(c))
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && !value.ends_with([' ', ':'])
+        && !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "null" | "~" | "true" | "false" | "yes" | "no"
+        )
+        && value.parse::<f64>().is_err();
+    if plain {
+        value.to_owned()
+    } else {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date() -> Date {
+        "2026-11-25".parse().unwrap()
+    }
+
+    #[test]
+    fn only_the_values_change() {
+        let text = "\u{feff}---\r\n# owners first\r\nowners: [billing]   # the team\r\nverified: '2026-01-01'\r\ntitle: \"Refunds\"\r\nverified_by: joao\r\n---\r\nBody\r\n";
+        let out = set_verification(text, date(), "maria").unwrap();
+        assert_eq!(
+            out,
+            "\u{feff}---\r\n# owners first\r\nowners: [billing]   # the team\r\nverified: '2026-11-25'\r\ntitle: \"Refunds\"\r\nverified_by: maria\r\n---\r\nBody\r\n"
+        );
+    }
+
+    #[test]
+    fn missing_keys_are_added_before_the_closer() {
+        let out = set_verification("---\ntitle: A\n---\nBody\n", date(), "@maria").unwrap();
+        assert_eq!(
+            out,
+            "---\ntitle: A\nverified: 2026-11-25\nverified_by: \"@maria\"\n---\nBody\n"
+        );
+        let out = set_verification("---\n---\n", date(), "ana").unwrap();
+        assert_eq!(out, "---\nverified: 2026-11-25\nverified_by: ana\n---\n");
+    }
+
+    #[test]
+    fn tech_docs_dates_stay_where_they_are() {
+        let out = set_verification(
+            "---\ntitle: A\nlast_reviewed_on: 2020-01-01\nreview_in: 6 months\n---\n",
+            date(),
+            "ana",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "---\ntitle: A\nlast_reviewed_on: 2026-11-25\nreview_in: 6 months\nverified_by: ana\n---\n"
+        );
+    }
+
+    #[test]
+    fn unreadable_front_matter_is_refused() {
+        assert_eq!(
+            set_verification("no front matter\n", date(), "a"),
+            Err(EditError::NoFrontMatter)
+        );
+        assert!(matches!(
+            set_verification("---\ntitle: [\n---\n", date(), "a"),
+            Err(EditError::Syntax(_))
+        ));
+        assert_eq!(
+            set_verification("---\nverified:\n  - 2020-01-01\n---\n", date(), "a"),
+            Err(EditError::Unsupported("verified"))
+        );
+    }
+}
