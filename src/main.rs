@@ -29,8 +29,22 @@ enum Command {
     Check(CheckArgs),
     /// Check, then write the static site (default: site/ beside the root); exit as check
     Build(BuildArgs),
+    /// Stale and expiring cards grouped by owner, with contacts (always exits 0)
+    Report(ReportArgs),
     /// Record that cards were checked today: set `verified` and `verified_by`, nothing else
     Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    root: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = cmd::report::ReportFormat::Markdown)]
+    format: cmd::report::ReportFormat,
+    /// Evaluate freshness on this date instead of today's UTC date
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<Date>,
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +142,11 @@ fn main() -> ExitCode {
             out: args.out.clone(),
             today: args.common.today(),
             report: args.common.report(),
+        }),
+        Command::Report(args) => cmd::report::run(&cmd::report::Options {
+            root: args.root.clone(),
+            format: args.format,
+            today: args.today.unwrap_or_else(vouch::utc_today),
         }),
         Command::Verify(args) => cmd::verify::run(&cmd::verify::Options {
             cards: args.cards.clone(),

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod report;
 pub mod verify;
 
 use std::io::IsTerminal;
