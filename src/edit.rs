@@ -115,7 +115,7 @@ fn replace_scalar(
 
 /// `value` as a plain YAML scalar when that reads back as the same text, else
 /// double-quoted.
-fn yaml_scalar(value: &str) -> String {
+pub fn yaml_scalar(value: &str) -> String {
     let plain = !value.is_empty()
         && !value.starts_with(|c: char| "!&*@#%`|>'\"{[-?:,]} ".contains(c))
         && !value.contains(": ")

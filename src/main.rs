@@ -29,10 +29,35 @@ enum Command {
     Check(CheckArgs),
     /// Check, then write the static site (default: site/ beside the root); exit as check
     Build(BuildArgs),
+    /// Write a new card from a template and print its path
+    New(NewArgs),
     /// Stale and expiring cards grouped by owner, with contacts (always exits 0)
     Report(ReportArgs),
     /// Record that cards were checked today: set `verified` and `verified_by`, nothing else
     Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The card template: card, faq, feature-breakdown, how-to, troubleshooting, playbook, escalation, or the root's own
+    template: String,
+    /// The card's title; the file name is made from it
+    title: String,
+    /// The collection (top-level folder) to put the card in
+    #[arg(long, short)]
+    collection: Option<String>,
+    /// The owner (default: you, from git, when owners.yaml lists you)
+    #[arg(long)]
+    owner: Option<String>,
+    /// The card's language (BCP 47), when it differs from the site's
+    #[arg(long)]
+    lang: Option<String>,
+    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    #[arg(long, value_name = "ROOT")]
+    root: Option<PathBuf>,
+    /// The verification date to write instead of today's UTC date
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<Date>,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +167,15 @@ fn main() -> ExitCode {
             out: args.out.clone(),
             today: args.common.today(),
             report: args.common.report(),
+        }),
+        Command::New(args) => cmd::new::run(&cmd::new::Options {
+            root: args.root.clone(),
+            template: args.template.clone(),
+            title: args.title.clone(),
+            collection: args.collection.clone(),
+            owner: args.owner.clone(),
+            lang: args.lang.clone(),
+            today: args.today.unwrap_or_else(vouch::utc_today),
         }),
         Command::Report(args) => cmd::report::run(&cmd::report::Options {
             root: args.root.clone(),

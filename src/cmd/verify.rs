@@ -151,20 +151,12 @@ fn find_card<'w>(ws: &'w Workspace, path: &Path) -> Option<&'w Card> {
 
 /// The verifier's registry key (or free-form name without a registry).
 fn verifier(ws: &Workspace, by: Option<&str>) -> Result<String, String> {
-    let git = |key: &str| {
-        std::process::Command::new("git")
-            .args(["config", key])
-            .current_dir(&ws.root)
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .filter(|s| !s.is_empty())
-    };
+    let me = crate::cmd::git_user(&ws.root);
+    let (name, email) = me.map_or((None, None), |u| (u.name, u.email));
     let Some(registry) = &ws.registry else {
         return by
             .map(str::to_owned)
-            .or_else(|| git("user.name"))
+            .or_else(|| name.clone())
             .ok_or_else(|| "cannot tell who is verifying: pass --by PERSON".to_owned());
     };
     let person = match by {
@@ -172,8 +164,6 @@ fn verifier(ws: &Workspace, by: Option<&str>) -> Result<String, String> {
             .resolve(name)
             .ok_or_else(|| format!("`{name}` is not in owners.yaml"))?,
         None => {
-            let email = git("user.email");
-            let name = git("user.name");
             email
                 .as_deref()
                 .and_then(|e| registry.resolve(e))
