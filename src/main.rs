@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use jiff::civil::Date;
 
 use vouch::cmd::{self, ColorChoice, exit};
@@ -29,12 +29,27 @@ enum Command {
     Check(CheckArgs),
     /// Check, then write the static site (default: site/ beside the root); exit as check
     Build(BuildArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions { shell: clap_complete::Shell },
+    /// Print vouch's man page (roff) to stdout
+    Man,
+    /// Create a knowledge root with example cards and GitHub workflows (writes nothing over existing files)
+    Init(InitArgs),
     /// Write a new card from a template and print its path
     New(NewArgs),
     /// Stale and expiring cards grouped by owner, with contacts (always exits 0)
     Report(ReportArgs),
     /// Record that cards were checked today: set `verified` and `verified_by`, nothing else
     Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The folder to create the knowledge root in (default: knowledge)
+    dir: Option<PathBuf>,
+    /// The verification date of the example cards instead of today's UTC date
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<Date>,
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +183,18 @@ fn main() -> ExitCode {
             today: args.common.today(),
             report: args.common.report(),
         }),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "vouch", &mut std::io::stdout());
+            Ok(exit::OK)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|()| exit::OK)
+            .map_err(Into::into),
+        Command::Init(args) => cmd::init::run(&cmd::init::Options {
+            dir: args.dir.clone(),
+            today: args.today.unwrap_or_else(vouch::utc_today),
+        }),
         Command::New(args) => cmd::new::run(&cmd::new::Options {
             root: args.root.clone(),
             template: args.template.clone(),
@@ -202,7 +229,6 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_well_formed() {

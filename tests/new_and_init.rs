@@ -118,3 +118,118 @@ fn new_refuses_to_overwrite_and_names_unknown_templates() {
     assert_eq!(output.status.code(), Some(2));
     assert!(!tmp.path().join("outside").exists());
 }
+
+#[test]
+fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch() {
+    let tmp = tempfile::tempdir().unwrap();
+    git(tmp.path(), &["init", "-q"]);
+    let output = vouch(tmp.path(), &["init", "--today", "2026-11-25"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for template in [
+        "card",
+        "escalation",
+        "faq",
+        "feature-breakdown",
+        "how-to",
+        "playbook",
+        "troubleshooting",
+    ] {
+        assert!(
+            tmp.path()
+                .join(format!("knowledge/examples/{template}.md"))
+                .is_file(),
+            "{template}"
+        );
+    }
+    let check = vouch(tmp.path(), &["check", "knowledge", "--today", "2026-11-25"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout),
+        "7 cards: 0 errors, 0 warnings, 0 stale, 0 expiring\n"
+    );
+
+    let mut commands = Vec::new();
+    for name in ["vouch-check.yml", "vouch-report.yml", "vouch-pages.yml"] {
+        let text = fs::read_to_string(tmp.path().join(".github/workflows").join(name)).unwrap();
+        let node = vouch::yaml::parse(&text, 0..text.len())
+            .unwrap_or_else(|e| panic!("{name} is not valid YAML: {e:?}"));
+        let vouch::yaml::Value::Map(top) = node.value else {
+            panic!("{name} is not a mapping")
+        };
+        assert!(top.iter().any(|(k, _)| k.name == "jobs"), "{name} has jobs");
+        assert!(!text.contains("ROOT"), "{name}: the root is filled in");
+        for line in text.lines().map(str::trim) {
+            let line = line.strip_prefix("run: ").unwrap_or(line);
+            if let Some(rest) = line.strip_prefix("vouch ") {
+                commands.push(rest.split_whitespace().next().unwrap().to_owned());
+                assert!(
+                    rest.contains("knowledge"),
+                    "{name}: `{line}` names the root"
+                );
+            }
+        }
+    }
+    commands.sort();
+    commands.dedup();
+    assert_eq!(commands, ["build", "check", "report"]);
+    for command in commands {
+        assert_eq!(
+            vouch(tmp.path(), &[&command, "--help"]).status.code(),
+            Some(0),
+            "vouch {command} exists"
+        );
+    }
+    // `--changed-since` is what the pull-request workflow relies on.
+    let check = fs::read_to_string(tmp.path().join(".github/workflows/vouch-check.yml")).unwrap();
+    assert!(
+        check.contains("vouch check knowledge --changed-since origin/${{ github.base_ref }}")
+            && check.contains("fetch-depth: 0")
+    );
+}
+
+#[test]
+fn init_writes_nothing_when_a_file_exists() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("kb")).unwrap();
+    fs::write(tmp.path().join("kb/owners.yaml"), "people: {}\n").unwrap();
+    let output = vouch(tmp.path(), &["init", "kb"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("kb/owners.yaml"));
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("kb/owners.yaml")).unwrap(),
+        "people: {}\n"
+    );
+    assert!(!tmp.path().join("kb/vouch.yaml").exists());
+    assert!(!tmp.path().join(".github").exists());
+}
+
+#[test]
+fn completions_and_man_page_cover_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bash = vouch(tmp.path(), &["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    let bash = String::from_utf8_lossy(&bash.stdout);
+    let man = vouch(tmp.path(), &["man"]);
+    assert_eq!(man.status.code(), Some(0));
+    let man = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        man.starts_with(".ie"),
+        "roff: {}",
+        &man[..40.min(man.len())]
+    );
+    for command in ["check", "build", "verify", "report", "new", "init"] {
+        assert!(bash.contains(command), "bash completion names {command}");
+        assert!(man.contains(command), "the man page names {command}");
+    }
+    assert!(bash.contains("--changed-since"));
+}

@@ -1,0 +1,153 @@
+//! `vouch init [DIR]`: a ready knowledge root — commented `vouch.yaml`, an
+//! `owners.yaml`, a collection with an example card per built-in template —
+//! and GitHub workflows for pull-request checks, weekday reports and
+//! publishing the site. Writes nothing when any of its files exists.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::cmd::exit;
+use crate::model::template::Templates;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The root to create; default `knowledge`.
+    pub dir: Option<PathBuf>,
+    pub today: Date,
+}
+
+const VOUCH_YAML: &str = include_str!("../../templates/init/vouch.yaml");
+const OWNERS_YAML: &str = include_str!("../../templates/init/owners.yaml");
+const COLLECTION_YAML: &str = include_str!("../../templates/init/_collection.yaml");
+const WORKFLOWS: &[(&str, &str)] = &[
+    (
+        "vouch-check.yml",
+        include_str!("../../templates/init/vouch-check.yml"),
+    ),
+    (
+        "vouch-report.yml",
+        include_str!("../../templates/init/vouch-report.yml"),
+    ),
+    (
+        "vouch-pages.yml",
+        include_str!("../../templates/init/vouch-pages.yml"),
+    ),
+];
+
+/// An example card of `template`: its guidance turned into the text to replace.
+fn example(key: &str, templates: &Templates, today: Date) -> Option<String> {
+    let t = templates.get(key)?;
+    let mut front = format!("---\ntitle: \"Example: {}\"\n", t.name.replace('"', "'"));
+    if key != "card" {
+        front.push_str(&format!("type: {key}\n"));
+    }
+    front.push_str(&format!(
+        "verified: {today}\nverified_by: alex\ntags: [example]\n"
+    ));
+    for field in &t.required_fields {
+        let value = if field.ends_with("date") {
+            today.to_string()
+        } else {
+            "alex".to_owned()
+        };
+        front.push_str(&format!("{field}: {value}\n"));
+    }
+    front.push_str("---\n");
+    let mut body = String::new();
+    let mut rest = t.body.as_str();
+    while let Some(start) = rest.find("<!-- guidance:") {
+        body.push_str(&rest[..start]);
+        let after = &rest[start + "<!-- guidance:".len()..];
+        let end = after.find("-->").unwrap_or(after.len());
+        body.push_str("Replace this text. ");
+        body.push_str(after[..end].trim());
+        rest = after.get(end + 3..).unwrap_or("");
+    }
+    body.push_str(rest);
+    Some(front + body.trim_start())
+}
+
+pub fn run(opts: &Options) -> anyhow::Result<i32> {
+    let dir = opts
+        .dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("knowledge"));
+    let top = repository_top(&dir);
+    let root_in_repo = relative_to(&dir, &top);
+    let templates = Templates::built_in();
+
+    let mut files: Vec<(PathBuf, String)> = vec![
+        (dir.join("vouch.yaml"), VOUCH_YAML.to_owned()),
+        (dir.join("owners.yaml"), OWNERS_YAML.to_owned()),
+        (
+            dir.join("examples/_collection.yaml"),
+            COLLECTION_YAML.to_owned(),
+        ),
+    ];
+    for key in templates.by_key.keys() {
+        if let Some(card) = example(key, &templates, opts.today) {
+            files.push((dir.join(format!("examples/{key}.md")), card));
+        }
+    }
+    for (name, text) in WORKFLOWS {
+        files.push((
+            top.join(".github/workflows").join(name),
+            text.replace("ROOT", &root_in_repo),
+        ));
+    }
+
+    let existing: Vec<&PathBuf> = files
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.exists())
+        .collect();
+    if !existing.is_empty() {
+        eprintln!("error: vouch init writes nothing over existing files, and these exist:");
+        for p in existing {
+            eprintln!("  {}", p.display());
+        }
+        return Ok(exit::USAGE);
+    }
+    for (path, text) in &files {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, text)?;
+        println!("created {}", path.display());
+    }
+    println!(
+        "\nNext: list your people in {}, then `vouch check {}` and `vouch new faq \"A question\" --collection examples`.",
+        dir.join("owners.yaml").display(),
+        dir.display()
+    );
+    Ok(exit::OK)
+}
+
+/// The top of the git work tree around `dir`'s parent, else the current folder.
+fn repository_top(dir: &Path) -> PathBuf {
+    let probe = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty() && p.is_dir())
+        .unwrap_or(Path::new("."));
+    match crate::git::Repo::discover(probe) {
+        Ok(repo) => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let top = fs::canonicalize(&repo.top).unwrap_or(repo.top);
+            top.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(top)
+        }
+        Err(_) => PathBuf::new(),
+    }
+}
+
+/// `dir` as written in workflow files, relative to the repository's top.
+fn relative_to(dir: &Path, top: &Path) -> String {
+    let dir = dir.strip_prefix(top).unwrap_or(dir);
+    let text = dir.to_string_lossy().replace('\\', "/");
+    if text.is_empty() {
+        ".".to_owned()
+    } else {
+        text
+    }
+}
