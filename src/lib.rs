@@ -15,6 +15,7 @@ pub mod model;
 pub mod render;
 pub mod report;
 pub mod search;
+pub mod serve;
 pub mod source;
 pub mod validate;
 pub mod write;

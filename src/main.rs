@@ -37,6 +37,8 @@ enum Command {
     Init(InitArgs),
     /// Write a new card from a template and print its path
     New(NewArgs),
+    /// Build, serve on 127.0.0.1, rebuild on change and reload open pages
+    Serve(ServeArgs),
     /// Stale and expiring cards grouped by owner, with contacts (always exits 0)
     Report(ReportArgs),
     /// Record that cards were checked today: set `verified` and `verified_by`, nothing else
@@ -71,6 +73,21 @@ struct NewArgs {
     #[arg(long, value_name = "ROOT")]
     root: Option<PathBuf>,
     /// The verification date to write instead of today's UTC date
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    root: Option<PathBuf>,
+    /// The port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 4000)]
+    port: u16,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
+    /// Evaluate freshness on this date instead of today's UTC date
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     today: Option<Date>,
 }
@@ -203,6 +220,12 @@ fn main() -> ExitCode {
             owner: args.owner.clone(),
             lang: args.lang.clone(),
             today: args.today.unwrap_or_else(vouch::utc_today),
+        }),
+        Command::Serve(args) => cmd::serve::run(&cmd::serve::Options {
+            root: args.root.clone(),
+            port: args.port,
+            open: args.open,
+            today: args.today,
         }),
         Command::Report(args) => cmd::report::run(&cmd::report::Options {
             root: args.root.clone(),

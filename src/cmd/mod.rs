@@ -6,6 +6,7 @@ pub mod check;
 pub mod init;
 pub mod new;
 pub mod report;
+pub mod serve;
 pub mod verify;
 
 use std::io::IsTerminal;

@@ -1,0 +1,183 @@
+//! `vouch serve` over a real socket: it serves the site with the live-reload
+//! script, rebuilds when a card changes and pushes a reload event, shows a
+//! build error to open pages, and listens on loopback only.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Serving {
+    child: Child,
+    port: u16,
+    /// Kept open so the server can go on printing.
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path) -> Serving {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("serve")
+        .arg(root)
+        .args(["--port", "0", "--today", "2026-11-25"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("vouch serve starts");
+    let mut first = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
+    let port = first
+        .strip_prefix("serving http://127.0.0.1:")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"));
+    Serving {
+        child,
+        port,
+        _stdout: stdout,
+    }
+}
+
+fn get(port: u16, path: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (
+        head.lines().next().unwrap_or_default().to_owned(),
+        body.to_owned(),
+    )
+}
+
+/// Reads the event stream until `needle` arrives, or fails after 20 s.
+fn wait_for(events: &mut TcpStream, needle: &str) -> String {
+    events
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        match events.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+                if seen.contains(needle) {
+                    return seen;
+                }
+            }
+            Err(_) => continue,
+        }
+    }
+    panic!("no `{needle}` on the event stream; got: {seen}");
+}
+
+#[test]
+fn serves_rebuilds_and_reloads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("guides")).unwrap();
+    fs::write(root.join("vouch.yaml"), "title: Served\n").unwrap();
+    let card = root.join("guides/hello.md");
+    fs::write(
+        &card,
+        "---\ntitle: Hello\nowners: [me]\nverified: 2026-11-20\n---\nFirst version.\n",
+    )
+    .unwrap();
+    let serving = start(&root);
+
+    let (status, home) = get(serving.port, "/");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(
+        home.contains("<title>Served</title>")
+            && home.contains(r#"<script src="/__vouch/reload.js"></script>"#)
+    );
+    let (status, page) = get(serving.port, "/guides/hello/");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(page.contains("First version."));
+    assert_eq!(
+        get(serving.port, "/guides/hello").0,
+        "HTTP/1.1 301 Moved Permanently"
+    );
+    assert_eq!(get(serving.port, "/nowhere/").0, "HTTP/1.1 404 Not Found");
+    assert_eq!(
+        get(serving.port, "/../../etc/passwd").0,
+        "HTTP/1.1 400 Bad Request"
+    );
+    let (status, script) = get(serving.port, "/__vouch/reload.js");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(script.contains("EventSource"));
+
+    let mut events = TcpStream::connect(("127.0.0.1", serving.port)).unwrap();
+    write!(
+        events,
+        "GET /__vouch/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    wait_for(&mut events, "text/event-stream");
+
+    // An editor's temporary file is ignored: no rebuild within a second.
+    fs::write(root.join("guides/.hello.md.swp"), "swap").unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let mut buf = [0u8; 256];
+    assert!(
+        events.read(&mut buf).is_err(),
+        "a swap file triggered an event"
+    );
+    // The card's edit is not.
+    fs::write(
+        &card,
+        "---\ntitle: Hello\nowners: [me]\nverified: 2026-11-20\n---\nSecond version.\n",
+    )
+    .unwrap();
+    wait_for(&mut events, "event: reload");
+    let (_, page) = get(serving.port, "/guides/hello/");
+    assert!(page.contains("Second version."), "the page shows the edit");
+
+    // A broken site template shows its error on open pages, and the last good
+    // site keeps being served.
+    fs::create_dir_all(root.join("templates/site")).unwrap();
+    fs::write(root.join("templates/site/card.html"), "{% if %}").unwrap();
+    let seen = wait_for(&mut events, "event: build-error");
+    assert!(seen.contains("templates/site/card.html"), "{seen}");
+    assert!(
+        get(serving.port, "/guides/hello/")
+            .1
+            .contains("Second version.")
+    );
+}
+
+#[test]
+fn listens_on_loopback_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("vouch.yaml"), "").unwrap();
+    let serving = start(tmp.path());
+    // /proc/net/tcp lists listening sockets (state 0A) with their local
+    // address in hex: 0100007F is 127.0.0.1.
+    let table = fs::read_to_string("/proc/net/tcp").unwrap();
+    let port = format!("{:04X}", serving.port);
+    let listening: Vec<&str> = table
+        .lines()
+        .filter(|l| l.split_whitespace().nth(3) == Some("0A"))
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .filter(|addr| addr.ends_with(&format!(":{port}")))
+        .collect();
+    assert_eq!(listening, [format!("0100007F:{port}")]);
+    let table6 = fs::read_to_string("/proc/net/tcp6").unwrap_or_default();
+    assert!(!table6.lines().any(|l| {
+        l.split_whitespace()
+            .nth(1)
+            .is_some_and(|a| a.ends_with(&format!(":{port}")))
+    }));
+}
