@@ -12,6 +12,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::validate::links::percent_decode;
+
 const RELOAD_JS: &str = include_str!("../templates/site/reload.js");
 const INJECT: &str = "<script src=\"/__vouch/reload.js\"></script>";
 
@@ -222,27 +224,6 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
     rel.components()
         .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
         .then(|| rel.to_path_buf())
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Whether a changed path can change the site: not inside `.git` or the output
