@@ -112,15 +112,7 @@ impl Staging {
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf, WriteError> {
-        let rel_path = Path::new(rel);
-        let safe = !rel.is_empty()
-            && rel_path
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(WriteError::Escapes(rel.to_owned()));
-        }
-        Ok(self.dir.join(rel_path))
+        safe_join(&self.dir, rel)
     }
 
     /// Swaps the finished folder in for the target.
@@ -155,6 +147,56 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// A site folder updated in place, file by file, for `vouch serve`'s
+/// incremental rebuilds: each file is written beside itself and renamed over
+/// the old one, so a reader never sees half a file.
+#[derive(Debug)]
+pub struct LiveDir {
+    dir: PathBuf,
+}
+
+impl LiveDir {
+    /// A folder a previous build wrote (it holds the marker file).
+    pub fn open(dir: &Path) -> Result<LiveDir, WriteError> {
+        if !dir.join(OUTPUT_MARKER).is_file() {
+            return Err(WriteError::NotOurs(dir.to_path_buf()));
+        }
+        Ok(LiveDir {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Writes `rel` unless it already holds exactly `bytes`; returns whether
+    /// it wrote.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<bool, WriteError> {
+        let path = safe_join(&self.dir, rel)?;
+        if fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(false);
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let temp = path.with_extension("vouch-tmp");
+        fs::write(&temp, bytes).map_err(io_err(&temp))?;
+        fs::rename(&temp, &path).map_err(io_err(&path))?;
+        Ok(true)
+    }
+}
+
+/// `dir/rel` for a `/`-separated `rel` that cannot leave `dir`.
+fn safe_join(dir: &Path, rel: &str) -> Result<PathBuf, WriteError> {
+    let rel_path = Path::new(rel);
+    let safe = !rel.is_empty()
+        && rel_path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if safe {
+        Ok(dir.join(rel_path))
+    } else {
+        Err(WriteError::Escapes(rel.to_owned()))
     }
 }
 

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 struct Serving {
     child: Child,
     port: u16,
+    /// The folder the server builds into.
+    site: std::path::PathBuf,
     /// Kept open so the server can go on printing.
     _stdout: BufReader<std::process::ChildStdout>,
 }
@@ -39,9 +41,16 @@ fn start(root: &std::path::Path) -> Serving {
         .and_then(|rest| rest.split('/').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("unexpected first line: {first}"));
+    let site = first
+        .split(" from ")
+        .nth(1)
+        .and_then(|rest| rest.split(" (built").next())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| panic!("no site folder in: {first}"));
     Serving {
         child,
         port,
+        site,
         _stdout: stdout,
     }
 }
@@ -93,6 +102,17 @@ fn serves_rebuilds_and_reloads() {
         "---\ntitle: Hello\nowners: [me]\nverified: 2026-11-20\n---\nFirst version.\n",
     )
     .unwrap();
+    fs::write(
+        root.join("guides/links.md"),
+        "---\ntitle: Links\nowners: [me]\nverified: 2026-11-20\n---\nSee [hello](hello.md).\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("other")).unwrap();
+    fs::write(
+        root.join("other/unrelated.md"),
+        "---\ntitle: Unrelated\nowners: [you]\nverified: 2026-11-20\n---\nElsewhere.\n",
+    )
+    .unwrap();
     let serving = start(&root);
 
     let (status, home) = get(serving.port, "/");
@@ -135,15 +155,35 @@ fn serves_rebuilds_and_reloads() {
         events.read(&mut buf).is_err(),
         "a swap file triggered an event"
     );
-    // The card's edit is not.
+    // The card's edit is not, and it rebuilds only what it affects: the card,
+    // the pages listing it, the card it links to; not an unrelated card.
+    let unrelated = serving.site.join("other/unrelated/index.html");
+    let before = fs::metadata(&unrelated).unwrap().modified().unwrap();
     fs::write(
         &card,
-        "---\ntitle: Hello\nowners: [me]\nverified: 2026-11-20\n---\nSecond version.\n",
+        "---\ntitle: Hello again\nowners: [me]\nverified: 2026-11-20\n---\nSecond version.\n",
     )
     .unwrap();
     wait_for(&mut events, "event: reload");
     let (_, page) = get(serving.port, "/guides/hello/");
-    assert!(page.contains("Second version."), "the page shows the edit");
+    assert!(
+        page.contains("Second version.") && page.contains("<h1>Hello again</h1>"),
+        "the page shows the edit"
+    );
+    assert!(
+        get(serving.port, "/guides/").1.contains(">Hello again</a>"),
+        "the collection lists the new title"
+    );
+    assert!(
+        get(serving.port, "/cards.json")
+            .1
+            .contains("\"title\":\"Hello again\"")
+    );
+    assert_eq!(
+        fs::metadata(&unrelated).unwrap().modified().unwrap(),
+        before,
+        "an unrelated page was rewritten"
+    );
 
     // A broken site template shows its error on open pages, and the last good
     // site keeps being served.

@@ -1,9 +1,10 @@
 //! `vouch serve [ROOT] [--port N] [--open]`: build, serve on 127.0.0.1,
 //! rebuild when a file of the root changes, and reload open pages.
 
+use std::fs;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,8 @@ use jiff::civil::Date;
 use notify::{EventKind, RecursiveMode};
 
 use crate::cmd::{exit, open_root};
+use crate::load::Workspace;
+use crate::model::card;
 use crate::serve::{Server, matters};
 use crate::{render, validate};
 
@@ -24,19 +27,69 @@ pub struct Options {
     pub today: Option<Date>,
 }
 
-/// Loads, checks and builds; returns a message for the page when it failed.
-fn rebuild(
-    root: Option<&std::path::Path>,
-    out: &std::path::Path,
-    today: Date,
-) -> Result<String, String> {
-    let ws = open_root(root).map_err(|_| "the knowledge root cannot be read".to_owned())?;
+/// The loaded root and its check, kept between rebuilds.
+struct State {
+    ws: Workspace,
+    checked: validate::Checked,
+}
+
+/// Loads, checks and builds everything.
+fn full_build(root: &Path, out: &Path, today: Date) -> Result<(State, String), String> {
+    let ws = open_root(Some(root)).map_err(|_| "the knowledge root cannot be read".to_owned())?;
     let checked = validate::validate(&ws, today);
     let built = render::build(&ws, &checked, today, out).map_err(|e| e.to_string())?;
-    Ok(format!(
+    let summary = format!(
         "{} pages, {} errors, {} warnings",
         built.pages, checked.summary.errors, checked.summary.warnings
-    ))
+    );
+    Ok((State { ws, checked }, summary))
+}
+
+/// Re-reads the changed cards and re-renders what they affect, when every
+/// change is an edit of a card the site already has; `None` asks for a full
+/// build (a card added, removed or unreadable, configuration, templates).
+fn incremental(
+    state: &mut State,
+    changed: &[PathBuf],
+    out: &Path,
+    today: Date,
+) -> Option<Result<String, String>> {
+    let root = fs::canonicalize(&state.ws.root).ok()?;
+    let mut edits = Vec::new();
+    for path in changed {
+        let rel = path
+            .strip_prefix(&root)
+            .ok()?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let index = state.ws.cards.iter().position(|c| c.rel_path == rel)?;
+        let bytes = fs::read(path).ok()?;
+        let file = state.ws.display(&rel);
+        let (Some(card), diagnostics) = card::parse(&rel, file, &bytes, &state.ws.templates) else {
+            return None;
+        };
+        edits.push((index, card, diagnostics));
+    }
+    let mut affected = render::Affected::default();
+    for (index, card, diagnostics) in edits {
+        affected.add(&state.ws.cards[index], &state.ws);
+        let file = card.file.clone();
+        state.ws.diagnostics.retain(|d| d.file != file);
+        state.ws.diagnostics.extend(diagnostics);
+        state.ws.cards[index] = card;
+        affected.add(&state.ws.cards[index], &state.ws);
+    }
+    state.checked = validate::validate(&state.ws, today);
+    Some(
+        render::update(&state.ws, &state.checked, today, out, &affected)
+            .map(|written| {
+                format!(
+                    "{written} files rewritten, {} errors, {} warnings",
+                    state.checked.summary.errors, state.checked.summary.warnings
+                )
+            })
+            .map_err(|e| e.to_string()),
+    )
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
@@ -49,10 +102,13 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     let out = std::env::temp_dir().join(format!("vouch-serve-{}", std::process::id()));
     let today = || opts.today.unwrap_or_else(crate::utc_today);
     let started = Instant::now();
-    if let Err(message) = rebuild(Some(&root), &out, today()) {
-        eprintln!("error: {message}");
-        return Ok(exit::FAILED);
-    }
+    let mut state = match full_build(&root, &out, today()) {
+        Ok((state, _)) => state,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(exit::FAILED);
+        }
+    };
     let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), opts.port);
     let server = match Server::start(addr, out.clone()) {
         Ok(server) => server,
@@ -63,7 +119,8 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     };
     let url = format!("http://{}/", server.addr);
     println!(
-        "serving {url} (built in {} ms); watching {} for changes, Ctrl-C to stop",
+        "serving {url} from {} (built in {} ms); watching {} for changes, Ctrl-C to stop",
+        out.display(),
         started.elapsed().as_millis(),
         root.display()
     );
@@ -80,30 +137,54 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx)?;
     debouncer.watch(&root, RecursiveMode::Recursive)?;
-    let canonical_out = std::fs::canonicalize(&out).unwrap_or(out.clone());
+    let canonical_out = fs::canonicalize(&out).unwrap_or(out.clone());
+    // Never panic on a closed stdout or stderr: the server outlives its terminal.
+    let say = |line: String| {
+        let _ = writeln!(std::io::stdout(), "{line}");
+    };
     for result in rx {
         let Ok(events) = result else { continue };
-        let changed: Vec<PathBuf> = events
+        let mut changed: Vec<PathBuf> = events
             .iter()
             .filter(|e| !matches!(e.kind, EventKind::Access(_)))
             .flat_map(|e| e.paths.iter())
             .filter(|p| matters(p, &canonical_out))
             .cloned()
             .collect();
+        changed.sort();
+        changed.dedup();
         if changed.is_empty() {
             continue;
         }
         let started = Instant::now();
-        match rebuild(Some(&root), &out, today()) {
-            Ok(summary) => {
-                // Never panic on a closed stdout: the server outlives its terminal.
-                let _ = writeln!(
-                    std::io::stdout(),
-                    "rebuilt in {} ms ({summary}) after a change to {}",
+        let today = today();
+        let outcome = match incremental(&mut state, &changed, &out, today) {
+            Some(outcome) => outcome.map(|summary| (summary, true)),
+            None => full_build(&root, &out, today).map(|(fresh, summary)| {
+                state = fresh;
+                (summary, false)
+            }),
+        };
+        match outcome {
+            Ok((summary, partial)) => {
+                let how = if partial { "updated" } else { "rebuilt" };
+                say(format!(
+                    "{how} in {} ms ({summary}) after a change to {}",
                     started.elapsed().as_millis(),
                     changed[0].display()
-                );
+                ));
                 server.notify(None);
+                if partial {
+                    // The page is reloaded first; search catches up right after.
+                    let started = Instant::now();
+                    match render::update_search(&state.ws, &state.checked, today, &out) {
+                        Ok(n) => say(format!(
+                            "search index updated in {} ms ({n} files)",
+                            started.elapsed().as_millis()
+                        )),
+                        Err(e) => server.notify(Some(e.to_string())),
+                    }
+                }
             }
             Err(message) => {
                 let _ = writeln!(std::io::stderr(), "build failed: {message}");

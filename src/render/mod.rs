@@ -180,3 +180,118 @@ fn repo_prefix(root: &Path) -> Option<String> {
         .ok()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
 }
+
+/// What a change to some cards asks to re-render: card pages by id, and
+/// other pages by path in the site.
+#[derive(Debug, Default, Clone)]
+pub struct Affected {
+    pub cards: BTreeSet<String>,
+    pub pages: BTreeSet<String>,
+}
+
+impl Affected {
+    /// Records `card` (as it was before a change, or is after it): its page,
+    /// the cards it links to (their backlinks list it), and every page that
+    /// lists it.
+    pub fn add(&mut self, card: &crate::model::card::Card, ws: &Workspace) {
+        let index = crate::validate::links::Index::new(&ws.cards);
+        self.cards.insert(card.id.clone());
+        for link in &card.outline.links {
+            if let Some(target) = index.linked_card(&link.dest, card) {
+                self.cards.insert(target.id.clone());
+            }
+        }
+        for page in [
+            "index.html",
+            "freshness/index.html",
+            "tags/index.html",
+            "owners/index.html",
+        ] {
+            self.pages.insert(page.to_owned());
+        }
+        if let Some(c) = &card.collection {
+            self.pages.insert(format!("{c}/index.html"));
+        }
+        for tag in &card.tags {
+            self.pages
+                .insert(format!("tags/{}/index.html", site::tag_slug(tag)));
+        }
+        let registry = ws.registry.as_ref();
+        for name in crate::validate::owners::effective_owners(card, ws) {
+            let owner = registry.and_then(|r| r.resolve(name));
+            let key = owner.map_or(name, |o| o.key.as_str());
+            self.pages
+                .insert(format!("{}index.html", site::owner_url(key)));
+            // A person's page counts their teams' cards.
+            if let Some(crate::model::owners::OwnerKind::Team { members }) = owner.map(|o| &o.kind)
+            {
+                for member in members {
+                    self.pages
+                        .insert(format!("{}index.html", site::owner_url(member)));
+                }
+            }
+        }
+    }
+}
+
+/// Re-renders only what `affected` names into `out`, a folder an earlier build
+/// wrote, plus the machine outputs; files whose content did not change are not
+/// rewritten. The search index is left as it was: see [`update_search`].
+/// Returns how many files were written.
+pub fn update(
+    ws: &Workspace,
+    checked: &Checked,
+    today: Date,
+    out: &Path,
+    affected: &Affected,
+) -> Result<usize, BuildError> {
+    let live = crate::write::LiveDir::open(out)?;
+    let repo_prefix = repo_prefix(&ws.root);
+    let site = Site::new(ws, checked, today, repo_prefix.as_deref());
+    let pages = pages::Pages::new(&ws.root)?;
+    let canonical_root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
+    let inside_root = |rel: &str| {
+        std::fs::canonicalize(ws.root.join(rel))
+            .is_ok_and(|p| p.starts_with(&canonical_root) && p.is_file())
+    };
+    let mut written = 0;
+    for (i, p) in site.cards.iter().enumerate() {
+        if !affected.cards.contains(&p.card.id) {
+            continue;
+        }
+        let body = html::render(p.card, &site.index, &inside_root);
+        let page = pages.card(&site, i, &body.html)?;
+        written += usize::from(live.write(&format!("{}/index.html", p.card.id), page.as_bytes())?);
+        written += usize::from(live.write(
+            &format!("{}.md", p.card.id),
+            p.card.source.as_str().as_bytes(),
+        )?);
+        for rel in &body.assets {
+            if let Ok(bytes) = std::fs::read(ws.root.join(rel)) {
+                written += usize::from(live.write(rel, &bytes)?);
+            }
+        }
+    }
+    for (path, html) in pages.site_pages_where(&site, &|path| affected.pages.contains(path))? {
+        written += usize::from(live.write(&path, html.as_bytes())?);
+    }
+    written += usize::from(live.write("cards.json", machine::cards_json(&site).as_bytes())?);
+    written += usize::from(live.write("llms.txt", machine::llms_txt(&site).as_bytes())?);
+    Ok(written)
+}
+
+/// Rewrites the search index of the site in `out` (after [`update`]).
+pub fn update_search(
+    ws: &Workspace,
+    checked: &Checked,
+    today: Date,
+    out: &Path,
+) -> Result<usize, BuildError> {
+    let live = crate::write::LiveDir::open(out)?;
+    let site = Site::new(ws, checked, today, None);
+    let mut written = 0;
+    for (path, json) in crate::search::index::build(&site) {
+        written += usize::from(live.write(&path, json.as_bytes())?);
+    }
+    Ok(written)
+}

@@ -199,7 +199,16 @@ impl Pages {
 
     /// Every page but the cards', as (path in the site, HTML).
     pub fn site_pages(&self, site: &Site) -> Result<Vec<(String, String)>, TemplateError> {
-        let mut out = Vec::new();
+        self.site_pages_where(site, &|_| true)
+    }
+
+    /// The pages but the cards' whose path `wanted` accepts; the others are
+    /// not rendered at all.
+    pub fn site_pages_where(
+        &self,
+        site: &Site,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<(String, String)>, TemplateError> {
         let mut recent: Vec<usize> = (0..site.cards.len())
             .filter(|&i| site.cards[i].card.verified.is_some())
             .collect();
@@ -208,8 +217,16 @@ impl Pages {
             date(b).cmp(&date(a)).then(a.cmp(&b))
         });
         recent.truncate(10);
-        out.push((
-            "index.html".to_owned(),
+        let mut out = Vec::new();
+        let mut add = |path: String,
+                       render: &dyn Fn() -> Result<String, TemplateError>|
+         -> Result<(), TemplateError> {
+            if wanted(&path) {
+                out.push((path, render()?));
+            }
+            Ok(())
+        };
+        add("index.html".to_owned(), &|| {
             self.page(
                 site,
                 "home.html",
@@ -219,53 +236,53 @@ impl Pages {
                     recent => ser(&site.views(&recent)),
                     loose => ser(&site.views(&site.loose)),
                 },
-            )?,
-        ));
+            )
+        })?;
         for c in &site.collections {
-            out.push((
-                format!("{}index.html", c.url),
+            add(format!("{}index.html", c.url), &|| {
                 self.page(
                     site,
                     "collection.html",
                     &c.key,
                     context! { collection => ser(c), cards => ser(&site.views(&c.cards)) },
-                )?,
-            ));
+                )
+            })?;
         }
         let tag_links: Vec<Value> = site
             .tags
             .iter()
             .map(|t| context! { name => t.name.clone(), url => format!("tags/{}/", t.slug), count => t.cards.len() })
             .collect();
-        out.push((
-            "tags/index.html".to_owned(),
-            self.page(site, "tags.html", "tags", context! { tags => tag_links })?,
-        ));
+        add("tags/index.html".to_owned(), &|| {
+            self.page(
+                site,
+                "tags.html",
+                "tags",
+                context! { tags => tag_links.clone() },
+            )
+        })?;
         for t in &site.tags {
             let dir = format!("tags/{}", tag_slug(&t.name));
-            out.push((
-                format!("{dir}/index.html"),
+            add(format!("{dir}/index.html"), &|| {
                 self.page(
                     site,
                     "tag.html",
                     &dir,
                     context! { tag => t.name.clone(), cards => ser(&site.views(&t.cards)) },
-                )?,
-            ));
+                )
+            })?;
         }
-        out.push((
-            "owners/index.html".to_owned(),
+        add("owners/index.html".to_owned(), &|| {
             self.page(
                 site,
                 "owners.html",
                 "owners",
                 context! { owners => ser(&site.owners) },
-            )?,
-        ));
+            )
+        })?;
         for o in &site.owners {
             let dir = o.url.trim_end_matches('/');
-            out.push((
-                format!("{dir}/index.html"),
+            add(format!("{dir}/index.html"), &|| {
                 self.page(
                     site,
                     "owner.html",
@@ -274,16 +291,15 @@ impl Pages {
                         owner => ser(o),
                         cards => ser(&site.views(&o.direct)),
                     },
-                )?,
-            ));
+                )
+            })?;
         }
         let by_state = |badge| {
             (0..site.cards.len())
                 .filter(|&i| site.cards[i].badge == badge)
                 .collect::<Vec<_>>()
         };
-        out.push((
-            "freshness/index.html".to_owned(),
+        add("freshness/index.html".to_owned(), &|| {
             self.page(
                 site,
                 "freshness.html",
@@ -294,12 +310,11 @@ impl Pages {
                     stale => ser(&site.views(&by_state(crate::render::site::Badge::Stale))),
                     expiring => ser(&site.views(&by_state(crate::render::site::Badge::Expiring))),
                 },
-            )?,
-        ));
-        out.push((
-            "search/index.html".to_owned(),
-            self.page(site, "search.html", "search", context! {})?,
-        ));
+            )
+        })?;
+        add("search/index.html".to_owned(), &|| {
+            self.page(site, "search.html", "search", context! {})
+        })?;
         // The 404 page is served at any address, so it links from the site's
         // absolute base rather than relatively.
         let base_path = site
@@ -315,10 +330,9 @@ impl Pages {
         } else {
             format!("{base_path}/")
         };
-        out.push((
-            "404.html".to_owned(),
-            self.page(site, "404.html", "", context! { root => base_path })?,
-        ));
+        add("404.html".to_owned(), &|| {
+            self.page(site, "404.html", "", context! { root => base_path.clone() })
+        })?;
         Ok(out)
     }
 }
