@@ -46,11 +46,40 @@ pub fn find_root(given: Option<&Path>) -> Result<PathBuf, LoadError> {
         None => PathBuf::from("."),
     };
     match fs::metadata(&root) {
-        Ok(meta) if meta.is_dir() => Ok(root),
+        Ok(meta) if meta.is_dir() => Ok(tech_docs_source(&root).unwrap_or(root)),
         Ok(_) => Err(LoadError::RootNotDir(root)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(LoadError::RootMissing(root)),
         Err(source) => Err(LoadError::RootUnreadable { path: root, source }),
     }
+}
+
+/// A tech-docs-gem repository (no `vouch.yaml`, pages under `source/`, and
+/// `config/tech-docs.yml` or no other Markdown at the top) is checked from its
+/// `source/` folder, so card ids and links match the gem's site.
+fn tech_docs_source(root: &Path) -> Option<PathBuf> {
+    if root.join("vouch.yaml").is_file() || !root.join("source").is_dir() {
+        return None;
+    }
+    let configured = root.join("config/tech-docs.yml").is_file();
+    let loose_markdown = fs::read_dir(root)
+        .ok()?
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().ends_with(".html.md"));
+    (configured || !loose_markdown).then(|| root.join("source"))
+}
+
+/// `default_owner_slack` of a tech-docs-gem repository whose `source/` is `root`.
+fn tech_docs_default_owner(root: &Path) -> Option<String> {
+    let config = root.parent()?.join("config/tech-docs.yml");
+    let text = fs::read_to_string(config).ok()?;
+    let node = yaml::parse(&text, 0..text.len()).ok()?;
+    let yaml::Value::Map(entries) = node.value else {
+        return None;
+    };
+    entries
+        .into_iter()
+        .find(|(k, _)| k.name == "default_owner_slack")
+        .and_then(|(_, v)| v.value.scalar_text())
 }
 
 /// Everything read from a root, before validation.
@@ -63,6 +92,9 @@ pub struct Workspace {
     pub registry: Option<Registry>,
     pub collections: BTreeMap<String, Collection>,
     pub templates: Templates,
+    /// Owners of cards that name none and whose collection names none:
+    /// tech-docs-gem's `default_owner_slack`.
+    pub default_owners: Vec<String>,
     /// Every card that could be read.
     pub cards: Vec<Card>,
     /// How many card files the walk found, readable or not.
@@ -160,12 +192,14 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         diagnostics.append(&mut diags);
     }
 
+    let default_owners = tech_docs_default_owner(&root).into_iter().collect();
     Ok(Workspace {
         root,
         config,
         registry,
         collections,
         templates,
+        default_owners,
         cards,
         card_files,
         diagnostics,

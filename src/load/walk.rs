@@ -34,8 +34,9 @@ fn is_hidden(name: &str) -> bool {
     name.starts_with('_') || name.starts_with('.')
 }
 
+/// `*.md`, and tech-docs-gem's `*.html.md.erb` (its ERB is left as text).
 fn is_card_name(name: &str) -> bool {
-    name.ends_with(".md")
+    name.ends_with(".md") || name.ends_with(".html.md.erb")
 }
 
 /// Lists the cards under `root` in a stable (sorted) order.

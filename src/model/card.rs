@@ -92,6 +92,21 @@ pub const CORE_FIELDS: &[&str] = &[
 /// tech-docs-gem's keys, read as their vouch equivalents.
 pub const TECH_DOCS_FIELDS: &[&str] = &["last_reviewed_on", "review_in", "owner_slack"];
 
+/// tech-docs-gem's other page keys: accepted as they are, so a repository
+/// written for the gem is checked without `unknown-field` noise.
+pub const TECH_DOCS_PAGE_FIELDS: &[&str] = &[
+    "layout",
+    "parent",
+    "weight",
+    "hide_in_navigation",
+    "old_paths",
+    "source_url",
+    "owner_slack_workspace",
+    "prevent_indexing",
+    "review_by",
+    "description",
+];
+
 impl Card {
     pub fn title(&self) -> &str {
         self.title
@@ -110,7 +125,8 @@ impl Card {
 /// The id of a card at `rel_path`, or `None` when the path is not a card.
 pub fn card_id(rel_path: &str) -> Option<&str> {
     rel_path
-        .strip_suffix(".html.md")
+        .strip_suffix(".html.md.erb")
+        .or_else(|| rel_path.strip_suffix(".html.md"))
         .or_else(|| rel_path.strip_suffix(".md"))
 }
 
@@ -337,9 +353,13 @@ fn read_fields(
             extra.insert(k.name.clone(), v.clone());
         }
     }
+    for name in TECH_DOCS_PAGE_FIELDS {
+        f.take(name);
+    }
     let known: Vec<&str> = CORE_FIELDS
         .iter()
         .chain(TECH_DOCS_FIELDS)
+        .chain(TECH_DOCS_PAGE_FIELDS)
         .copied()
         .chain(declared.iter().copied())
         .collect();

@@ -14,11 +14,17 @@ pub fn effective_owners<'w>(card: &'w Card, ws: &'w Workspace) -> Vec<&'w str> {
     if !card.owners.is_empty() {
         return card.owners.iter().map(|o| o.value.as_str()).collect();
     }
-    card.collection
+    let from_collection: Vec<&str> = card
+        .collection
         .as_ref()
         .and_then(|c| ws.collections.get(c))
         .map(|c| c.owners.iter().map(|(o, _)| o.as_str()).collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if from_collection.is_empty() {
+        ws.default_owners.iter().map(String::as_str).collect()
+    } else {
+        from_collection
+    }
 }
 
 pub fn check(card: &Card, ws: &Workspace, out: &mut Vec<Diagnostic>) {
