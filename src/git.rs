@@ -25,6 +25,16 @@ pub enum GitError {
     Failed { args: String, message: String },
 }
 
+/// A file that changed since a base revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: String,
+    /// Where a renamed file was at the base revision.
+    pub old_path: Option<String>,
+    /// A rename that kept every byte: the knowledge did not change.
+    pub unchanged_content: bool,
+}
+
 /// A repository, addressed through any folder inside it.
 #[derive(Debug, Clone)]
 pub struct Repo {
@@ -87,17 +97,18 @@ impl Repo {
         }
     }
 
-    /// Files added or modified since `base`, in commits and in the work tree
-    /// (untracked files included), under `pathspec`; paths relative to the top.
-    pub fn changed_since(&self, base: &str, pathspec: &str) -> Result<Vec<String>, GitError> {
+    /// Files added, modified or renamed since `base`, in commits and in the
+    /// work tree (untracked files count as added), under `pathspec`; paths
+    /// relative to the top.
+    pub fn changed_since(&self, base: &str, pathspec: &str) -> Result<Vec<Change>, GitError> {
         let diff = git(
             &self.top,
             &[
                 "diff",
-                "--name-only",
+                "--name-status",
                 "-z",
-                "--no-renames",
-                "--diff-filter=AM",
+                "--find-renames",
+                "--diff-filter=AMR",
                 base,
                 "--",
                 pathspec,
@@ -114,15 +125,37 @@ impl Repo {
                 pathspec,
             ],
         )?;
-        let mut paths: Vec<String> = diff
+        let mut fields = diff
             .split(|&b| b == 0)
-            .chain(untracked.split(|&b| b == 0))
-            .filter(|p| !p.is_empty())
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .collect();
-        paths.sort();
-        paths.dedup();
-        Ok(paths)
+            .map(|p| String::from_utf8_lossy(p).into_owned());
+        let mut changes = Vec::new();
+        while let Some(status) = fields.next().filter(|s| !s.is_empty()) {
+            let Some(first) = fields.next() else { break };
+            if let Some(score) = status.strip_prefix('R') {
+                let Some(path) = fields.next() else { break };
+                changes.push(Change {
+                    path,
+                    old_path: Some(first),
+                    unchanged_content: score == "100",
+                });
+            } else {
+                changes.push(Change {
+                    path: first,
+                    old_path: None,
+                    unchanged_content: false,
+                });
+            }
+        }
+        for path in untracked.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+            changes.push(Change {
+                path: String::from_utf8_lossy(path).into_owned(),
+                old_path: None,
+                unchanged_content: false,
+            });
+        }
+        changes.sort_by(|a, b| a.path.cmp(&b.path));
+        changes.dedup_by(|a, b| a.path == b.path);
+        Ok(changes)
     }
 
     /// The content of `path` at `revision`, or `None` when it did not exist there.

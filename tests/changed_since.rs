@@ -65,7 +65,7 @@ fn repository() -> tempfile::TempDir {
         "people:\n  maria: {}\nteams:\n  billing:\n    members: [maria]\n",
     )
     .unwrap();
-    for name in ["edited", "reverified", "untouched", "backdated"] {
+    for name in ["edited", "reverified", "untouched", "backdated", "moved"] {
         write_card(dir, name, "2026-11-01", "Old text.");
     }
     git(dir, &["add", "."]);
@@ -88,6 +88,19 @@ fn changed_cards_must_be_reverified() {
     write_card(dir, "reverified", "2026-11-20", "New text.");
     write_card(dir, "backdated", "2026-10-01", "New text.");
     write_card(dir, "added", "2026-11-20", "A new card.");
+    // A card moved as it is carries its verification with it; a card moved
+    // and edited is a change like any other, and its move cannot hide it.
+    fs::create_dir_all(dir.join("kb/archive")).unwrap();
+    git(dir, &["mv", "kb/support/moved.md", "kb/archive/moved.md"]);
+    git(
+        dir,
+        &["mv", "kb/support/untouched.md", "kb/archive/untouched.md"],
+    );
+    fs::write(
+        dir.join("kb/archive/untouched.md"),
+        card("untouched", "2026-11-01", "Moved and edited."),
+    )
+    .unwrap();
     git(dir, &["add", "."]);
     git(dir, &["commit", "-qm", "edit cards"]);
     // An uncommitted edit counts too.
@@ -109,7 +122,11 @@ fn changed_cards_must_be_reverified() {
     // `draft-edit.md` is untracked and new: a new card with a date is verified.
     assert_eq!(
         flagged,
-        ["kb/support/backdated.md", "kb/support/edited.md"],
+        [
+            "kb/archive/untouched.md",
+            "kb/support/backdated.md",
+            "kb/support/edited.md"
+        ],
         "{stdout}"
     );
     assert!(

@@ -40,15 +40,16 @@ pub fn check(ws: &Workspace, reference: &str) -> Result<Vec<Diagnostic>, GitErro
         .collect();
     let short_base = &base[..base.len().min(10)];
     let mut out = Vec::new();
-    for path in changed {
-        let Some(card) = by_repo_path.get(&path) else {
+    for change in changed {
+        let Some(card) = by_repo_path.get(&change.path) else {
             continue;
         };
-        if card.status == Status::Draft {
+        if card.status == Status::Draft || change.unchanged_content {
             continue;
         }
+        let old_path = change.old_path.as_deref().unwrap_or(&change.path);
         let old = repo
-            .show(&base, &path)?
+            .show(&base, old_path)?
             .and_then(|bytes| verified_in(&bytes));
         let new = card.verified.as_ref().map(|v| v.value);
         let reverified = match (old, new) {
