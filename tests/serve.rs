@@ -184,6 +184,19 @@ fn serves_rebuilds_and_reloads() {
         before,
         "an unrelated page was rewritten"
     );
+    // Retitling the card that links to hello re-renders hello's backlinks.
+    fs::write(
+        root.join("guides/links.md"),
+        "---\ntitle: Links renamed\nowners: [me]\nverified: 2026-11-20\n---\nSee [hello](hello.md).\n",
+    )
+    .unwrap();
+    wait_for(&mut events, "event: reload");
+    assert!(
+        get(serving.port, "/guides/hello/")
+            .1
+            .contains(r#"<a href="../../guides/links/">Links renamed</a>"#),
+        "the link target's backlinks show the new title"
+    );
 
     // A broken site template shows its error on open pages, and the last good
     // site keeps being served.

@@ -194,11 +194,13 @@ impl Affected {
     /// the cards it links to (their backlinks list it), and every page that
     /// lists it.
     pub fn add(&mut self, card: &crate::model::card::Card, ws: &Workspace) {
-        let index = crate::validate::links::Index::new(&ws.cards);
+        use crate::validate::links::{Target, ids_named_by, resolve};
         self.cards.insert(card.id.clone());
+        // Every id a link may name: `update` renders only those that exist,
+        // so no index of all cards is needed on this hot path.
         for link in &card.outline.links {
-            if let Some(target) = index.linked_card(&link.dest, card) {
-                self.cards.insert(target.id.clone());
+            if let Target::Path { rel, .. } = resolve(&link.dest, &card.rel_path) {
+                self.cards.extend(ids_named_by(&rel).map(str::to_owned));
             }
         }
         for page in [

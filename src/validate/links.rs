@@ -29,9 +29,7 @@ impl<'a> Index<'a> {
     /// The card a path under the root names: `x.md` or `x.html.md` by id, or
     /// tech-docs-gem's `x.html` for the card `x.html.md`.
     pub fn card_at(&self, rel: &str) -> Option<&'a Card> {
-        card_id(rel)
-            .and_then(|id| self.get(id))
-            .or_else(|| rel.strip_suffix(".html").and_then(|id| self.get(id)))
+        ids_named_by(rel).find_map(|id| self.get(id))
     }
 
     /// The card a link written in `from` leads to, if it leads to one.
@@ -41,6 +39,12 @@ impl<'a> Index<'a> {
             _ => None,
         }
     }
+}
+
+/// The card ids a path under the root may name, most likely first: its id
+/// (`x.md`, `x.html.md`, `x.html.md.erb`), or tech-docs-gem's `x.html`.
+pub fn ids_named_by(rel: &str) -> impl Iterator<Item = &str> {
+    card_id(rel).into_iter().chain(rel.strip_suffix(".html"))
 }
 
 /// A relative link resolved against the card that holds it.
