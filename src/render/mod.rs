@@ -73,20 +73,14 @@ pub fn build(
     let site = Site::new(ws, checked, today, repo_prefix.as_deref());
     let pages = pages::Pages::new(&ws.root)?;
     let staging = Staging::new(out)?;
-    let canonical_root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
-    // A link may name any file inside the root; never one a symlink takes outside.
-    let inside_root = |rel: &str| {
-        std::fs::canonicalize(ws.root.join(rel))
-            .is_ok_and(|p| p.starts_with(&canonical_root) && p.is_file())
-    };
+    let inside_root = inside_root(&ws.root);
 
     staging.create_dirs(site.cards.iter().map(|p| p.card.id.as_str()))?;
     let written: Vec<Result<(Vec<String>, u64), BuildError>> = (0..site.cards.len())
         .into_par_iter()
         .map(|i| {
             let card = site.cards[i].card;
-            let body = html::render(card, &site.index, &inside_root);
-            let page = pages.card(&site, i, &body.html)?;
+            let (page, body) = card_page(&pages, &site, i, &inside_root)?;
             staging.write_in(&format!("{}/index.html", card.id), page.as_bytes())?;
             let raw = card.source.as_str().as_bytes();
             staging.write_in(&format!("{}.md", card.id), raw)?;
@@ -160,6 +154,28 @@ pub fn escape_xml(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// Whether a path under the root names a file inside it: a link may name any
+/// such file, never one a symbolic link takes outside the root.
+fn inside_root(root: &Path) -> impl Fn(&str) -> bool + Sync + '_ {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    move |rel: &str| {
+        std::fs::canonicalize(root.join(rel))
+            .is_ok_and(|p| p.starts_with(&canonical_root) && p.is_file())
+    }
+}
+
+/// The page of the `i`-th published card, and its rendered body.
+fn card_page(
+    pages: &pages::Pages,
+    site: &Site,
+    i: usize,
+    inside_root: &dyn Fn(&str) -> bool,
+) -> Result<(String, html::Body), BuildError> {
+    let body = html::render(site.cards[i].card, &site.index, inside_root);
+    let page = pages.card(site, i, &body.html)?;
+    Ok((page, body))
 }
 
 fn write(staging: &Staging, built: &mut Built, rel: &str, content: &str) -> Result<(), WriteError> {
@@ -251,18 +267,13 @@ pub fn update(
     let repo_prefix = repo_prefix(&ws.root);
     let site = Site::new(ws, checked, today, repo_prefix.as_deref());
     let pages = pages::Pages::new(&ws.root)?;
-    let canonical_root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
-    let inside_root = |rel: &str| {
-        std::fs::canonicalize(ws.root.join(rel))
-            .is_ok_and(|p| p.starts_with(&canonical_root) && p.is_file())
-    };
+    let inside_root = inside_root(&ws.root);
     let mut written = 0;
     for (i, p) in site.cards.iter().enumerate() {
         if !affected.cards.contains(&p.card.id) {
             continue;
         }
-        let body = html::render(p.card, &site.index, &inside_root);
-        let page = pages.card(&site, i, &body.html)?;
+        let (page, body) = card_page(&pages, &site, i, &inside_root)?;
         written += usize::from(live.write(&format!("{}/index.html", p.card.id), page.as_bytes())?);
         written += usize::from(live.write(
             &format!("{}.md", p.card.id),
