@@ -1,30 +1,11 @@
 //! `vouch new` and `vouch init` as a user runs them, in temp folders with a
 //! real git identity.
 
+mod common;
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn vouch(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("vouch runs")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
+use common::{git_isolated, vouch_isolated};
 
 fn root_with_registry() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
@@ -33,15 +14,15 @@ fn root_with_registry() -> tempfile::TempDir {
     fs::write(kb.join("vouch.yaml"), "title: T\n").unwrap();
     fs::write(kb.join("owners.yaml"), "people:\n  maria:\n    name: Maria Silva\n    email: maria@acme.example\n  ana: {}\nteams:\n  billing:\n    members: [maria]\n").unwrap();
     fs::write(kb.join("support/_collection.yaml"), "owners: [billing]\n").unwrap();
-    git(tmp.path(), &["init", "-q"]);
-    git(tmp.path(), &["config", "user.email", "maria@acme.example"]);
+    git_isolated(tmp.path(), &["init", "-q"]);
+    git_isolated(tmp.path(), &["config", "user.email", "maria@acme.example"]);
     tmp
 }
 
 #[test]
 fn new_writes_a_card_from_a_template() {
     let tmp = root_with_registry();
-    let output = vouch(
+    let output = vouch_isolated(
         tmp.path(),
         &[
             "new",
@@ -76,7 +57,7 @@ fn new_writes_a_card_from_a_template() {
     );
 
     // The template's required fields are there for the author to fill in.
-    let output = vouch(
+    let output = vouch_isolated(
         tmp.path(),
         &[
             "new",
@@ -100,7 +81,7 @@ fn new_refuses_to_overwrite_and_names_unknown_templates() {
     let tmp = root_with_registry();
     let path = tmp.path().join("knowledge/support/refunds.md");
     fs::write(&path, "mine\n").unwrap();
-    let output = vouch(
+    let output = vouch_isolated(
         tmp.path(),
         &["new", "faq", "Refunds", "--collection", "support"],
     );
@@ -108,10 +89,10 @@ fn new_refuses_to_overwrite_and_names_unknown_templates() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
     assert_eq!(fs::read_to_string(&path).unwrap(), "mine\n");
 
-    let output = vouch(tmp.path(), &["new", "recipe", "Soup"]);
+    let output = vouch_isolated(tmp.path(), &["new", "recipe", "Soup"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("use one of: card, escalation, faq"));
-    let output = vouch(
+    let output = vouch_isolated(
         tmp.path(),
         &["new", "faq", "Soup", "--collection", "../outside"],
     );
@@ -120,10 +101,10 @@ fn new_refuses_to_overwrite_and_names_unknown_templates() {
 }
 
 #[test]
-fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch() {
+fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch_isolated() {
     let tmp = tempfile::tempdir().unwrap();
-    git(tmp.path(), &["init", "-q"]);
-    let output = vouch(tmp.path(), &["init", "--today", "2026-11-25"]);
+    git_isolated(tmp.path(), &["init", "-q"]);
+    let output = vouch_isolated(tmp.path(), &["init", "--today", "2026-11-25"]);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -146,7 +127,7 @@ fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch() {
             "{template}"
         );
     }
-    let check = vouch(tmp.path(), &["check", "knowledge", "--today", "2026-11-25"]);
+    let check = vouch_isolated(tmp.path(), &["check", "knowledge", "--today", "2026-11-25"]);
     assert_eq!(
         check.status.code(),
         Some(0),
@@ -184,7 +165,9 @@ fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch() {
     assert_eq!(commands, ["build", "check", "report"]);
     for command in commands {
         assert_eq!(
-            vouch(tmp.path(), &[&command, "--help"]).status.code(),
+            vouch_isolated(tmp.path(), &[&command, "--help"])
+                .status
+                .code(),
             Some(0),
             "vouch {command} exists"
         );
@@ -202,7 +185,7 @@ fn init_writes_nothing_when_a_file_exists() {
     let tmp = tempfile::tempdir().unwrap();
     fs::create_dir_all(tmp.path().join("kb")).unwrap();
     fs::write(tmp.path().join("kb/owners.yaml"), "people: {}\n").unwrap();
-    let output = vouch(tmp.path(), &["init", "kb"]);
+    let output = vouch_isolated(tmp.path(), &["init", "kb"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("kb/owners.yaml"));
     assert_eq!(
@@ -216,10 +199,10 @@ fn init_writes_nothing_when_a_file_exists() {
 #[test]
 fn completions_and_man_page_cover_every_command() {
     let tmp = tempfile::tempdir().unwrap();
-    let bash = vouch(tmp.path(), &["completions", "bash"]);
+    let bash = vouch_isolated(tmp.path(), &["completions", "bash"]);
     assert_eq!(bash.status.code(), Some(0));
     let bash = String::from_utf8_lossy(&bash.stdout);
-    let man = vouch(tmp.path(), &["man"]);
+    let man = vouch_isolated(tmp.path(), &["man"]);
     assert_eq!(man.status.code(), Some(0));
     let man = String::from_utf8_lossy(&man.stdout);
     assert!(

@@ -1,9 +1,13 @@
 //! `vouch verify` as a user runs it: files compared byte for byte, refusals
 //! leave files untouched, and the default verifier is the git user.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::{git_isolated, vouch_isolated};
 
 const OWNERS: &str = "people:\n  maria:\n    name: Maria Silva\n    email: maria@acme.example\n  joao:\n    name: João Pereira\n    active: false\n  ana:\n    name: Ana Costa\nteams:\n  billing:\n    members: [maria, joao]\n";
 
@@ -38,15 +42,10 @@ fn root() -> tempfile::TempDir {
 }
 
 fn vouch(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .current_dir(dir)
-        .arg("verify")
-        .args(args)
-        .args(["--today", "2026-11-25"])
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("vouch runs")
+    let mut all = vec!["verify"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--today", "2026-11-25"]);
+    vouch_isolated(dir, &all)
 }
 
 fn read(dir: &Path, rel: &str) -> String {
@@ -154,15 +153,7 @@ fn stale_verifies_only_the_stale_cards_the_verifier_may_verify() {
 #[test]
 fn the_git_user_is_the_default_verifier() {
     let tmp = root();
-    let git = |args: &[&str]| {
-        let status = Command::new("git")
-            .current_dir(tmp.path())
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
+    let git = |args: &[&str]| git_isolated(tmp.path(), args);
     git(&["init", "-q"]);
     git(&["config", "user.email", "Maria@Acme.example"]);
     let output = vouch(tmp.path(), &["kb/support/refunds.md"]);

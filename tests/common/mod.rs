@@ -167,3 +167,28 @@ pub fn element_text(dom: &str, tag: &str, id: &str) -> Option<String> {
             .replace("&amp;", "&"),
     )
 }
+
+/// Runs `vouch` in `dir`, with git's global and system configuration shut
+/// out (the tests set the git user themselves) and no GITHUB_ACTIONS.
+pub fn vouch_isolated(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("vouch runs")
+}
+
+/// Runs git in `dir` with the same isolation; fails the test if git fails.
+pub fn git_isolated(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed");
+}
