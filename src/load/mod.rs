@@ -241,12 +241,11 @@ fn read_yaml(
     };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => {
+        Err(_) => {
             diagnostics.push(
                 Diagnostic::file(Code::NotUtf8, display, "this file is not UTF-8")
                     .with_help("save the file as UTF-8"),
             );
-            let _ = e;
             return None;
         }
     };

@@ -17,10 +17,8 @@ use crate::yaml::{self, Value};
 pub fn check(ws: &Workspace, reference: &str) -> Result<Vec<Diagnostic>, GitError> {
     let repo = Repo::discover(&ws.root)?;
     let base = repo.merge_base(reference)?;
-    let root = std::fs::canonicalize(&ws.root).map_err(|e| GitError::Failed {
-        args: "rev-parse".to_owned(),
-        message: e.to_string(),
-    })?;
+    // The root was read already; its canonical form only lines paths up with git's.
+    let root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
     let top = std::fs::canonicalize(&repo.top).unwrap_or_else(|_| repo.top.clone());
     let prefix = root
         .strip_prefix(&top)
