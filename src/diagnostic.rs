@@ -80,6 +80,7 @@ codes! {
     UnreadableFile => "unreadable-file", Error;
     SkippedSymlink => "skipped-symlink", Warning;
     UnverifiedChange => "unverified-change", Error;
+    ChangedAfterVerification => "changed-after-verification", Warning;
 }
 
 impl fmt::Display for Code {
@@ -195,6 +196,9 @@ pub struct Summary {
     pub expiring: usize,
     pub stale: usize,
     pub owners_registry: bool,
+    /// Things the reader should know once, such as a shallow clone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl fmt::Display for Summary {

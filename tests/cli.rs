@@ -12,5 +12,11 @@ fn cli_cases() {
     unsafe { std::env::remove_var("GITHUB_ACTIONS") };
     trycmd::TestCases::new()
         .env("NO_COLOR", "1")
+        // The cases live in vouch's own repository; git must not find it, or
+        // its history (and a shallow CI clone's note) would enter the outputs.
+        .env(
+            "GIT_CEILING_DIRECTORIES",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests"),
+        )
         .case("tests/cmd/*.md");
 }

@@ -32,6 +32,10 @@ fn site() -> Option<Site> {
         .arg("-o")
         .arg(&dir)
         .args(["--today", "2026-11-25", "--quiet"])
+        .env(
+            "GIT_CEILING_DIRECTORIES",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests"),
+        )
         .output()
         .expect("vouch runs");
     assert!(

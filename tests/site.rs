@@ -18,6 +18,11 @@ fn build(root: &Path, out: &Path, today: &str) -> Output {
         .arg(out)
         .args(["--today", today, "--format", "json"])
         .env_remove("GITHUB_ACTIONS")
+        // The fixture lives in vouch's own repository: its history is not the test's.
+        .env(
+            "GIT_CEILING_DIRECTORIES",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests"),
+        )
         .output()
         .expect("vouch runs")
 }

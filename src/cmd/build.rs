@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::cmd::{exit, open_root};
+use crate::cmd::{exit, open_and_check};
 use crate::render::{self, BuildError};
 use crate::report::{self, Options as ReportOptions};
-use crate::validate;
 use crate::write::WriteError;
 
 #[derive(Debug, Clone)]
@@ -20,11 +19,10 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let workspace = match open_root(opts.root.as_deref()) {
-        Ok(ws) => ws,
+    let (workspace, checked, _) = match open_and_check(opts.root.as_deref(), opts.today) {
+        Ok(checked) => checked,
         Err(status) => return Ok(status),
     };
-    let checked = validate::validate(&workspace, opts.today);
     report::print(&checked, opts.report)?;
     let out = opts
         .out

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::cmd::{exit, open_root};
+use crate::cmd::{exit, open_and_check};
 use crate::report::{self, Options as ReportOptions};
 use crate::validate;
 
@@ -19,11 +19,10 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let workspace = match open_root(opts.root.as_deref()) {
-        Ok(ws) => ws,
+    let (workspace, mut checked, _) = match open_and_check(opts.root.as_deref(), opts.today) {
+        Ok(checked) => checked,
         Err(status) => return Ok(status),
     };
-    let mut checked = validate::validate(&workspace, opts.today);
     if let Some(reference) = &opts.changed_since {
         match validate::changes::check(&workspace, reference) {
             Ok(found) => checked.extend(found),

@@ -11,6 +11,9 @@ pub mod verify;
 
 use std::io::IsTerminal;
 
+use crate::history::Outcome;
+use crate::validate::Checked;
+
 /// Exit statuses shared by every command.
 pub mod exit {
     /// Everything is fine.
@@ -30,6 +33,35 @@ pub fn open_root(root: Option<&std::path::Path>) -> Result<crate::load::Workspac
             eprintln!("error: {e}");
             exit::USAGE
         })
+}
+
+/// Finds, loads and checks the knowledge root, and reads its git history
+/// meanwhile (the one `git log` pass costs about as much as everything else
+/// together, so it starts first and runs beside the rest), then adds what
+/// the history says.
+pub fn open_and_check(
+    root: Option<&std::path::Path>,
+    today: jiff::civil::Date,
+) -> Result<(crate::load::Workspace, Checked, Outcome), i32> {
+    let root = crate::load::find_root(root).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE
+    })?;
+    let (ws, mut checked, outcome) = std::thread::scope(|scope| {
+        let history = scope.spawn(|| crate::history::read(&root));
+        let loaded = crate::load::load(&root).map(|ws| {
+            let checked = crate::validate::validate(&ws, today);
+            (ws, checked)
+        });
+        let outcome = history.join().unwrap_or(Outcome::Off);
+        loaded.map(|(ws, checked)| (ws, checked, outcome))
+    })
+    .map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE
+    })?;
+    crate::validate::history::apply(&ws, &outcome, &mut checked);
+    Ok((ws, checked, outcome))
 }
 
 /// Who the git configuration says the user is.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use jiff::civil::Date;
 use notify::{EventKind, RecursiveMode};
 
-use crate::cmd::{exit, open_root};
+use crate::cmd::{exit, open_and_check, open_root};
 use crate::load::Workspace;
 use crate::model::card;
 use crate::serve::{Server, matters};
@@ -31,18 +31,27 @@ pub struct Options {
 struct State {
     ws: Workspace,
     checked: validate::Checked,
+    /// Read once per full build: edits under `serve` are not commits.
+    history: crate::history::Outcome,
 }
 
 /// Loads, checks and builds everything.
 fn full_build(root: &Path, out: &Path, today: Date) -> Result<(State, String), String> {
-    let ws = open_root(Some(root)).map_err(|_| "the knowledge root cannot be read".to_owned())?;
-    let checked = validate::validate(&ws, today);
+    let (ws, checked, history) = open_and_check(Some(root), today)
+        .map_err(|_| "the knowledge root cannot be read".to_owned())?;
     let built = render::build(&ws, &checked, today, out).map_err(|e| e.to_string())?;
     let summary = format!(
         "{} pages, {} errors, {} warnings",
         built.pages, checked.summary.errors, checked.summary.warnings
     );
-    Ok((State { ws, checked }, summary))
+    Ok((
+        State {
+            ws,
+            checked,
+            history,
+        },
+        summary,
+    ))
 }
 
 /// Re-reads the changed cards and re-renders what they affect, when every
@@ -80,6 +89,7 @@ fn incremental(
         affected.add(&state.ws.cards[index], &state.ws);
     }
     state.checked = validate::validate(&state.ws, today);
+    validate::history::apply(&state.ws, &state.history, &mut state.checked);
     Some(
         render::update(&state.ws, &state.checked, today, out, &affected)
             .map(|written| {

@@ -28,6 +28,8 @@ struct CardJson<'a> {
     verified_by: Option<&'a str>,
     verify_every: String,
     due: Option<String>,
+    last_changed: Option<&'a str>,
+    last_changed_by: Option<&'a str>,
     state: Badge,
     tags: &'a [String],
     /// Ids of the cards this card links to.
@@ -80,6 +82,8 @@ pub fn cards_json(site: &Site) -> String {
                 verified_by: p.card.verified_by.as_ref().map(|v| v.value.as_str()),
                 verify_every: p.view.verify_every.clone(),
                 due: p.freshness.due.map(|d| d.to_string()),
+                last_changed: p.view.last_changed.as_deref(),
+                last_changed_by: p.view.last_changed_by.as_deref(),
                 state: p.badge,
                 tags: &p.card.tags,
                 links: linked_ids(site, p),

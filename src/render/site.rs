@@ -108,6 +108,11 @@ pub struct CardView {
     pub dir: &'static str,
     pub edit_url: Option<String>,
     pub history_url: Option<String>,
+    /// The day of the newest commit that changed the card, and its author.
+    pub last_changed: Option<String>,
+    pub last_changed_by: Option<String>,
+    /// That commit on the repository's host, when `repo_url` is set.
+    pub commit_url: Option<String>,
 }
 
 /// What lists of cards show: the fields of `macros.html`'s `card_list`, and
@@ -286,8 +291,10 @@ impl<'w> Site<'w> {
             .cards
             .iter()
             .zip(&checked.freshness)
-            .filter(|(card, _)| card.status != Status::Draft && !collides(card, ws))
-            .map(|(card, freshness)| {
+            .enumerate()
+            .filter(|(_, (card, _))| card.status != Status::Draft && !collides(card, ws))
+            .map(|(i, (card, freshness))| {
+                let change = checked.last_change(i);
                 let badge = match (card.status, freshness.state) {
                     (Status::Archived, _) => Badge::Archived,
                     (_, Some(State::Fresh)) => Badge::Fresh,
@@ -344,6 +351,12 @@ impl<'w> Site<'w> {
                     lang,
                     edit_url: edit_url(ws, repo_prefix, card, "edit"),
                     history_url: edit_url(ws, repo_prefix, card, "commits"),
+                    last_changed: change.map(|c| c.date.to_string()),
+                    last_changed_by: change.map(|c| c.author.clone()),
+                    commit_url: change.and_then(|c| {
+                        let repo = ws.config.repo_url.as_deref()?.trim_end_matches('/');
+                        Some(format!("{repo}/commit/{}", c.commit))
+                    }),
                 };
                 Published {
                     card,

@@ -43,6 +43,9 @@ pub fn write<'a>(
             escape_data(NO_REGISTRY_NOTE)
         )?;
     }
+    for note in &summary.notes {
+        writeln!(out, "::notice::{}", escape_data(note))?;
+    }
     writeln!(out, "{summary}")
 }
 

@@ -28,6 +28,9 @@ pub fn write<'a>(
     if !summary.owners_registry && summary.cards > 0 {
         writeln!(out, "note: {NO_REGISTRY_NOTE}")?;
     }
+    for note in &summary.notes {
+        writeln!(out, "note: {note}")?;
+    }
     writeln!(out, "{summary}")
 }
 

@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod freshness;
+pub mod history;
 pub mod links;
 pub mod owners;
 pub mod templates;
@@ -23,6 +24,9 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// One entry per card of the workspace, in the same order.
     pub freshness: Vec<Freshness>,
+    /// What git says of each card (same order), once `history::apply` ran;
+    /// empty outside git.
+    pub changes: Vec<Option<history::LastChange>>,
     pub summary: Summary,
 }
 
@@ -39,6 +43,10 @@ impl Checked {
         self.diagnostics.extend(extra);
         self.diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+
+    pub fn last_change(&self, card: usize) -> Option<&history::LastChange> {
+        self.changes.get(card).and_then(Option::as_ref)
     }
 
     pub fn has_errors(&self) -> bool {
@@ -116,6 +124,7 @@ pub fn validate(ws: &Workspace, today: Date) -> Checked {
     Checked {
         diagnostics,
         freshness: fresh,
+        changes: Vec::new(),
         summary,
     }
 }
