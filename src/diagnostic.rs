@@ -81,6 +81,11 @@ codes! {
     SkippedSymlink => "skipped-symlink", Warning;
     UnverifiedChange => "unverified-change", Error;
     ChangedAfterVerification => "changed-after-verification", Warning;
+    BundleSyntax => "bundle-syntax", Error;
+    MissingBody => "missing-body", Error;
+    MissingItem => "missing-item", Error;
+    UnsafePath => "unsafe-path", Error;
+    UnlistedItem => "unlisted-item", Warning;
 }
 
 impl fmt::Display for Code {

@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod diagnostic;
 pub mod edit;
 pub mod git;
+pub mod guru;
 pub mod history;
 pub mod load;
 pub mod markdown;

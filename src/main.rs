@@ -43,6 +43,61 @@ enum Command {
     Report(ReportArgs),
     /// Record that cards were checked today: set `verified` and `verified_by`, nothing else
     Verify(VerifyArgs),
+    /// Bring knowledge in from another tool
+    #[command(subcommand)]
+    Import(ImportFrom),
+    /// Write the published cards in another tool's format
+    #[command(subcommand)]
+    Export(ExportTo),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportFrom {
+    /// A Guru collection bundle (zip or folder) becomes a collection of cards (exit 0, 1 with errors, 2 usage)
+    Guru(ImportGuruArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportTo {
+    /// The published cards as a Guru manual-sync bundle (zip)
+    Guru(ExportGuruArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportGuruArgs {
+    /// The bundle: a .zip file or an unpacked folder
+    #[arg(value_name = "ZIP_OR_DIR")]
+    source: PathBuf,
+    /// The knowledge root to import into (created when missing or empty; default as for check)
+    #[arg(long, value_name = "ROOT")]
+    into: Option<PathBuf>,
+    /// The collection (folder under the root) to import into (default: from the bundle's name)
+    #[arg(long, short)]
+    collection: Option<String>,
+    /// The owner of the new cards (a bundle names none)
+    #[arg(long)]
+    owner: Option<String>,
+    /// Leave the new cards without a `verified` date instead of the import day
+    #[arg(long)]
+    unverified: bool,
+    /// The date to record as `verified` instead of today's UTC date
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<Date>,
+    /// When to color the output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+struct ExportGuruArgs {
+    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    root: Option<PathBuf>,
+    /// The zip file to write
+    #[arg(long, short, value_name = "ZIP")]
+    out: PathBuf,
+    /// When to color the output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +286,22 @@ fn main() -> ExitCode {
             root: args.root.clone(),
             format: args.format,
             today: args.today.unwrap_or_else(vouch::utc_today),
+        }),
+        Command::Import(ImportFrom::Guru(args)) => {
+            cmd::guru::run_import(&cmd::guru::ImportOptions {
+                source: args.source.clone(),
+                into: args.into.clone(),
+                collection: args.collection.clone(),
+                owner: args.owner.clone(),
+                unverified: args.unverified,
+                today: args.today.unwrap_or_else(vouch::utc_today),
+                color: args.color.enabled(),
+            })
+        }
+        Command::Export(ExportTo::Guru(args)) => cmd::guru::run_export(&cmd::guru::ExportOptions {
+            root: args.root.clone(),
+            out: args.out.clone(),
+            color: args.color.enabled(),
         }),
         Command::Verify(args) => cmd::verify::run(&cmd::verify::Options {
             cards: args.cards.clone(),

@@ -280,3 +280,81 @@ mod tests {
         assert!(o.links[1].is_image);
     }
 }
+
+/// `markdown` with the destinations of its links and images replaced where
+/// `replace` returns a new one, in inline links and in reference
+/// definitions; every other byte is kept.
+pub fn rewrite_destinations(
+    markdown: &str,
+    mut replace: impl FnMut(&str) -> Option<String>,
+) -> String {
+    use pulldown_cmark::LinkType;
+
+    let parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut edit = |span: Range<usize>, dest: &str, edits: &mut Vec<(Range<usize>, String)>| {
+        let Some(new) = replace(dest) else { return };
+        // The destination as written is the last occurrence in the span
+        // (`[![image](a)](b)`: `b` comes last); escaped or angle-bracketed
+        // forms that differ from the parsed text are left alone.
+        if let Some(at) = markdown[span.clone()].rfind(dest) {
+            let start = span.start + at;
+            edits.push((start..start + dest.len(), new));
+        }
+    };
+    let definitions: Vec<(String, Range<usize>)> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| (def.dest.to_string(), def.span.clone()))
+        .collect();
+    for (event, span) in parser {
+        if let Event::Start(
+            Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                ..
+            }
+            | Tag::Image {
+                link_type: LinkType::Inline,
+                dest_url,
+                ..
+            },
+        ) = event
+        {
+            edit(span, &dest_url, &mut edits);
+        }
+    }
+    for (dest, span) in definitions {
+        edit(span, &dest, &mut edits);
+    }
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (range, new) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..range.start]);
+        out.push_str(&new);
+        at = range.end;
+    }
+    out.push_str(&markdown[at..]);
+    out
+}
+
+#[cfg(test)]
+mod rewrite_tests {
+    use super::rewrite_destinations;
+
+    #[test]
+    fn rewrites_inline_nested_and_reference_destinations_only() {
+        let md = "See [a](cards/a) and [![i](resources/x.png)](cards/b \"t\").\n\n[r][ref] `[c](cards/c)`\n\n[ref]: cards/r\n";
+        let out = rewrite_destinations(md, |d| {
+            d.strip_prefix("cards/").map(|id| format!("{id}.md"))
+        });
+        assert_eq!(
+            out,
+            "See [a](a.md) and [![i](resources/x.png)](b.md \"t\").\n\n[r][ref] `[c](cards/c)`\n\n[ref]: r.md\n"
+        );
+    }
+}

@@ -224,6 +224,28 @@ fn is_ours(target: &Path) -> bool {
         || fs::read_dir(target).is_ok_and(|mut d| d.next().is_none())
 }
 
+/// Replaces (or creates) one file atomically: a hidden sibling is written,
+/// given the old file's permissions, and renamed over it, so a reader or a
+/// crash sees the old bytes or the new ones, never half of each.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.vouch-tmp"));
+    let result = fs::write(&temp, bytes)
+        .and_then(|()| match fs::metadata(path) {
+            Ok(m) => fs::set_permissions(&temp, m.permissions()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        })
+        .and_then(|()| fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

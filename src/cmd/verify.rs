@@ -231,17 +231,5 @@ fn write_verification(path: &Path, today: Date, verifier: &str) -> Result<(), St
     if edited == text {
         return Ok(());
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.vouch-tmp"));
-    let result = fs::write(&temp, edited.as_bytes())
-        .and_then(|()| fs::metadata(path).and_then(|m| fs::set_permissions(&temp, m.permissions())))
-        .and_then(|()| fs::rename(&temp, path));
-    if let Err(e) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(format!("cannot write it: {e}"));
-    }
-    Ok(())
+    crate::write::replace_file(path, edited.as_bytes()).map_err(|e| format!("cannot write it: {e}"))
 }

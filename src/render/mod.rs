@@ -158,7 +158,7 @@ pub fn escape_xml(s: &str) -> String {
 
 /// Whether a path under the root names a file inside it: a link may name any
 /// such file, never one a symbolic link takes outside the root.
-fn inside_root(root: &Path) -> impl Fn(&str) -> bool + Sync + '_ {
+pub fn inside_root(root: &Path) -> impl Fn(&str) -> bool + Sync + '_ {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     move |rel: &str| {
         std::fs::canonicalize(root.join(rel))

@@ -14,14 +14,7 @@ pub fn write<'a>(
     summary: &Summary,
     opts: Options,
 ) -> io::Result<()> {
-    let renderer = if opts.color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
-    for d in diagnostics {
-        writeln!(out, "{}\n", render(&renderer, d))?;
-    }
+    write_each(out, diagnostics, opts.color)?;
     if opts.quiet {
         return Ok(());
     }
@@ -32,6 +25,23 @@ pub fn write<'a>(
         writeln!(out, "note: {note}")?;
     }
     writeln!(out, "{summary}")
+}
+
+/// Each diagnostic, rustc-style, followed by a blank line.
+pub fn write_each<'a>(
+    out: &mut dyn Write,
+    diagnostics: impl Iterator<Item = &'a Diagnostic>,
+    color: bool,
+) -> io::Result<()> {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for d in diagnostics {
+        writeln!(out, "{}\n", render(&renderer, d))?;
+    }
+    Ok(())
 }
 
 fn render(renderer: &Renderer, d: &Diagnostic) -> String {

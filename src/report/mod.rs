@@ -41,6 +41,16 @@ pub fn write(out: &mut dyn Write, checked: &Checked, opts: Options) -> io::Resul
     }
 }
 
+/// Writes diagnostics that are not a check's (an import's, say) in the
+/// human format, without a summary.
+pub fn write_human(
+    out: &mut dyn Write,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+    color: bool,
+) -> io::Result<()> {
+    human::write_each(out, diagnostics.iter(), color)
+}
+
 /// Writes the report to stdout, buffered.
 pub fn print(checked: &Checked, opts: Options) -> io::Result<()> {
     let stdout = io::stdout();

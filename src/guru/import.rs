@@ -1,0 +1,598 @@
+//! `vouch import guru`: a bundle becomes one collection of cards. Folders
+//! become sub-folders, HTML bodies Markdown, `cards/<id>` links relative
+//! `.md` links, resources files beside the cards. Nothing outside the
+//! collection's folder is written (but a new root's `vouch.yaml`); an
+//! existing card is never overwritten unless this importer made it, which it
+//! knows by the `x-guru-id` / `x-guru-external-id` it wrote.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::guru::bundle::{self, Body, Bundle, Item, Place};
+use crate::guru::{quoted, relative_link};
+use crate::load::{Workspace, front_matter};
+use crate::model::card::Card;
+use crate::source::SourceText;
+
+pub struct Options<'a> {
+    /// The knowledge root (created when missing or empty).
+    pub root: &'a Path,
+    /// The collection folder under the root.
+    pub collection: &'a str,
+    pub owner: Option<&'a str>,
+    pub unverified: bool,
+    pub today: Date,
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub created: Vec<String>,
+    /// Each updated card with what changed in it.
+    pub updated: Vec<(String, Vec<&'static str>)>,
+    pub unchanged: Vec<String>,
+    pub resources: usize,
+    /// Cards written without an owner.
+    pub ownerless: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where each card of the bundle goes: its folder under the collection.
+struct Placement {
+    /// Bundle card id -> folder segments, in listing order.
+    cards: Vec<(String, Vec<String>)>,
+}
+
+/// A name in `dir` not yet taken by `taken`: `name`, `name-2`, `name-3`…
+fn unique(taken: &mut HashSet<String>, dir: &[String], name: &str) -> String {
+    let mut candidate = name.to_owned();
+    let mut n = 2;
+    while !taken.insert(format!("{}/{candidate}", dir.join("/"))) {
+        candidate = format!("{name}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// A file or folder name from a bundle name: the last segment of a vouch
+/// export's `vouch:<path>` id, or a slug of the title.
+fn name_for(external_id: Option<&str>, title: &str) -> String {
+    external_id
+        .and_then(|id| id.strip_prefix("vouch:"))
+        .and_then(|path| path.rsplit('/').next())
+        .filter(|seg| bundle::safe_path(seg).as_deref() == Some(*seg))
+        .map(str::to_owned)
+        .unwrap_or_else(|| crate::cmd::new::slug(title))
+}
+
+fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Placement {
+    struct Walk<'b> {
+        bundle: &'b Bundle,
+        placed: Vec<(String, Vec<String>)>,
+        seen_cards: HashSet<String>,
+        seen_folders: HashSet<String>,
+        names: HashSet<String>,
+    }
+    impl Walk<'_> {
+        fn at(&self, place: &Place) -> (PathBuf, SourceText) {
+            let text = self
+                .bundle
+                .files
+                .files
+                .get(&place.file)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            (
+                self.bundle.files.display(&place.file),
+                SourceText::new(text),
+            )
+        }
+
+        fn items(
+            &mut self,
+            items: &[Item],
+            dir: &[String],
+            path: &mut Vec<String>,
+            out: &mut Vec<Diagnostic>,
+        ) {
+            for item in items {
+                match item {
+                    Item::Card { id, at } => {
+                        if !self.bundle.cards.contains_key(id) {
+                            if !self
+                                .bundle
+                                .files
+                                .files
+                                .contains_key(&format!("cards/{id}.yaml"))
+                            {
+                                let (file, source) = self.at(at);
+                                out.push(
+                                    Diagnostic::at(Code::MissingItem, file, &source, at.span.clone(), format!("card `{id}` is listed but cards/{id}.yaml is not in the bundle"))
+                                        .with_help("add the card's files, or remove it from the list"),
+                                );
+                            }
+                        } else if !self.seen_cards.insert(id.clone()) {
+                            let (file, source) = self.at(at);
+                            out.push(Diagnostic::at(Code::UnlistedItem, file, &source, at.span.clone(), format!("card `{id}` is listed more than once; it is imported once, where it is first listed")));
+                        } else {
+                            self.placed.push((id.clone(), dir.to_vec()));
+                        }
+                    }
+                    Item::Folder { id, at } => {
+                        let Some(folder) = self.bundle.folders.get(id) else {
+                            let known = ["folders", "boards", "board-groups"].iter().any(|d| {
+                                self.bundle
+                                    .files
+                                    .files
+                                    .contains_key(&format!("{d}/{id}.yaml"))
+                            });
+                            if !known {
+                                let (file, source) = self.at(at);
+                                out.push(
+                                    Diagnostic::at(Code::MissingItem, file, &source, at.span.clone(), format!("folder `{id}` is listed but folders/{id}.yaml is not in the bundle"))
+                                        .with_help("add the folder's YAML, or remove it from the list"),
+                                );
+                            }
+                            continue;
+                        };
+                        if path.contains(id) {
+                            let (file, source) = self.at(at);
+                            out.push(Diagnostic::at(Code::BundleSyntax, file, &source, at.span.clone(), format!("folder `{id}` contains itself (through {}); the loop is not followed", path.join(" → "))));
+                            continue;
+                        }
+                        if !self.seen_folders.insert(id.clone()) {
+                            let (file, source) = self.at(at);
+                            out.push(Diagnostic::at(Code::UnlistedItem, file, &source, at.span.clone(), format!("folder `{id}` is listed more than once; it is imported once, where it is first listed")));
+                            continue;
+                        }
+                        let name = name_for(folder.external_id.as_deref(), &folder.title);
+                        let name = unique(&mut self.names, dir, &name);
+                        let mut inner = dir.to_vec();
+                        inner.push(name);
+                        path.push(id.clone());
+                        self.items(&folder.items, &inner, path, out);
+                        path.pop();
+                    }
+                    Item::Section { title, items } => {
+                        let name = unique(&mut self.names, dir, &crate::cmd::new::slug(title));
+                        let mut inner = dir.to_vec();
+                        inner.push(name);
+                        self.items(items, &inner, path, out);
+                    }
+                }
+            }
+        }
+    }
+
+    let mut walk = Walk {
+        bundle,
+        placed: Vec::new(),
+        seen_cards: HashSet::new(),
+        seen_folders: HashSet::new(),
+        names: HashSet::new(),
+    };
+    walk.items(&bundle.items, &[], &mut Vec::new(), out);
+    // The legacy layout lists nothing at the top: board groups first, then
+    // boards outside any group, then cards on no board. The current layout
+    // lists everything, so what is left over was forgotten: say so.
+    let listed_inside: HashSet<&str> = bundle
+        .folders
+        .values()
+        .flat_map(|f| f.items.iter())
+        .filter_map(|i| match i {
+            Item::Folder { id, .. } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let leftover_folders: Vec<Item> = bundle
+        .folders
+        .keys()
+        .filter(|id| !walk.seen_folders.contains(*id) && !listed_inside.contains(id.as_str()))
+        .map(|id| Item::Folder {
+            id: id.clone(),
+            at: Place {
+                file: String::new(),
+                span: 0..0,
+            },
+        })
+        .collect();
+    if !bundle.legacy {
+        for item in &leftover_folders {
+            if let Item::Folder { id, .. } = item {
+                out.push(Diagnostic::file(
+                    Code::UnlistedItem,
+                    bundle.files.display(&format!("folders/{id}.yaml")),
+                    format!(
+                        "folder `{id}` is in no list; it is imported at the top of the collection"
+                    ),
+                ));
+            }
+        }
+    }
+    walk.items(&leftover_folders, &[], &mut Vec::new(), out);
+    let leftover_cards: Vec<String> = bundle
+        .cards
+        .keys()
+        .filter(|id| !walk.seen_cards.contains(*id))
+        .cloned()
+        .collect();
+    for id in leftover_cards {
+        if !bundle.legacy {
+            out.push(Diagnostic::file(
+                Code::UnlistedItem,
+                bundle.files.display(&format!("cards/{id}.yaml")),
+                format!("card `{id}` is in no list; it is imported at the top of the collection"),
+            ));
+        }
+        walk.seen_cards.insert(id.clone());
+        walk.placed.push((id, Vec::new()));
+    }
+    Placement { cards: walk.placed }
+}
+
+/// The Markdown of a card body: HTML converted, line endings made `\n`.
+fn markdown_of(body: &Body) -> String {
+    let text = match body {
+        Body::Markdown(md) => md.clone(),
+        Body::Html(html) => {
+            let converter = htmd::HtmlToMarkdown::builder()
+                .options(htmd::options::Options {
+                    bullet_list_marker: htmd::options::BulletListMarker::Dash,
+                    ul_bullet_spacing: 1,
+                    hr_style: htmd::options::HrStyle::Dashes,
+                    br_style: htmd::options::BrStyle::Backslash,
+                    // What Markdown cannot say stays as HTML (sanitized when the site is built).
+                    translation_mode: htmd::options::TranslationMode::Faithful,
+                    ..Default::default()
+                })
+                .skip_tags(vec![
+                    "script", "style", "iframe", "object", "embed", "form", "head",
+                ])
+                .build();
+            converter.convert(html).unwrap_or_else(|_| html.clone())
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
+        .replace("\r\n", "\n");
+    let mut text = text.trim_end().to_owned();
+    text.push('\n');
+    text
+}
+
+/// An existing card this importer wrote, by the ids it recorded.
+fn recorded_id(card: &Card, key: &str) -> Option<String> {
+    card.extra.get(key).and_then(|n| n.value.scalar_text())
+}
+
+/// A new card's text.
+fn new_card(
+    opts: &Options,
+    title: &str,
+    tags: &[String],
+    id: &str,
+    card: &bundle::Card,
+    body: &str,
+) -> String {
+    let mut text = format!("---\ntitle: {}\n", quoted(title));
+    match opts.owner {
+        Some(owner) => text.push_str(&format!("owners: [{}]\n", quoted(owner))),
+        None => text.push_str("owners: []\n"),
+    }
+    if !opts.unverified {
+        text.push_str(&format!("verified: {}\n", opts.today));
+    }
+    if !tags.is_empty() {
+        text.push_str(&tags_line(tags));
+    }
+    text.push_str(&format!("x-guru-id: {}\n", quoted(id)));
+    if let Some(ext) = &card.external_id {
+        text.push_str(&format!("x-guru-external-id: {}\n", quoted(ext)));
+    }
+    if let Some(url) = &card.external_url {
+        text.push_str(&format!("x-guru-external-url: {}\n", quoted(url)));
+    }
+    text.push_str("---\n");
+    text.push_str(body);
+    text
+}
+
+fn tags_line(tags: &[String]) -> String {
+    let list: Vec<String> = tags.iter().map(|t| quoted(t)).collect();
+    format!("tags: [{}]\n", list.join(", "))
+}
+
+/// `yaml` with the top-level key's line (and its indented or `- ` list
+/// continuation) replaced by `line`, or `line` added at the end.
+fn replace_key(yaml: &str, key: &str, line: Option<&str>) -> String {
+    let mut out = String::with_capacity(yaml.len());
+    let mut replaced = false;
+    let mut skipping = false;
+    for l in yaml.split_inclusive('\n') {
+        if skipping && (l.starts_with([' ', '\t', '-']) || l.trim().is_empty()) {
+            continue;
+        }
+        skipping = false;
+        let is_key = l
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'));
+        if is_key {
+            if !replaced && let Some(line) = line {
+                out.push_str(line);
+            }
+            replaced = true;
+            skipping = true;
+            continue;
+        }
+        out.push_str(l);
+    }
+    if !replaced && let Some(line) = line {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The text of an existing card with a new title, tags and body; every
+/// other front-matter line as it was.
+fn updated_card(old: &str, title: &str, tags: &[String], body: &str) -> Option<String> {
+    let split = front_matter::split(old);
+    let yaml = &old[split.yaml.clone()?];
+    let title_line = format!("title: {}\n", quoted(title));
+    let tags_line = (!tags.is_empty()).then(|| tags_line(tags));
+    let yaml = replace_key(yaml, "title", Some(&title_line));
+    let yaml = replace_key(&yaml, "tags", tags_line.as_deref());
+    Some(format!("---\n{yaml}---\n{body}"))
+}
+
+pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Imported {
+    let mut report = Imported::default();
+    let placement = place(bundle, &mut report.diagnostics);
+
+    // Existing cards this importer made, by the ids it recorded.
+    let mut by_external: HashMap<String, &Card> = HashMap::new();
+    let mut by_guru_id: HashMap<String, &Card> = HashMap::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    if let Some(ws) = ws {
+        for card in &ws.cards {
+            if let Some(id) = recorded_id(card, "x-guru-external-id") {
+                by_external.insert(id, card);
+            }
+            if let Some(id) = recorded_id(card, "x-guru-id")
+                && card.rel_path.starts_with(&format!("{}/", opts.collection))
+            {
+                by_guru_id.insert(id, card);
+            }
+        }
+    }
+
+    // Decide every card's path first: links need them all.
+    let mut targets: BTreeMap<&str, (String, Option<&Card>)> = BTreeMap::new();
+    for (id, dir) in &placement.cards {
+        let card = &bundle.cards[id];
+        let existing = card
+            .external_id
+            .as_ref()
+            .and_then(|e| by_external.get(e))
+            .or_else(|| by_guru_id.get(id))
+            .copied();
+        let rel = match existing {
+            Some(found) => found.rel_path.clone(),
+            None => {
+                let mut segments = vec![opts.collection.to_owned()];
+                segments.extend(dir.iter().cloned());
+                let base = name_for(card.external_id.as_deref(), &card.title);
+                let mut name = base.clone();
+                let mut n = 2;
+                loop {
+                    let rel = format!("{}/{name}.md", segments.join("/"));
+                    if !opts.root.join(&rel).exists() && taken.insert(rel.clone()) {
+                        break rel;
+                    }
+                    name = format!("{base}-{n}");
+                    n += 1;
+                }
+            }
+        };
+        taken.insert(rel.clone());
+        targets.insert(id, (rel, existing));
+    }
+
+    let resource_target = |path: &str| format!("{}/{path}", opts.collection);
+    for (id, (rel, existing)) in &targets {
+        let card = &bundle.cards[*id];
+        let markdown = markdown_of(&card.body);
+        let mut warnings = Vec::new();
+        let body = crate::markdown::rewrite_destinations(&markdown, |dest| {
+            let (path, fragment) = match dest.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (dest, None),
+            };
+            let trimmed = path
+                .trim_start_matches("./")
+                .trim_start_matches("../")
+                .trim_start_matches('/');
+            let with_fragment = |link: String| match fragment {
+                Some(f) => format!("{link}#{f}"),
+                None => link,
+            };
+            if let Some(target) = trimmed.strip_prefix("cards/") {
+                let target = [".yaml", ".md", ".html"]
+                    .iter()
+                    .fold(target, |t, ext| t.strip_suffix(ext).unwrap_or(t));
+                return match targets.get(target) {
+                    Some((to, _)) => Some(with_fragment(relative_link(rel, to))),
+                    None => {
+                        warnings.push((dest.to_owned(), format!("links to card `{target}`, which is not in the bundle; the link is kept as written")));
+                        None
+                    }
+                };
+            }
+            if trimmed.starts_with("resources/") {
+                let Some(safe) = bundle::safe_path(trimmed) else {
+                    warnings.push((dest.to_owned(), format!("links to `{dest}`, which leaves the bundle; the link is kept as written")));
+                    return None;
+                };
+                if bundle.files.files.contains_key(&safe) {
+                    return Some(with_fragment(relative_link(rel, &resource_target(&safe))));
+                }
+                warnings.push((
+                    dest.to_owned(),
+                    format!("links to `{safe}`, which is not in the bundle"),
+                ));
+            }
+            None
+        });
+        let (body_file, written) = match &card.body {
+            Body::Markdown(text) => (bundle.files.display(&format!("cards/{id}.md")), text),
+            Body::Html(text) => (bundle.files.display(&format!("cards/{id}.html")), text),
+        };
+        let source = SourceText::new(written.as_str());
+        for (dest, message) in warnings {
+            let at = written.find(&dest).unwrap_or(0);
+            report.diagnostics.push(
+                Diagnostic::at(
+                    Code::BrokenLink,
+                    body_file.clone(),
+                    &source,
+                    at..at + dest.len(),
+                    message,
+                )
+                .with_severity(Severity::Warning),
+            );
+        }
+        let path = opts.root.join(rel);
+        match existing {
+            Some(found) => {
+                let mut changed = Vec::new();
+                if found.title() != card.title {
+                    changed.push("title");
+                }
+                if found.tags != card.tags {
+                    changed.push("tags");
+                }
+                if found.source.as_str()[found.body.clone()] != body {
+                    changed.push("body");
+                }
+                if changed.is_empty() {
+                    report.unchanged.push(rel.clone());
+                    continue;
+                }
+                let Some(text) =
+                    updated_card(found.source.as_str(), &card.title, &card.tags, &body)
+                else {
+                    continue;
+                };
+                match crate::write::replace_file(&path, text.as_bytes()) {
+                    Ok(()) => report.updated.push((rel.clone(), changed)),
+                    Err(e) => report.diagnostics.push(Diagnostic::file(
+                        Code::UnreadableFile,
+                        path,
+                        format!("cannot update this card: {e}"),
+                    )),
+                }
+            }
+            None => {
+                let text = new_card(opts, &card.title, &card.tags, id, card, &body);
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), fs::create_dir_all)
+                    .and_then(|()| {
+                        use std::io::Write;
+                        let mut file = fs::OpenOptions::new()
+                            .write(true)
+                            .create_new(true)
+                            .open(&path)?;
+                        file.write_all(text.as_bytes())
+                    });
+                match written {
+                    Ok(()) => {
+                        report.created.push(rel.clone());
+                        if opts.owner.is_none() {
+                            report.ownerless += 1;
+                        }
+                    }
+                    Err(e) => report.diagnostics.push(Diagnostic::file(
+                        Code::UnreadableFile,
+                        path,
+                        format!("cannot write this card: {e}"),
+                    )),
+                }
+            }
+        }
+    }
+
+    // Resources: every file of resources/, linked or not, beside the cards.
+    for path in &bundle.resources {
+        let Some(safe) = bundle::safe_path(path) else {
+            continue;
+        };
+        let bytes = &bundle.files.files[path];
+        let target = opts.root.join(resource_target(&safe));
+        match fs::read(&target) {
+            Ok(old) if old == *bytes => continue,
+            Ok(_) => {
+                report.diagnostics.push(Diagnostic::file(Code::UnlistedItem, target, "a different file is already here; it is kept, and the bundle's version is not written").with_help("move the existing file away and import again to take the bundle's version"));
+                continue;
+            }
+            Err(_) => {}
+        }
+        let written = target
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::write(&target, bytes));
+        match written {
+            Ok(()) => report.resources += 1,
+            Err(e) => report.diagnostics.push(Diagnostic::file(
+                Code::UnreadableFile,
+                target,
+                format!("cannot write this file: {e}"),
+            )),
+        }
+    }
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replace_key_swaps_one_key_with_its_list() {
+        let yaml = "title: Old\nowners: [a]\ntags:\n  - x\n  - y\nverified: 2026-01-01\n";
+        assert_eq!(
+            replace_key(yaml, "tags", Some("tags: [z]\n")),
+            "title: Old\nowners: [a]\ntags: [z]\nverified: 2026-01-01\n"
+        );
+        assert_eq!(
+            replace_key(yaml, "title", Some("title: New\n")),
+            "title: New\nowners: [a]\ntags:\n  - x\n  - y\nverified: 2026-01-01\n"
+        );
+        assert_eq!(
+            replace_key("title: A\ntags: [x]\n", "tags", None),
+            "title: A\n"
+        );
+        assert_eq!(
+            replace_key("title: A\n", "tags", Some("tags: [x]\n")),
+            "title: A\ntags: [x]\n"
+        );
+    }
+
+    #[test]
+    fn html_bodies_become_markdown() {
+        let md = markdown_of(&Body::Html(
+            "<h2>Refunds</h2><p>Ask <a href=\"cards/b\">billing</a>.</p><ul><li>one</li></ul><script>x()</script>".into(),
+        ));
+        assert_eq!(md, "## Refunds\n\nAsk [billing](cards/b).\n\n- one\n");
+    }
+}
