@@ -74,7 +74,9 @@ fn incremental(
         let index = state.ws.cards.iter().position(|c| c.rel_path == rel)?;
         let bytes = fs::read(path).ok()?;
         let file = state.ws.display(&rel);
-        let (Some(card), diagnostics) = card::parse(&rel, file, &bytes, &state.ws.templates) else {
+        let (Some(card), diagnostics) =
+            card::parse(&rel, file, &bytes, &state.ws.templates, state.ws.dialect)
+        else {
             return None;
         };
         edits.push((index, card, diagnostics));

@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::guru::quoted;
 use crate::load::Workspace;
 use crate::model::card::{Card, Status};
-use crate::validate::links::{Index, Target, resolve};
+use crate::validate::links::{Index, Target};
 
 /// What an export wrote.
 #[derive(Debug, Default)]
@@ -76,7 +76,7 @@ pub fn export(ws: &Workspace, out: &Path) -> Result<Exported, ExportError> {
         .collect();
     cards.sort_by(|a, b| a.id.cmp(&b.id));
     let exported: BTreeSet<&str> = cards.iter().map(|c| c.id.as_str()).collect();
-    let index = Index::new(&ws.cards);
+    let index = Index::new(ws);
     let inside_root = crate::render::inside_root(&ws.root);
 
     // Folder tree: every folder of a card's id, with its sub-folders and cards.
@@ -107,7 +107,7 @@ pub fn export(ws: &Workspace, out: &Path) -> Result<Exported, ExportError> {
         let text = card.source.as_str();
         let mut warnings = Vec::new();
         let body = crate::markdown::rewrite_destinations(&text[card.body.clone()], |dest| {
-            let Target::Path { rel, fragment } = resolve(dest, &card.rel_path) else {
+            let Target::Path { rel, fragment } = index.resolve(dest, card) else {
                 return None;
             };
             let with_fragment = |link: String| match fragment {

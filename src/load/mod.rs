@@ -4,7 +4,7 @@
 pub mod front_matter;
 mod walk;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -68,18 +68,64 @@ fn tech_docs_source(root: &Path) -> Option<PathBuf> {
     (configured || !loose_markdown).then(|| root.join("source"))
 }
 
-/// `default_owner_slack` of a tech-docs-gem repository whose `source/` is `root`.
-fn tech_docs_default_owner(root: &Path) -> Option<String> {
-    let config = root.parent()?.join("config/tech-docs.yml");
-    let text = fs::read_to_string(config).ok()?;
-    let node = yaml::parse(&text, 0..text.len()).ok()?;
-    let yaml::Value::Map(entries) = node.value else {
-        return None;
+/// Whose conventions a root follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// A vouch knowledge root.
+    #[default]
+    Vouch,
+    /// The `source/` folder of a tech-docs-gem (Middleman) repository: page
+    /// keys other than the gem's are the site's own data for its layouts,
+    /// `type:` is such a key unless it names a card template, and
+    /// site-absolute links name paths under the root.
+    TechDocs,
+}
+
+/// A root without vouch.yaml that is a tech-docs-gem repository's `source/`.
+fn dialect_of(root: &Path) -> Dialect {
+    let named_source = root.file_name().is_some_and(|n| n == "source");
+    let configured = root
+        .parent()
+        .is_some_and(|p| p.join("config/tech-docs.yml").is_file());
+    if !root.join("vouch.yaml").is_file() && (named_source || configured) {
+        Dialect::TechDocs
+    } else {
+        Dialect::Vouch
+    }
+}
+
+/// From config/tech-docs.yml of the repository whose `source/` is `root`:
+/// `default_owner_slack`, and the paths `redirects:` sends elsewhere.
+fn tech_docs_config(root: &Path) -> (Option<String>, BTreeSet<String>) {
+    let mut redirects = BTreeSet::new();
+    let Some(config) = root.parent().map(|p| p.join("config/tech-docs.yml")) else {
+        return (None, redirects);
     };
-    entries
-        .into_iter()
-        .find(|(k, _)| k.name == "default_owner_slack")
-        .and_then(|(_, v)| v.value.scalar_text())
+    let Ok(text) = fs::read_to_string(config) else {
+        return (None, redirects);
+    };
+    let Ok(yaml::Node {
+        value: yaml::Value::Map(entries),
+        ..
+    }) = yaml::parse(&text, 0..text.len())
+    else {
+        return (None, redirects);
+    };
+    let mut owner = None;
+    for (key, value) in entries {
+        match (key.name.as_str(), value.value) {
+            ("default_owner_slack", v) => owner = v.scalar_text(),
+            ("redirects", yaml::Value::Map(paths)) => {
+                redirects.extend(
+                    paths
+                        .into_iter()
+                        .map(|(k, _)| k.name.trim_start_matches('/').to_owned()),
+                );
+            }
+            _ => {}
+        }
+    }
+    (owner, redirects)
 }
 
 /// Everything read from a root, before validation.
@@ -95,6 +141,11 @@ pub struct Workspace {
     /// Owners of cards that name none and whose collection names none:
     /// tech-docs-gem's `default_owner_slack`.
     pub default_owners: Vec<String>,
+    /// Whose conventions the root follows.
+    pub dialect: Dialect,
+    /// Site paths a tech-docs-gem site redirects (`redirects:` in
+    /// config/tech-docs.yml, without the leading `/`): links may name them.
+    pub redirects: BTreeSet<String>,
     /// Every card that could be read.
     pub cards: Vec<Card>,
     /// How many card files the walk found, readable or not.
@@ -167,13 +218,14 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         collections.insert(key.clone(), collection);
     }
 
+    let dialect = dialect_of(&root);
     let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = walked
         .cards
         .par_iter()
         .map(|path| {
             let file = display_path(&root, &path.rel);
             match fs::read(root.join(&path.rel)) {
-                Ok(bytes) => card::parse(&path.rel, file, &bytes, &templates),
+                Ok(bytes) => card::parse(&path.rel, file, &bytes, &templates, dialect),
                 Err(e) => (
                     None,
                     vec![Diagnostic::file(
@@ -192,7 +244,8 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         diagnostics.append(&mut diags);
     }
 
-    let default_owners = tech_docs_default_owner(&root).into_iter().collect();
+    let (default_owner, redirects) = tech_docs_config(&root);
+    let default_owners = default_owner.into_iter().collect();
     Ok(Workspace {
         root,
         config,
@@ -200,6 +253,8 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         collections,
         templates,
         default_owners,
+        dialect,
+        redirects,
         cards,
         card_files,
         diagnostics,

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::front_matter;
+use crate::load::{Dialect, front_matter};
 use crate::markdown::{self, Outline};
 use crate::model::fields::{self, Fields, Reporter};
 use crate::model::interval::Interval;
@@ -137,6 +137,7 @@ pub fn parse(
     file: PathBuf,
     bytes: &[u8],
     templates: &Templates,
+    dialect: Dialect,
 ) -> (Option<Card>, Vec<Diagnostic>) {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -187,8 +188,8 @@ pub fn parse(
         file,
         &node,
         split,
-        header_span,
         templates,
+        dialect,
         &mut reporter,
     );
     card.has_front_matter = has_front_matter;
@@ -200,10 +201,11 @@ fn read_fields(
     file: PathBuf,
     node: &Node,
     split: front_matter::Split,
-    header_span: Range<usize>,
     templates: &Templates,
+    dialect: Dialect,
     r: &mut Reporter,
 ) -> Card {
+    let header_span = split.opener.clone().unwrap_or(0..0);
     let text = r.source.as_str();
     let outline = markdown::outline(text, split.body.clone());
     let id = card_id(rel_path).unwrap_or(rel_path).to_owned();
@@ -233,10 +235,16 @@ fn read_fields(
                 span: header_span.clone(),
             })
         });
-    let kind = located_text(&mut f, "type", r).unwrap_or_else(|| Located {
+    let plain = || Located {
         value: "card".to_owned(),
         span: header_span.clone(),
-    });
+    };
+    let mut kind = located_text(&mut f, "type", r).unwrap_or_else(plain);
+    // A tech-docs-gem page's `type:` is the site's own data (GOV.UK's
+    // `type: learn`) unless it names a template.
+    if dialect == Dialect::TechDocs && templates.get(&kind.value).is_none() {
+        kind = plain();
+    }
     let template = templates.get(&kind.value);
     if template.is_none() {
         let hint = fields::closest(&kind.value, templates.by_key.keys().map(String::as_str));
@@ -367,7 +375,12 @@ fn read_fields(
         Some(t) if !declared.is_empty() => format!("front matter (a `{}` card)", t.key),
         _ => "front matter".to_owned(),
     };
-    f.report_unknown(&known, &what, r);
+    match dialect {
+        Dialect::Vouch => f.report_unknown(&known, &what, r),
+        // Middleman hands every key to the layouts: only likely typos of
+        // known keys are worth a warning.
+        Dialect::TechDocs => f.report_typos(&known, &what, r),
+    }
 
     Card {
         id,

@@ -119,6 +119,23 @@ impl<'a> Fields<'a> {
     }
 }
 
+impl Fields<'_> {
+    /// Like `report_unknown`, for keys that are close to a known key only.
+    pub fn report_typos(&self, known: &[&str], what: &str, reporter: &mut Reporter) {
+        for (key, _) in self.rest() {
+            if let Some(hint) = closest(&key.name, known.iter().copied()) {
+                reporter
+                    .at(
+                        Code::UnknownField,
+                        key.span.clone(),
+                        format!("unknown key `{}` in {what}", key.name),
+                    )
+                    .set_help(format!("did you mean `{hint}`?"));
+            }
+        }
+    }
+}
+
 /// The candidate closest to `name`, if it is close enough to be a likely typo.
 pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     candidates

@@ -10,7 +10,7 @@ use pulldown_cmark::{CowStr, Event, Parser, Tag};
 
 use crate::markdown::{self, is_only_comments};
 use crate::model::card::Card;
-use crate::validate::links::{Index, Target, resolve};
+use crate::validate::links::{Index, Target};
 
 /// A rendered body and what it refers to.
 #[derive(Debug, Default)]
@@ -104,7 +104,7 @@ fn rewrite(
     root_exists: &dyn Fn(&str) -> bool,
     assets: &mut HashSet<String>,
 ) -> String {
-    match resolve(dest, &card.rel_path) {
+    match index.resolve(dest, card) {
         Target::External if is_safe_url(dest) => dest.to_owned(),
         Target::External | Target::OutsideRoot => "#".to_owned(),
         Target::SelfAnchor(fragment) => format!("#{fragment}"),

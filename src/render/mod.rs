@@ -210,12 +210,15 @@ impl Affected {
     /// the cards it links to (their backlinks list it), and every page that
     /// lists it.
     pub fn add(&mut self, card: &crate::model::card::Card, ws: &Workspace) {
-        use crate::validate::links::{Target, ids_named_by, resolve};
+        use crate::validate::links::{Target, ids_named_by, resolve_in_site};
+        let site_absolute = ws.dialect == crate::load::Dialect::TechDocs;
         self.cards.insert(card.id.clone());
         // Every id a link may name: `update` renders only those that exist,
         // so no index of all cards is needed on this hot path.
         for link in &card.outline.links {
-            if let Target::Path { rel, .. } = resolve(&link.dest, &card.rel_path) {
+            if let Target::Path { rel, .. } =
+                resolve_in_site(&link.dest, &card.rel_path, site_absolute)
+            {
                 self.cards.extend(ids_named_by(&rel).map(str::to_owned));
             }
         }

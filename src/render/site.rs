@@ -283,7 +283,7 @@ impl<'w> Site<'w> {
         today: Date,
         repo_prefix: Option<&str>,
     ) -> Site<'w> {
-        let index = Index::new(&ws.cards);
+        let index = Index::new(ws);
         let registry = ws.registry.as_ref();
         let warn = ws.config.verification.warn_within;
 

@@ -1,25 +1,41 @@
 //! Link rules: relative links resolve to a card or file inside the root, links
 //! to headings name a heading that exists, and no two cards share an id.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Dialect, Workspace};
 use crate::model::card::{Card, card_id};
 use crate::model::fields::closest;
 
 /// Cards by id, for resolving links.
 pub struct Index<'a> {
     by_id: HashMap<&'a str, &'a Card>,
+    /// A tech-docs-gem repository: site-absolute links (`/manual/x.html`)
+    /// name paths under the root (the site is its `source/` folder), and
+    /// anchors may use the gem's (Redcarpet's) heading ids.
+    tech_docs: bool,
+    /// Paths the site redirects (tech-docs-gem's `redirects:`), which links may name.
+    redirects: &'a BTreeSet<String>,
 }
 
 impl<'a> Index<'a> {
-    pub fn new(cards: &'a [Card]) -> Self {
-        let mut by_id = HashMap::with_capacity(cards.len());
-        for card in cards {
+    pub fn new(ws: &'a Workspace) -> Self {
+        let mut by_id = HashMap::with_capacity(ws.cards.len());
+        for card in &ws.cards {
             by_id.entry(card.id.as_str()).or_insert(card);
         }
-        Index { by_id }
+        Index {
+            by_id,
+            tech_docs: ws.dialect == Dialect::TechDocs,
+            redirects: &ws.redirects,
+        }
+    }
+
+    /// Resolves `dest` as written in `from`, the way this root's site does.
+    pub fn resolve<'d>(&self, dest: &'d str, from: &Card) -> Target<'d> {
+        resolve_in_site(dest, &from.rel_path, self.tech_docs)
     }
 
     pub fn get(&self, id: &str) -> Option<&'a Card> {
@@ -34,7 +50,7 @@ impl<'a> Index<'a> {
 
     /// The card a link written in `from` leads to, if it leads to one.
     pub fn linked_card(&self, dest: &str, from: &Card) -> Option<&'a Card> {
-        match resolve(dest, &from.rel_path) {
+        match self.resolve(dest, from) {
             Target::Path { rel, .. } => self.card_at(&rel),
             _ => None,
         }
@@ -61,6 +77,29 @@ pub enum Target<'a> {
     },
     /// A path that climbs out of the root.
     OutsideRoot,
+}
+
+/// Resolves `dest` as written in the card at `from_rel`; with
+/// `site_absolute`, a link starting with one `/` is resolved from the root.
+pub fn resolve_in_site<'d>(dest: &'d str, from_rel: &str, site_absolute: bool) -> Target<'d> {
+    let dest = dest.trim();
+    match dest.strip_prefix('/') {
+        Some(path) if site_absolute && !path.starts_with('/') => {
+            resolve(path, "").into_site_absolute()
+        }
+        _ => resolve(dest, from_rel),
+    }
+}
+
+impl Target<'_> {
+    /// A site-absolute link resolved from the root: a bare `/` or `/#x` is
+    /// the site's home, not an anchor of the card.
+    fn into_site_absolute(self) -> Self {
+        match self {
+            Target::SelfAnchor(_) => Target::External,
+            other => other,
+        }
+    }
 }
 
 /// Resolves `dest` as written in the card at `from_rel` (a path under the root).
@@ -146,7 +185,7 @@ pub fn check(card: &Card, index: &Index, root: &Path, out: &mut Vec<Diagnostic>)
                 message,
             )
         };
-        match resolve(&link.dest, &card.rel_path) {
+        match index.resolve(&link.dest, card) {
             Target::External => {}
             Target::OutsideRoot => out.push(
                 at(
@@ -156,16 +195,25 @@ pub fn check(card: &Card, index: &Index, root: &Path, out: &mut Vec<Diagnostic>)
                 .with_help("link only to cards and files inside the root"),
             ),
             Target::SelfAnchor(fragment) => {
-                check_anchor(card, card, fragment, &link.dest, &at, out)
+                check_anchor(card, card, fragment, &link.dest, index.tech_docs, &at, out)
             }
             Target::Path { rel, fragment } => {
                 let target = index.card_at(&rel);
                 match target {
                     Some(target) => {
                         if let Some(fragment) = fragment {
-                            check_anchor(card, target, fragment, &link.dest, &at, out);
+                            check_anchor(
+                                card,
+                                target,
+                                fragment,
+                                &link.dest,
+                                index.tech_docs,
+                                &at,
+                                out,
+                            );
                         }
                     }
+                    None if index.redirects.contains(&rel) => {}
                     None if rel.ends_with(".md") => {
                         let ids = index.by_id.keys().copied();
                         let wanted = card_id(&rel).unwrap_or(&rel);
@@ -184,7 +232,11 @@ pub fn check(card: &Card, index: &Index, root: &Path, out: &mut Vec<Diagnostic>)
                             let what = if link.is_image { "image" } else { "file" };
                             out.push(
                                 at(Code::BrokenLink, format!("{what} `{}` does not exist (looked for {rel})", link.dest))
-                                    .with_help("links are relative to this card's folder; check the path and the file name"),
+                                    .with_help(if link.dest.trim_start().starts_with('/') {
+                                        "site-absolute links start at the site's root (the `source/` folder); check the path and the file name"
+                                    } else {
+                                        "links are relative to this card's folder; check the path and the file name"
+                                    }),
                             );
                         }
                     }
@@ -194,16 +246,57 @@ pub fn check(card: &Card, index: &Index, root: &Path, out: &mut Vec<Diagnostic>)
     }
 }
 
+/// The heading id Redcarpet's `with_toc_data` gives, as tech-docs-gem
+/// sites have it: the HTML-escaped text, lower-case ASCII letters and digits,
+/// every run of anything else one `-` (so `We're` is `we-39-re`).
+pub fn redcarpet_id(text: &str) -> String {
+    const STRIPPED: &str = " -&+$,/:;=?@\"#{}|^~[]`\\*()%.!'";
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    let mut id = String::with_capacity(escaped.len());
+    let mut dash = false;
+    for c in escaped.chars() {
+        if !c.is_ascii() || STRIPPED.contains(c) {
+            dash = !id.is_empty();
+        } else {
+            if dash {
+                id.push('-');
+                dash = false;
+            }
+            id.push(c.to_ascii_lowercase());
+        }
+    }
+    id
+}
+
 fn check_anchor(
     card: &Card,
     target: &Card,
     fragment: &str,
     dest: &str,
+    tech_docs: bool,
     at: &dyn Fn(Code, String) -> Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) {
     let fragment = percent_decode(fragment);
     if fragment.is_empty() || target.outline.headings.iter().any(|h| h.id == fragment) {
+        return;
+    }
+    if tech_docs
+        && target.outline.headings.iter().any(|h| {
+            // The gem's pages title their H1 with ERB that prints the title.
+            let text = if h.text.replace(' ', "") == "<%=current_page.data.title%>" {
+                target.title()
+            } else {
+                &h.text
+            };
+            redcarpet_id(text) == fragment || crate::markdown::github_slug(text) == fragment
+        })
+    {
         return;
     }
     let whose = if std::ptr::eq(card, target) {
@@ -310,6 +403,25 @@ pub fn check_reserved(
 
 #[cfg(test)]
 mod tests {
+    use super::redcarpet_id;
+
+    #[test]
+    fn redcarpet_ids_match_the_gem_sites() {
+        assert_eq!(
+            redcarpet_id("What we're trying to fix"),
+            "what-we-39-re-trying-to-fix"
+        );
+        assert_eq!(
+            redcarpet_id("Deploying a 'Hello World' application"),
+            "deploying-a-39-hello-world-39-application"
+        );
+        assert_eq!(
+            redcarpet_id("Sidekiq Web (aka Monitoring)"),
+            "sidekiq-web-aka-monitoring"
+        );
+        assert_eq!(redcarpet_id("Q&A"), "q-amp-a");
+    }
+
     use super::*;
 
     #[test]

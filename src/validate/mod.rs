@@ -55,7 +55,7 @@ impl Checked {
 }
 
 pub fn validate(ws: &Workspace, today: Date) -> Checked {
-    let index = links::Index::new(&ws.cards);
+    let index = links::Index::new(ws);
     let per_card: Vec<(Freshness, Vec<Diagnostic>)> = ws
         .cards
         .par_iter()
