@@ -214,6 +214,9 @@ struct Common {
     /// When to color the output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Do not read git history (last changed dates, changed-after-verification)
+    #[arg(long)]
+    no_history: bool,
 }
 
 fn parse_today(s: &str) -> Result<Date, String> {
@@ -247,12 +250,14 @@ fn main() -> ExitCode {
             root: args.root.clone(),
             today: args.common.today(),
             changed_since: args.changed_since.clone(),
+            history: !args.common.no_history,
             report: args.common.report(),
         }),
         Command::Build(args) => cmd::build::run(&cmd::build::Options {
             root: args.root.clone(),
             out: args.out.clone(),
             today: args.common.today(),
+            history: !args.common.no_history,
             report: args.common.report(),
         }),
         Command::Completions { shell } => {

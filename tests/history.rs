@@ -198,6 +198,22 @@ fn content_changed_after_verification_is_a_warning() {
         "{edited}"
     );
     assert!(!stdout.contains("shallow"), "{stdout}");
+
+    // --no-history skips the whole pass.
+    let out = vouch(
+        tmp.path(),
+        &[
+            "check",
+            "kb",
+            "--today",
+            "2026-05-01",
+            "--format",
+            "github",
+            "--no-history",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(warned(&stdout).is_empty(), "{stdout}");
 }
 
 #[test]

@@ -15,14 +15,17 @@ pub struct Options {
     /// Default: `site/` beside the root.
     pub out: Option<PathBuf>,
     pub today: Date,
+    /// Read git history (off with `--no-history`).
+    pub history: bool,
     pub report: ReportOptions,
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let (workspace, checked, _) = match open_and_check(opts.root.as_deref(), opts.today) {
-        Ok(checked) => checked,
-        Err(status) => return Ok(status),
-    };
+    let (workspace, checked, _) =
+        match open_and_check(opts.root.as_deref(), opts.today, opts.history) {
+            Ok(checked) => checked,
+            Err(status) => return Ok(status),
+        };
     report::print(&checked, opts.report)?;
     let out = opts
         .out

@@ -15,14 +15,17 @@ pub struct Options {
     /// Require cards changed since the merge base with this revision to be
     /// re-verified in the same change.
     pub changed_since: Option<String>,
+    /// Read git history (off with `--no-history`).
+    pub history: bool,
     pub report: ReportOptions,
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let (workspace, mut checked, _) = match open_and_check(opts.root.as_deref(), opts.today) {
-        Ok(checked) => checked,
-        Err(status) => return Ok(status),
-    };
+    let (workspace, mut checked, _) =
+        match open_and_check(opts.root.as_deref(), opts.today, opts.history) {
+            Ok(checked) => checked,
+            Err(status) => return Ok(status),
+        };
     if let Some(reference) = &opts.changed_since {
         match validate::changes::check(&workspace, reference) {
             Ok(found) => checked.extend(found),

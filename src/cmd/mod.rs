@@ -43,13 +43,20 @@ pub fn open_root(root: Option<&std::path::Path>) -> Result<crate::load::Workspac
 pub fn open_and_check(
     root: Option<&std::path::Path>,
     today: jiff::civil::Date,
+    history: bool,
 ) -> Result<(crate::load::Workspace, Checked, Outcome), i32> {
     let root = crate::load::find_root(root).map_err(|e| {
         eprintln!("error: {e}");
         exit::USAGE
     })?;
     let (ws, mut checked, outcome) = std::thread::scope(|scope| {
-        let history = scope.spawn(|| crate::history::read(&root));
+        let history = scope.spawn(|| {
+            if history {
+                crate::history::read(&root)
+            } else {
+                Outcome::Off
+            }
+        });
         let loaded = crate::load::load(&root).map(|ws| {
             let checked = crate::validate::validate(&ws, today);
             (ws, checked)

@@ -37,7 +37,7 @@ struct State {
 
 /// Loads, checks and builds everything.
 fn full_build(root: &Path, out: &Path, today: Date) -> Result<(State, String), String> {
-    let (ws, checked, history) = open_and_check(Some(root), today)
+    let (ws, checked, history) = open_and_check(Some(root), today, true)
         .map_err(|_| "the knowledge root cannot be read".to_owned())?;
     let built = render::build(&ws, &checked, today, out).map_err(|e| e.to_string())?;
     let summary = format!(
