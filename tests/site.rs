@@ -452,3 +452,42 @@ fn a_roots_templates_replace_the_built_ins() {
         "other templates stay built in"
     );
 }
+
+#[test]
+fn tech_docs_links_lead_to_pages_and_headings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("docs");
+    copy_dir(
+        Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/cmd/techdocs.in"
+        )),
+        &repo,
+    );
+    let out = tmp.path().join("site");
+    build(&repo, &out, "2026-11-25");
+    let index = fs::read_to_string(out.join("index/index.html")).unwrap();
+    let hrefs: Vec<&str> = index
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.contains("manual"))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            // relative `.html`, site-absolute, and a `redirects:` path
+            "../manual/alerts/",
+            "../manual/runbook/",
+            "../manual/runbook/",
+            // not a page: left as written (check reports it)
+            "/manual/nope.html",
+            // the gem's anchor ids lead to the headings' ids on this site
+            "../manual/alerts/#what-were-fixing",
+            "../manual/alerts/#-current_pagedatatitle-",
+        ]
+    );
+    let alerts = fs::read_to_string(out.join("manual/alerts/index.html")).unwrap();
+    assert!(alerts.contains("<h2 id=\"what-were-fixing\""));
+    assert!(alerts.contains("<h1 id=\"-current_pagedatatitle-\""));
+}

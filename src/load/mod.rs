@@ -4,7 +4,7 @@
 pub mod front_matter;
 mod walk;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -96,8 +96,8 @@ fn dialect_of(root: &Path) -> Dialect {
 
 /// From config/tech-docs.yml of the repository whose `source/` is `root`:
 /// `default_owner_slack`, and the paths `redirects:` sends elsewhere.
-fn tech_docs_config(root: &Path) -> (Option<String>, BTreeSet<String>) {
-    let mut redirects = BTreeSet::new();
+fn tech_docs_config(root: &Path) -> (Option<String>, BTreeMap<String, String>) {
+    let mut redirects = BTreeMap::new();
     let Some(config) = root.parent().map(|p| p.join("config/tech-docs.yml")) else {
         return (None, redirects);
     };
@@ -116,11 +116,10 @@ fn tech_docs_config(root: &Path) -> (Option<String>, BTreeSet<String>) {
         match (key.name.as_str(), value.value) {
             ("default_owner_slack", v) => owner = v.scalar_text(),
             ("redirects", yaml::Value::Map(paths)) => {
-                redirects.extend(
-                    paths
-                        .into_iter()
-                        .map(|(k, _)| k.name.trim_start_matches('/').to_owned()),
-                );
+                redirects.extend(paths.into_iter().map(|(k, v)| {
+                    let target = v.value.scalar_text().unwrap_or_default();
+                    (k.name.trim_start_matches('/').to_owned(), target)
+                }));
             }
             _ => {}
         }
@@ -144,8 +143,9 @@ pub struct Workspace {
     /// Whose conventions the root follows.
     pub dialect: Dialect,
     /// Site paths a tech-docs-gem site redirects (`redirects:` in
-    /// config/tech-docs.yml, without the leading `/`): links may name them.
-    pub redirects: BTreeSet<String>,
+    /// config/tech-docs.yml, without the leading `/`) and where to: links
+    /// may name them.
+    pub redirects: BTreeMap<String, String>,
     /// Every card that could be read.
     pub cards: Vec<Card>,
     /// How many card files the walk found, readable or not.

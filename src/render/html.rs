@@ -10,7 +10,7 @@ use pulldown_cmark::{CowStr, Event, Parser, Tag};
 
 use crate::markdown::{self, is_only_comments};
 use crate::model::card::Card;
-use crate::validate::links::{Index, Target};
+use crate::validate::links::{Index, Target, resolve_in_site};
 
 /// A rendered body and what it refers to.
 #[derive(Debug, Default)]
@@ -107,18 +107,40 @@ fn rewrite(
     match index.resolve(dest, card) {
         Target::External if is_safe_url(dest) => dest.to_owned(),
         Target::External | Target::OutsideRoot => "#".to_owned(),
-        Target::SelfAnchor(fragment) => format!("#{fragment}"),
+        Target::SelfAnchor(fragment) => {
+            let id = index
+                .heading_for(card, fragment)
+                .map_or(fragment, |h| h.id.as_str());
+            format!("#{id}")
+        }
         Target::Path { rel, fragment } => {
-            let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-            let target = index.card_at(&rel);
-            match target {
-                Some(target) => format!("{prefix}{}/{fragment}", target.id),
+            let page = |target: &Card, fragment: Option<&str>| {
+                // A fragment in the gem's style points at the heading's id here.
+                let fragment = fragment
+                    .map(|f| index.heading_for(target, f).map_or(f, |h| h.id.as_str()))
+                    .map(|f| format!("#{f}"))
+                    .unwrap_or_default();
+                format!("{prefix}{}/{fragment}", target.id)
+            };
+            let fragment_text = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+            match index.card_at(&rel) {
+                Some(target) => page(target, fragment),
                 None if root_exists(&rel) => {
                     assets.insert(rel.clone());
-                    format!("{prefix}{rel}{fragment}")
+                    format!("{prefix}{rel}{fragment_text}")
                 }
-                // Broken: `check` reports it; the link stays as written.
-                None => dest.to_owned(),
+                // A path the tech-docs-gem site redirects: to the page it redirects to.
+                None => match index.redirect(&rel).map(|to| resolve_in_site(to, "", true)) {
+                    Some(Target::Path {
+                        rel,
+                        fragment: to_fragment,
+                    }) => match index.card_at(&rel) {
+                        Some(target) => page(target, fragment.or(to_fragment)),
+                        None => dest.to_owned(),
+                    },
+                    // Broken: `check` reports it; the link stays as written.
+                    _ => dest.to_owned(),
+                },
             }
         }
     }

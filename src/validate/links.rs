@@ -1,11 +1,12 @@
 //! Link rules: relative links resolve to a card or file inside the root, links
 //! to headings name a heading that exists, and no two cards share an id.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Dialect, Workspace};
+use crate::markdown::Heading;
 use crate::model::card::{Card, card_id};
 use crate::model::fields::closest;
 
@@ -17,7 +18,7 @@ pub struct Index<'a> {
     /// anchors may use the gem's (Redcarpet's) heading ids.
     tech_docs: bool,
     /// Paths the site redirects (tech-docs-gem's `redirects:`), which links may name.
-    redirects: &'a BTreeSet<String>,
+    redirects: &'a BTreeMap<String, String>,
 }
 
 impl<'a> Index<'a> {
@@ -36,6 +37,32 @@ impl<'a> Index<'a> {
     /// Resolves `dest` as written in `from`, the way this root's site does.
     pub fn resolve<'d>(&self, dest: &'d str, from: &Card) -> Target<'d> {
         resolve_in_site(dest, &from.rel_path, self.tech_docs)
+    }
+
+    /// Where the site redirects the path `rel`, as `redirects:` writes it.
+    pub fn redirect(&self, rel: &str) -> Option<&'a str> {
+        self.redirects.get(rel).map(String::as_str)
+    }
+
+    /// The heading of `target` a link's `#fragment` names: by its id, or in
+    /// a tech-docs-gem repository also by the id the gem gives it.
+    pub fn heading_for(&self, target: &'a Card, fragment: &str) -> Option<&'a Heading> {
+        let fragment = percent_decode(fragment);
+        let headings = &target.outline.headings;
+        headings.iter().find(|h| h.id == fragment).or_else(|| {
+            if !self.tech_docs {
+                return None;
+            }
+            headings.iter().find(|h| {
+                // The gem's pages title their H1 with ERB that prints the title.
+                let text = if h.text.replace(' ', "") == "<%=current_page.data.title%>" {
+                    target.title()
+                } else {
+                    &h.text
+                };
+                redcarpet_id(text) == fragment || crate::markdown::github_slug(text) == fragment
+            })
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&'a Card> {
@@ -195,25 +222,17 @@ pub fn check(card: &Card, index: &Index, root: &Path, out: &mut Vec<Diagnostic>)
                 .with_help("link only to cards and files inside the root"),
             ),
             Target::SelfAnchor(fragment) => {
-                check_anchor(card, card, fragment, &link.dest, index.tech_docs, &at, out)
+                check_anchor(card, card, fragment, &link.dest, index, &at, out)
             }
             Target::Path { rel, fragment } => {
                 let target = index.card_at(&rel);
                 match target {
                     Some(target) => {
                         if let Some(fragment) = fragment {
-                            check_anchor(
-                                card,
-                                target,
-                                fragment,
-                                &link.dest,
-                                index.tech_docs,
-                                &at,
-                                out,
-                            );
+                            check_anchor(card, target, fragment, &link.dest, index, &at, out);
                         }
                     }
-                    None if index.redirects.contains(&rel) => {}
+                    None if index.redirect(&rel).is_some() => {}
                     None if rel.ends_with(".md") => {
                         let ids = index.by_id.keys().copied();
                         let wanted = card_id(&rel).unwrap_or(&rel);
@@ -278,27 +297,14 @@ fn check_anchor(
     target: &Card,
     fragment: &str,
     dest: &str,
-    tech_docs: bool,
+    index: &Index,
     at: &dyn Fn(Code, String) -> Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) {
+    if fragment.is_empty() || index.heading_for(target, fragment).is_some() {
+        return;
+    }
     let fragment = percent_decode(fragment);
-    if fragment.is_empty() || target.outline.headings.iter().any(|h| h.id == fragment) {
-        return;
-    }
-    if tech_docs
-        && target.outline.headings.iter().any(|h| {
-            // The gem's pages title their H1 with ERB that prints the title.
-            let text = if h.text.replace(' ', "") == "<%=current_page.data.title%>" {
-                target.title()
-            } else {
-                &h.text
-            };
-            redcarpet_id(text) == fragment || crate::markdown::github_slug(text) == fragment
-        })
-    {
-        return;
-    }
     let whose = if std::ptr::eq(card, target) {
         "this card".to_owned()
     } else {
