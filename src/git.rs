@@ -40,9 +40,13 @@ pub struct Change {
 pub struct Repo {
     /// The top of the work tree.
     pub top: PathBuf,
+    /// Where the folder it was found from lies under the top: `""` at the
+    /// top, else `a/b` (no trailing `/`). A pathspec for that folder.
+    pub prefix: String,
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+/// Runs git in `dir` and returns its standard output, or why it failed.
+pub fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let output = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -65,11 +69,31 @@ fn text(bytes: Vec<u8>) -> String {
 
 impl Repo {
     pub fn discover(dir: &Path) -> Result<Repo, GitError> {
-        let top = git(dir, &["rev-parse", "--show-toplevel"])
+        let out = git(dir, &["rev-parse", "--show-toplevel", "--show-prefix"])
             .map_err(|_| GitError::NotARepository(dir.to_path_buf()))?;
+        let out = String::from_utf8_lossy(&out);
+        let mut lines = out.lines();
+        let top = lines.next().unwrap_or_default();
+        let prefix = lines.next().unwrap_or_default().trim_end_matches('/');
         Ok(Repo {
-            top: PathBuf::from(text(top)),
+            top: PathBuf::from(top),
+            prefix: prefix.to_owned(),
         })
+    }
+
+    /// The pathspec of the folder the repository was found from.
+    pub fn pathspec(&self) -> &str {
+        if self.prefix.is_empty() {
+            "."
+        } else {
+            &self.prefix
+        }
+    }
+
+    /// Whether this is a shallow clone (its oldest commits lack their parents).
+    pub fn is_shallow(&self) -> bool {
+        git(&self.top, &["rev-parse", "--is-shallow-repository"])
+            .is_ok_and(|out| text(out) == "true")
     }
 
     /// The merge base of `reference` and `HEAD`.
@@ -77,8 +101,7 @@ impl Repo {
         match git(&self.top, &["merge-base", reference, "HEAD"]) {
             Ok(out) => Ok(text(out)),
             Err(GitError::Failed { message, .. }) => {
-                let shallow = git(&self.top, &["rev-parse", "--is-shallow-repository"]).map(text);
-                if shallow.is_ok_and(|s| s == "true") {
+                if self.is_shallow() {
                     Err(GitError::ShallowHistory {
                         reference: reference.to_owned(),
                     })

@@ -13,6 +13,7 @@ use std::sync::Mutex;
 
 use jiff::civil::Date;
 
+use crate::git::{Repo, git};
 use crate::load::front_matter;
 
 /// The note printed once when the history cannot be trusted.
@@ -85,17 +86,15 @@ impl Outcome {
 
 /// Reads the history of everything under `root`.
 pub fn read(root: &Path) -> Outcome {
-    let Some((top, prefix, shallow)) = locate(root) else {
+    let Ok(repo) = Repo::discover(root) else {
         return Outcome::Off;
     };
-    if shallow {
+    if repo.is_shallow() {
         return Outcome::Shallow;
     }
-    let pathspec = if prefix.is_empty() { "." } else { &prefix };
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(&top)
-        .args([
+    let log = git(
+        &repo.top,
+        &[
             "-c",
             "core.quotePath=false",
             "log",
@@ -105,45 +104,18 @@ pub fn read(root: &Path) -> Outcome {
             "--find-renames",
             "--format=%x1e%H%x00%aI%x00%an",
             "--",
-            pathspec,
-        ])
-        .stderr(Stdio::null())
-        .output();
-    match output {
-        // A repository without commits yet has no history to read.
-        Ok(out) if out.status.success() => {
-            let mut history = parse_log(&out.stdout, &prefix);
-            history.top = top;
+            repo.pathspec(),
+        ],
+    );
+    match log {
+        Ok(stdout) => {
+            let mut history = parse_log(&stdout, &repo.prefix);
+            history.top = repo.top;
             Outcome::Read(history)
         }
-        _ => Outcome::Off,
+        // A repository without commits yet has no history to read.
+        Err(_) => Outcome::Off,
     }
-}
-
-/// The top of the work tree, the root's path inside it (`""` or `a/b`), and
-/// whether the clone is shallow.
-fn locate(root: &Path) -> Option<(std::path::PathBuf, String, bool)> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "rev-parse",
-            "--show-toplevel",
-            "--show-prefix",
-            "--is-shallow-repository",
-        ])
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut lines = text.lines();
-    let top = lines.next()?.to_owned();
-    let prefix = lines.next()?.trim_end_matches('/').to_owned();
-    let shallow = lines.next()? == "true";
-    Some((top.into(), prefix, shallow))
 }
 
 /// Walks `git log -z --raw` output, newest commit first. A path's first

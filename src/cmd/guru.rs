@@ -42,16 +42,19 @@ fn is_new_root(dir: &Path) -> bool {
 pub fn run_import(opts: &ImportOptions) -> anyhow::Result<i32> {
     let root = match &opts.into {
         Some(dir) => dir.clone(),
-        None if Path::new("knowledge/vouch.yaml").is_file() => PathBuf::from("knowledge"),
-        None => PathBuf::from("."),
+        None => match crate::load::find_root(None) {
+            Ok(root) => root,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(exit::USAGE);
+            }
+        },
     };
     let collection = opts
         .collection
         .clone()
         .unwrap_or_else(|| default_collection(&opts.source));
-    if bundle::safe_path(&collection).as_deref() != Some(collection.as_str())
-        || collection.contains('/')
-        || collection.starts_with(['.', '_'])
+    if !crate::model::collection::is_key(&collection)
         || crate::render::RESERVED.contains(&collection.as_str())
     {
         eprintln!(

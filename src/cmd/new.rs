@@ -59,7 +59,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         return Ok(exit::USAGE);
     };
     if let Some(c) = &opts.collection
-        && (c.is_empty() || c.contains(['/', '\\']) || c.starts_with(['.', '_']))
+        && !crate::model::collection::is_key(c)
     {
         eprintln!(
             "error: `{c}` is not a collection name: use one folder name, not starting with `.` or `_`"

@@ -1,8 +1,9 @@
 //! `vouch export guru`: the published cards as a Guru manual-sync bundle
 //! (format version 2). Sub-folders become folders, links between cards
 //! become `cards/<id>` links, linked files go to `resources/`. The zip is
-//! written beside its target and renamed into place, so a failed export
-//! leaves no half-written file; the same root gives the same bytes.
+//! written beside its target and renamed into place (`write::replace_file`),
+//! so a failed export leaves no half-written file; the same root gives the
+//! same bytes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -213,48 +214,21 @@ pub fn export(ws: &Workspace, out: &Path) -> Result<Exported, ExportError> {
     files.insert("collection.yaml".to_owned(), collection.into_bytes());
     report.resources = files.keys().filter(|k| k.starts_with("resources/")).count();
 
-    // Write beside the target, then rename: all or nothing.
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile_in(dir).map_err(io)?;
-    {
-        let mut zip = zip::ZipWriter::new(&mut temp.1);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .last_modified_time(zip::DateTime::default());
-        for (name, bytes) in &files {
-            zip.start_file(name.as_str(), options)
-                .map_err(|e| io(std::io::Error::other(e)))?;
-            zip.write_all(bytes).map_err(io)?;
-        }
-        zip.finish().map_err(|e| io(std::io::Error::other(e)))?;
+    // Built in memory (the bundle's files are there already), then written
+    // beside the target and renamed into place: all or nothing.
+    let zip_error = |e: zip::result::ZipError| io(std::io::Error::other(e));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, bytes) in &files {
+        zip.start_file(name.as_str(), options).map_err(zip_error)?;
+        zip.write_all(bytes).map_err(io)?;
     }
-    temp.1.sync_all().map_err(io)?;
-    std::fs::rename(&temp.0, out).map_err(|e| {
-        let _ = std::fs::remove_file(&temp.0);
-        io(e)
-    })?;
+    let bytes = zip.finish().map_err(zip_error)?.into_inner();
+    crate::write::replace_file(out, &bytes).map_err(io)?;
     report
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(report)
-}
-
-/// A new hidden file in `dir` for the zip, with its path.
-fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    for n in 0..100 {
-        let path = dir.join(format!(".vouch-export-{}-{n}.zip", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(file) => return Ok((path, file)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::other("cannot create a temporary file"))
 }

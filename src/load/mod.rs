@@ -81,13 +81,17 @@ pub enum Dialect {
     TechDocs,
 }
 
-/// A root without vouch.yaml that is a tech-docs-gem repository's `source/`.
+/// A root without vouch.yaml that is a tech-docs-gem repository's `source/`:
+/// the folder `find_root` picks in that repository.
 fn dialect_of(root: &Path) -> Dialect {
-    let named_source = root.file_name().is_some_and(|n| n == "source");
-    let configured = root
-        .parent()
-        .is_some_and(|p| p.join("config/tech-docs.yml").is_file());
-    if !root.join("vouch.yaml").is_file() && (named_source || configured) {
+    let repository = match root.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => return Dialect::Vouch,
+    };
+    let picked =
+        tech_docs_source(repository).is_some_and(|source| source.file_name() == root.file_name());
+    if picked && !root.join("vouch.yaml").is_file() {
         Dialect::TechDocs
     } else {
         Dialect::Vouch

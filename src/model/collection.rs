@@ -23,6 +23,12 @@ pub struct Collection {
 
 const KEYS: &[&str] = &["title", "description", "owners", "verify_every"];
 
+/// Whether `name` can name a collection: one folder name, not hidden
+/// (`.x`) and not one of vouch's own (`_x`).
+pub fn is_key(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['/', '\\', '\0']) && !name.starts_with(['.', '_'])
+}
+
 impl Collection {
     /// A collection with no `_collection.yaml`: titled after its folder.
     pub fn bare(key: &str) -> Collection {

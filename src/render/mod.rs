@@ -188,13 +188,9 @@ fn write(staging: &Staging, built: &mut Built, rel: &str, content: &str) -> Resu
 /// The root's path inside its git repository, for edit and history links;
 /// outside a repository the links assume the root is the repository's top.
 fn repo_prefix(root: &Path) -> Option<String> {
-    let canonical = std::fs::canonicalize(root).ok()?;
-    let repo = crate::git::Repo::discover(root).ok()?;
-    let top = std::fs::canonicalize(&repo.top).unwrap_or(repo.top);
-    canonical
-        .strip_prefix(&top)
+    crate::git::Repo::discover(root)
         .ok()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .map(|repo| repo.prefix)
 }
 
 /// What a change to some cards asks to re-render: card pages by id, and

@@ -17,24 +17,13 @@ use crate::yaml::{self, Value};
 pub fn check(ws: &Workspace, reference: &str) -> Result<Vec<Diagnostic>, GitError> {
     let repo = Repo::discover(&ws.root)?;
     let base = repo.merge_base(reference)?;
-    // The root was read already; its canonical form only lines paths up with git's.
-    let root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
-    let top = std::fs::canonicalize(&repo.top).unwrap_or_else(|_| repo.top.clone());
-    let prefix = root
-        .strip_prefix(&top)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
-    let pathspec = if prefix.is_empty() {
-        ".".to_owned()
-    } else {
-        prefix.clone()
-    };
-    let changed = repo.changed_since(&base, &pathspec)?;
+    let prefix = &repo.prefix;
+    let changed = repo.changed_since(&base, repo.pathspec())?;
 
     let by_repo_path: HashMap<String, &Card> = ws
         .cards
         .iter()
-        .map(|c| (repo_path(&prefix, &c.rel_path), c))
+        .map(|c| (repo_path(prefix, &c.rel_path), c))
         .collect();
     let short_base = &base[..base.len().min(10)];
     let mut out = Vec::new();
