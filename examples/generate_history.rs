@@ -38,6 +38,16 @@ fn data(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
     writeln!(out)
 }
 
+/// Starts a commit on `main` by one of the ten authors at `when` (seconds).
+fn commit(out: &mut impl Write, author: usize, when: i64, message: &str) -> io::Result<()> {
+    writeln!(out, "commit refs/heads/main")?;
+    writeln!(
+        out,
+        "committer Author {author} <author{author}@example.com> {when} +0000"
+    )?;
+    data(out, message.as_bytes())
+}
+
 fn main() -> io::Result<()> {
     let mut args = std::env::args().skip(1);
     let corpus = args.next().expect("usage: generate_history CORPUS COMMITS");
@@ -55,12 +65,7 @@ fn main() -> io::Result<()> {
     for n in 0..commits {
         let author = n % 10;
         let when = start + span * n as i64 / commits as i64;
-        writeln!(out, "commit refs/heads/main")?;
-        writeln!(
-            out,
-            "committer Author {author} <author{author}@example.com> {when} +0000"
-        )?;
-        data(&mut out, format!("change {n}").as_bytes())?;
+        commit(&mut out, author, when, &format!("change {n}"))?;
         if n == 0 {
             for (path, bytes) in &all {
                 let early = cards
@@ -78,21 +83,17 @@ fn main() -> io::Result<()> {
         }
         let i = n % cards.len();
         let path = &cards[i];
-        let content = if last_touch.get(&i) == Some(&n) {
+        let last = last_touch.get(&i) == Some(&n);
+        let content = if last {
             all[path].clone()
         } else {
             [all[path].as_slice(), format!("\nEdit {n}.\n").as_bytes()].concat()
         };
-        if n % 100 == 0 && last_touch.get(&i) != Some(&n) {
+        if n % 100 == 0 && !last {
             // Move the card away and back, so renames are followed too.
             let moved = format!("{path}.moved.md");
             writeln!(out, "R {path} {moved}")?;
-            writeln!(out, "commit refs/heads/main")?;
-            writeln!(
-                out,
-                "committer Author {author} <author{author}@example.com> {when} +0000"
-            )?;
-            data(&mut out, format!("move back {n}").as_bytes())?;
+            commit(&mut out, author, when, &format!("move back {n}"))?;
             writeln!(out, "R {moved} {path}")?;
         }
         writeln!(out, "M 100644 inline {path}")?;

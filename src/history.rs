@@ -39,6 +39,23 @@ pub enum Kind {
     },
 }
 
+impl Kind {
+    /// A rename that kept every byte.
+    fn is_pure_move(self) -> bool {
+        self == Kind::Renamed { similarity: 100 }
+    }
+
+    /// A change to a file that existed before: a modification or a rename
+    /// with edits (not an addition, not a pure move).
+    fn edits(self) -> bool {
+        match self {
+            Kind::Modified => true,
+            Kind::Renamed { .. } => !self.is_pure_move(),
+            Kind::Added => false,
+        }
+    }
+}
+
 /// One commit's change to one card, with the blobs before and after.
 #[derive(Debug, Clone)]
 pub struct Touch {
@@ -256,7 +273,7 @@ impl History {
     pub fn last_changed(&self, rel_path: &str) -> Option<&Commit> {
         self.touches(rel_path)
             .iter()
-            .find(|t| t.kind != Kind::Renamed { similarity: 100 })
+            .find(|t| !t.kind.is_pure_move())
             .map(|t| &self.commits[t.commit])
     }
 
@@ -271,18 +288,15 @@ impl History {
         let candidates: Vec<(&str, Vec<&Touch>)> = files
             .into_iter()
             .map(|(rel, verified)| {
-                let touches = self
+                let touches: Vec<&Touch> = self
                     .touches(rel)
                     .iter()
                     .take_while(|t| self.commits[t.commit].date > verified)
-                    .filter(|t| {
-                        matches!(t.kind, Kind::Modified)
-                            || matches!(t.kind, Kind::Renamed { similarity } if similarity < 100)
-                    })
+                    .filter(|t| t.kind.edits())
                     .collect();
                 (rel, touches)
             })
-            .filter(|(_, touches): &(&str, Vec<&Touch>)| !touches.is_empty())
+            .filter(|(_, touches)| !touches.is_empty())
             .collect();
         let mut meanings = self.meanings.lock().unwrap_or_else(|e| e.into_inner());
         let mut wanted: Vec<&str> = candidates

@@ -262,6 +262,38 @@ fn parse_yaml(files: &Files, path: &str, out: &mut Vec<Diagnostic>) -> Option<(S
     }
 }
 
+/// A bundle YAML file holding a mapping.
+struct MapFile {
+    source: SourceText,
+    /// Where the mapping starts in the text.
+    start: usize,
+    map: Vec<(yaml::Key, Node)>,
+}
+
+/// A YAML file of the bundle that should hold a mapping (`what` names it in
+/// the message); `None`, with a diagnostic, when it cannot be read or holds something else (an
+/// empty file included).
+fn parse_map(files: &Files, path: &str, what: &str, out: &mut Vec<Diagnostic>) -> Option<MapFile> {
+    let (source, node) = parse_yaml(files, path, out)?;
+    match node.value {
+        Value::Map(map) => Some(MapFile {
+            source,
+            start: node.span.start,
+            map,
+        }),
+        v => {
+            out.push(Diagnostic::at(
+                Code::BundleSyntax,
+                files.display(path),
+                &source,
+                node.span.clone(),
+                format!("{what} should be a mapping, found {}", v.kind()),
+            ));
+            None
+        }
+    }
+}
+
 /// The mapping's value for `key` (Guru writes `Title`; any case is accepted).
 fn get<'n>(map: &'n [(yaml::Key, Node)], key: &str) -> Option<&'n Node> {
     map.iter()
@@ -441,20 +473,8 @@ pub fn parse(files: Files, out: &mut Vec<Diagnostic>) -> Bundle {
 }
 
 fn read_card(files: &Files, path: &str, id: &str, out: &mut Vec<Diagnostic>) -> Option<Card> {
-    let (source, node) = parse_yaml(files, path, out)?;
-    let Value::Map(map) = &node.value else {
-        out.push(Diagnostic::at(
-            Code::BundleSyntax,
-            files.display(path),
-            &source,
-            node.span.clone(),
-            format!(
-                "a card's YAML should be a mapping, found {}",
-                node.value.kind()
-            ),
-        ));
-        return None;
-    };
+    let MapFile { source, start, map } = parse_map(files, path, "a card's YAML", out)?;
+    let map = &map;
     let body = ["md", "markdown"]
         .iter()
         .find_map(|ext| files.files.get(&format!("cards/{id}.{ext}")))
@@ -483,7 +503,7 @@ fn read_card(files: &Files, path: &str, id: &str, out: &mut Vec<Diagnostic>) -> 
                 Code::BundleSyntax,
                 files.display(path),
                 &source,
-                node.span.start..node.span.start,
+                start..start,
                 format!("card `{id}` has no `Title`; its id is used as the title"),
             )
             .with_severity(Severity::Warning),
@@ -499,20 +519,8 @@ fn read_card(files: &Files, path: &str, id: &str, out: &mut Vec<Diagnostic>) -> 
 }
 
 fn read_folder(files: &Files, path: &str, dir: &str, out: &mut Vec<Diagnostic>) -> Option<Folder> {
-    let (source, node) = parse_yaml(files, path, out)?;
-    let Value::Map(map) = &node.value else {
-        out.push(Diagnostic::at(
-            Code::BundleSyntax,
-            files.display(path),
-            &source,
-            node.span.clone(),
-            format!(
-                "a folder's YAML should be a mapping, found {}",
-                node.value.kind()
-            ),
-        ));
-        return None;
-    };
+    let MapFile { source, map, .. } = parse_map(files, path, "a folder's YAML", out)?;
+    let map = &map;
     let (list, kind) = match dir {
         // A legacy board group lists boards, as `Boards: [id]` or as items.
         "board-groups" => (get(map, "Boards").or_else(|| get(map, "Items")), "board"),

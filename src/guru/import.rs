@@ -41,12 +41,6 @@ pub struct Imported {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Where each card of the bundle goes: its folder under the collection.
-struct Placement {
-    /// Bundle card id -> folder segments, in listing order.
-    cards: Vec<(String, Vec<String>)>,
-}
-
 /// A name in `dir` not yet taken by `taken`: `name`, `name-2`, `name-3`…
 fn unique(taken: &mut HashSet<String>, dir: &[String], name: &str) -> String {
     let mut candidate = name.to_owned();
@@ -69,7 +63,9 @@ fn name_for(external_id: Option<&str>, title: &str) -> String {
         .unwrap_or_else(|| crate::cmd::new::slug(title))
 }
 
-fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Placement {
+/// Where each card of the bundle goes: its id and its folder segments under
+/// the collection, in listing order.
+fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Vec<(String, Vec<String>)> {
     struct Walk<'b> {
         bundle: &'b Bundle,
         placed: Vec<(String, Vec<String>)>,
@@ -231,30 +227,32 @@ fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Placement {
         walk.seen_cards.insert(id.clone());
         walk.placed.push((id, Vec::new()));
     }
-    Placement { cards: walk.placed }
+    walk.placed
+}
+
+/// The HTML-to-Markdown converter for card bodies.
+fn html_converter() -> htmd::HtmlToMarkdown {
+    htmd::HtmlToMarkdown::builder()
+        .options(htmd::options::Options {
+            bullet_list_marker: htmd::options::BulletListMarker::Dash,
+            ul_bullet_spacing: 1,
+            hr_style: htmd::options::HrStyle::Dashes,
+            br_style: htmd::options::BrStyle::Backslash,
+            // What Markdown cannot say stays as HTML (sanitized when the site is built).
+            translation_mode: htmd::options::TranslationMode::Faithful,
+            ..Default::default()
+        })
+        .skip_tags(vec![
+            "script", "style", "iframe", "object", "embed", "form", "head",
+        ])
+        .build()
 }
 
 /// The Markdown of a card body: HTML converted, line endings made `\n`.
-fn markdown_of(body: &Body) -> String {
+fn markdown_of(body: &Body, converter: &htmd::HtmlToMarkdown) -> String {
     let text = match body {
         Body::Markdown(md) => md.clone(),
-        Body::Html(html) => {
-            let converter = htmd::HtmlToMarkdown::builder()
-                .options(htmd::options::Options {
-                    bullet_list_marker: htmd::options::BulletListMarker::Dash,
-                    ul_bullet_spacing: 1,
-                    hr_style: htmd::options::HrStyle::Dashes,
-                    br_style: htmd::options::BrStyle::Backslash,
-                    // What Markdown cannot say stays as HTML (sanitized when the site is built).
-                    translation_mode: htmd::options::TranslationMode::Faithful,
-                    ..Default::default()
-                })
-                .skip_tags(vec![
-                    "script", "style", "iframe", "object", "embed", "form", "head",
-                ])
-                .build();
-            converter.convert(html).unwrap_or_else(|_| html.clone())
-        }
+        Body::Html(html) => converter.convert(html).unwrap_or_else(|_| html.clone()),
     };
     let text = text
         .strip_prefix('\u{feff}')
@@ -355,6 +353,7 @@ fn updated_card(old: &str, title: &str, tags: &[String], body: &str) -> Option<S
 pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Imported {
     let mut report = Imported::default();
     let placement = place(bundle, &mut report.diagnostics);
+    let converter = html_converter();
 
     // Existing cards this importer made, by the ids it recorded.
     let mut by_external: HashMap<String, &Card> = HashMap::new();
@@ -375,7 +374,7 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
 
     // Decide every card's path first: links need them all.
     let mut targets: BTreeMap<&str, (String, Option<&Card>)> = BTreeMap::new();
-    for (id, dir) in &placement.cards {
+    for (id, dir) in &placement {
         let card = &bundle.cards[id];
         let existing = card
             .external_id
@@ -408,7 +407,7 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
     let resource_target = |path: &str| format!("{}/{path}", opts.collection);
     for (id, (rel, existing)) in &targets {
         let card = &bundle.cards[*id];
-        let markdown = markdown_of(&card.body);
+        let markdown = markdown_of(&card.body, &converter);
         let mut warnings = Vec::new();
         let body = crate::markdown::rewrite_destinations(&markdown, |dest| {
             let (path, fragment) = match dest.split_once('#') {
@@ -530,12 +529,10 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
     }
 
     // Resources: every file of resources/, linked or not, beside the cards.
+    // Their paths were checked when the bundle was read.
     for path in &bundle.resources {
-        let Some(safe) = bundle::safe_path(path) else {
-            continue;
-        };
         let bytes = &bundle.files.files[path];
-        let target = opts.root.join(resource_target(&safe));
+        let target = opts.root.join(resource_target(path));
         match fs::read(&target) {
             Ok(old) if old == *bytes => continue,
             Ok(_) => {
@@ -590,9 +587,12 @@ mod tests {
 
     #[test]
     fn html_bodies_become_markdown() {
-        let md = markdown_of(&Body::Html(
-            "<h2>Refunds</h2><p>Ask <a href=\"cards/b\">billing</a>.</p><ul><li>one</li></ul><script>x()</script>".into(),
-        ));
+        let md = markdown_of(
+            &Body::Html(
+                "<h2>Refunds</h2><p>Ask <a href=\"cards/b\">billing</a>.</p><ul><li>one</li></ul><script>x()</script>".into(),
+            ),
+            &html_converter(),
+        );
         assert_eq!(md, "## Refunds\n\nAsk [billing](cards/b).\n\n- one\n");
     }
 }

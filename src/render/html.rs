@@ -107,18 +107,11 @@ fn rewrite(
     match index.resolve(dest, card) {
         Target::External if is_safe_url(dest) => dest.to_owned(),
         Target::External | Target::OutsideRoot => "#".to_owned(),
-        Target::SelfAnchor(fragment) => {
-            let id = index
-                .heading_for(card, fragment)
-                .map_or(fragment, |h| h.id.as_str());
-            format!("#{id}")
-        }
+        Target::SelfAnchor(fragment) => format!("#{}", index.anchor(card, fragment)),
         Target::Path { rel, fragment } => {
             let page = |target: &Card, fragment: Option<&str>| {
-                // A fragment in the gem's style points at the heading's id here.
                 let fragment = fragment
-                    .map(|f| index.heading_for(target, f).map_or(f, |h| h.id.as_str()))
-                    .map(|f| format!("#{f}"))
+                    .map(|f| format!("#{}", index.anchor(target, f)))
                     .unwrap_or_default();
                 format!("{prefix}{}/{fragment}", target.id)
             };

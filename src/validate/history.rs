@@ -23,7 +23,6 @@ pub fn apply(ws: &Workspace, outcome: &Outcome, checked: &mut Checked) {
         checked.summary.notes.push(note.to_owned());
     }
     let Some(history) = outcome.history() else {
-        checked.changes.clear();
         return;
     };
     checked.changes = ws

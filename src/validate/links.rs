@@ -65,6 +65,20 @@ impl<'a> Index<'a> {
         })
     }
 
+    /// The fragment to write in the site for a link to `target`'s
+    /// `#fragment`: as written, except that in a tech-docs-gem repository a
+    /// fragment in the gem's style becomes the id the heading has here.
+    pub fn anchor<'f>(&self, target: &'a Card, fragment: &'f str) -> &'f str
+    where
+        'a: 'f,
+    {
+        if !self.tech_docs {
+            return fragment;
+        }
+        self.heading_for(target, fragment)
+            .map_or(fragment, |h| h.id.as_str())
+    }
+
     pub fn get(&self, id: &str) -> Option<&'a Card> {
         self.by_id.get(id).copied()
     }
