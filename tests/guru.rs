@@ -158,6 +158,30 @@ fn a_bundle_becomes_a_collection_of_cards() {
         &["--owner", "support-team", "-c", "help"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Exported again, a card keeps the ExternalId Guru knows it by, and its
+    // ExternalUrl becomes its page on the site.
+    fs::write(
+        dir.join("kb/vouch.yaml"),
+        "title: KB\nbase_url: https://kb.example.com/\n",
+    )
+    .unwrap();
+    let out = vouch(dir, &["export", "guru", "kb", "-o", "again.zip"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let mut zip = zip::ZipArchive::new(fs::File::open(dir.join("again.zip")).unwrap()).unwrap();
+    let mut yaml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip
+            .by_name("cards/help__welcome-to-the-support-team.yaml")
+            .unwrap(),
+        &mut yaml,
+    )
+    .unwrap();
+    assert_eq!(
+        yaml,
+        "Title: \"Welcome to the support team\"\nExternalId: \"kb-001\"\n\
+         ExternalUrl: \"https://kb.example.com/help/welcome-to-the-support-team/\"\nTags:\n  - \"onboarding\"\n"
+    );
+
     let cards = |root: &str| -> BTreeMap<String, String> {
         tree(&dir.join(root))
             .into_iter()
@@ -253,12 +277,8 @@ fn copy(from: &Path, to: &Path) {
 fn a_malformed_bundle_reports_every_problem_and_writes_only_inside_the_root() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let out = import(
-        dir,
-        &Path::new(FIXTURES).join("malformed"),
-        "kb",
-        &["--owner", "ops"],
-    );
+    // No --owner: the new cards are written ownerless and the report says so.
+    let out = import(dir, &Path::new(FIXTURES).join("malformed"), "kb", &[]);
     let report = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{report}");
     for expected in [
@@ -277,12 +297,14 @@ fn a_malformed_bundle_reports_every_problem_and_writes_only_inside_the_root() {
         "malformed/cards/fine.md:1:36",
         "warning[broken-link]: links to `resources/../../../etc/passwd`, which leaves the bundle",
         "2 created, 0 updated, 0 unchanged; 0 resource files; 5 errors",
+        "needs an owner: 2 new cards written with `owners: []`",
     ] {
         assert!(
             report.contains(expected),
             "missing {expected:?} in\n{report}"
         );
     }
+    assert!(text(dir.join("kb/malformed/a-fine-card.md")).contains("\nowners: []\n"));
     // The good cards are imported, once, and nothing else is written.
     let files: Vec<String> = tree(dir).into_keys().collect();
     assert_eq!(
