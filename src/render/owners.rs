@@ -126,14 +126,8 @@ pub fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                                 name: team.display_name().to_owned(),
                                 url: owner_url(&team.key),
                                 count: cards_of_team.len(),
-                                stale: cards_of_team
-                                    .iter()
-                                    .filter(|&&i| cards[i].badge == Badge::Stale)
-                                    .count(),
-                                expiring: cards_of_team
-                                    .iter()
-                                    .filter(|&&i| cards[i].badge == Badge::Expiring)
-                                    .count(),
+                                stale: with_badge(cards, cards_of_team, Badge::Stale),
+                                expiring: with_badge(cards, cards_of_team, Badge::Expiring),
                             });
                             through_teams.extend(cards_of_team.iter().copied());
                         }
@@ -159,18 +153,17 @@ pub fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                 members,
                 teams,
                 count: all.len(),
-                stale: all
-                    .iter()
-                    .filter(|&&i| cards[i].badge == Badge::Stale)
-                    .count(),
-                expiring: all
-                    .iter()
-                    .filter(|&&i| cards[i].badge == Badge::Expiring)
-                    .count(),
+                stale: with_badge(cards, &all, Badge::Stale),
+                expiring: with_badge(cards, &all, Badge::Expiring),
                 score: Score::of(all.iter().map(|&i| cards[i].badge)),
                 direct: own,
                 key,
             }
         })
         .collect()
+}
+
+/// How many of the cards at `ids` carry `badge`.
+fn with_badge(cards: &[Published], ids: &[usize], badge: Badge) -> usize {
+    ids.iter().filter(|&&i| cards[i].badge == badge).count()
 }
