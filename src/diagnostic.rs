@@ -75,6 +75,7 @@ codes! {
     GuidanceLeft => "guidance-left", Error;
     BrokenLink => "broken-link", Error;
     BrokenAnchor => "broken-anchor", Error;
+    UnpublishedLink => "unpublished-link", Error;
     DuplicateId => "duplicate-id", Error;
     NotUtf8 => "not-utf8", Error;
     UnreadableFile => "unreadable-file", Error;

@@ -7,7 +7,7 @@ use std::ops::Range;
 use jiff::civil::Date;
 use thiserror::Error;
 
-use crate::load::front_matter;
+use crate::front_matter;
 use crate::yaml::{self, Value};
 
 #[derive(Debug, Error, PartialEq, Eq)]

@@ -190,3 +190,28 @@ impl Repo {
         }
     }
 }
+
+/// Who the git configuration says the user is.
+pub struct GitUser {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The git user of the repository around `dir` (or the global one).
+pub fn git_user(dir: &std::path::Path) -> Option<GitUser> {
+    let get = |key: &str| {
+        std::process::Command::new("git")
+            .args(["config", key])
+            .current_dir(dir)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let user = GitUser {
+        name: get("user.name"),
+        email: get("user.email"),
+    };
+    (user.name.is_some() || user.email.is_some()).then_some(user)
+}

@@ -13,11 +13,20 @@ use std::sync::Mutex;
 
 use jiff::civil::Date;
 
+use crate::front_matter;
 use crate::git::{Repo, git};
-use crate::load::front_matter;
 
 /// The note printed once when the history cannot be trusted.
 pub const SHALLOW_NOTE: &str = "this is a shallow clone, so card history (last changed, `changed-after-verification`) is off; fetch the full history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)";
+
+/// The newest commit that changed a card's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastChange {
+    /// The day of the commit, in its author's time zone.
+    pub date: jiff::civil::Date,
+    pub author: String,
+    pub commit: String,
+}
 
 /// One commit that touched at least one card.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -94,6 +94,13 @@ pub fn outline(text: &str, body: Range<usize>) -> Outline {
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 find_guidance(&html, span.start, &mut out.guidance);
+                for (value, is_image) in html_links(&html) {
+                    out.links.push(Link {
+                        dest: decode_entities(&html[value.clone()]),
+                        span: span.start + value.start..span.start + value.end,
+                        is_image,
+                    });
+                }
                 if !is_only_comments(&html) && in_heading.is_none() {
                     mark_content(&mut out.headings, &open);
                 }
@@ -203,6 +210,77 @@ fn find_guidance(html: &str, offset: usize, found: &mut Vec<Range<usize>>) {
     }
 }
 
+/// Where raw HTML names a URL: the byte ranges of the values of `href` and
+/// `src` attributes, and whether each is an `<img>`'s. Comments are
+/// skipped; a tag cut off at the end of `html` is read as far as it goes.
+pub fn html_links(html: &str) -> Vec<(Range<usize>, bool)> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(open) = html[i..].find('<').map(|o| i + o) {
+        if html[open..].starts_with("<!--") {
+            i = html[open..]
+                .find("-->")
+                .map_or(html.len(), |e| open + e + 3);
+            continue;
+        }
+        let name_end = html[open + 1..]
+            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+            .map_or(html.len(), |e| open + 1 + e);
+        let is_img = html[open + 1..name_end].eq_ignore_ascii_case("img");
+        let mut j = name_end;
+        // Attributes, until the tag closes.
+        loop {
+            while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] == b'>' {
+                break;
+            }
+            let name_start = j;
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && !matches!(bytes[j], b'=' | b'>' | b'/')
+            {
+                j += 1;
+            }
+            let name = &html[name_start..j];
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] != b'=' {
+                continue;
+            }
+            j += 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let value = match bytes.get(j) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = html[j + 1..]
+                        .find(q as char)
+                        .map_or(html.len(), |e| j + 1 + e);
+                    let v = j + 1..end;
+                    j = (end + 1).min(html.len());
+                    v
+                }
+                _ => {
+                    let start = j;
+                    while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                        j += 1;
+                    }
+                    start..j
+                }
+            };
+            if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
+                out.push((value, is_img));
+            }
+        }
+        i = j.max(open + 1);
+    }
+    out
+}
+
 /// Whether raw HTML holds nothing but comments (such as template guidance).
 pub fn is_only_comments(html: &str) -> bool {
     let mut rest = html.trim();
@@ -215,9 +293,68 @@ pub fn is_only_comments(html: &str) -> bool {
     rest.is_empty()
 }
 
+/// An attribute value as a browser reads it: character references
+/// decoded (numeric ones and the common named ones), then the tabs and
+/// newlines a URL parser drops removed.
+pub fn decode_entities(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[1..].find(|c: char| !c.is_ascii_alphanumeric() && c != '#');
+        let (name, after) = match end {
+            Some(e) => (&rest[1..1 + e], &rest[1 + e..]),
+            None => (&rest[1..], ""),
+        };
+        let decoded = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "Tab" => Some('\t'),
+            "NewLine" => Some('\n'),
+            "colon" => Some(':'),
+            _ => name.strip_prefix('#').and_then(|n| {
+                let code = match n.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => n.parse().ok(),
+                };
+                code.and_then(char::from_u32)
+            }),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = after.strip_prefix(';').unwrap_or(after);
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.retain(|c| !matches!(c, '\t' | '\n' | '\r'));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_html_links_are_found() {
+        let html = r#"<a href="a.md#x">x</a><!-- <a href="no.md"> --><img alt='i' src='p.png'/><a HREF=b.md>"#;
+        let found: Vec<(&str, bool)> = html_links(html)
+            .into_iter()
+            .map(|(r, img)| (&html[r], img))
+            .collect();
+        assert_eq!(found, [("a.md#x", false), ("p.png", true), ("b.md", false)]);
+        assert_eq!(decode_entities("jav&#x09;ascript&colon;x"), "javascript:x");
+        assert_eq!(decode_entities("a&amp;b&#39;&unknown;"), "a&b'&unknown;");
+    }
 
     #[test]
     fn slugs_follow_github_in_every_script() {

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::validate::links::percent_decode;
+use crate::urlpath::percent_decode;
 
 const RELOAD_JS: &str = include_str!("../templates/site/reload.js");
 const INJECT: &str = "<script src=\"/__vouch/reload.js\"></script>";

@@ -184,6 +184,25 @@ impl LiveDir {
         fs::rename(&temp, &path).map_err(io_err(&path))?;
         Ok(true)
     }
+
+    /// Removes `rel` (a file the site no longer has) and the folders it
+    /// leaves empty; returns whether there was such a file.
+    pub fn remove(&self, rel: &str) -> Result<bool, WriteError> {
+        let path = safe_join(&self.dir, rel)?;
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(io_err(&path)(e)),
+        }
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if d == self.dir || fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(true)
+    }
 }
 
 /// `dir/rel` for a `/`-separated `rel` that cannot leave `dir`.

@@ -77,28 +77,39 @@ fn page_set_and_urls() {
     let (_tmp, site) = built_fixture();
     let all: Vec<String> = files(&site).into_keys().collect();
     // Which term shards exist depends on the index's layout, tested with search.
-    let shards = all.iter().filter(|p| p.starts_with("search/t/")).count();
+    let shards = all.iter().filter(|p| p.starts_with("_/search/t/")).count();
     assert!(
         shards > 10,
         "the search index is split into shards: {shards}"
     );
-    let paths: Vec<&String> = all.iter().filter(|p| !p.starts_with("search/t/")).collect();
+    let paths: Vec<&String> = all
+        .iter()
+        .filter(|p| !p.starts_with("_/search/t/"))
+        .collect();
     let expected = [
+        ".nojekyll",
         ".vouch-site",
         "404.html",
-        "assets/search.js",
-        "assets/style.css",
-        "assets/vouch.js",
+        "_/assets/search.js",
+        "_/assets/style.css",
+        "_/assets/vouch.js",
+        "_/freshness/index.html",
+        "_/owners/ana/index.html",
+        "_/owners/billing/index.html",
+        "_/owners/index.html",
+        "_/owners/joao/index.html",
+        "_/owners/maria/index.html",
+        "_/search/d/0.json",
+        "_/search/index.html",
+        "_/search/meta.json",
+        "_/tags/billing/index.html",
+        "_/tags/export/index.html",
+        "_/tags/index.html",
+        "_/tags/refunds/index.html",
         "cards.json",
-        "freshness/index.html",
         "images/flow.svg",
         "index.html",
         "llms.txt",
-        "owners/ana/index.html",
-        "owners/billing/index.html",
-        "owners/index.html",
-        "owners/joao/index.html",
-        "owners/maria/index.html",
         "product/export.md",
         "product/export/index.html",
         "product/index.html",
@@ -106,9 +117,6 @@ fn page_set_and_urls() {
         "product/old/index.html",
         "product/xss.md",
         "product/xss/index.html",
-        "search/d/0.json",
-        "search/index.html",
-        "search/meta.json",
         "sitemap.xml",
         "support/hebrew.md",
         "support/hebrew/index.html",
@@ -117,10 +125,6 @@ fn page_set_and_urls() {
         "support/reembolsos/index.html",
         "support/refunds.md",
         "support/refunds/index.html",
-        "tags/billing/index.html",
-        "tags/export/index.html",
-        "tags/index.html",
-        "tags/refunds/index.html",
     ];
     assert_eq!(
         paths, expected,
@@ -224,7 +228,7 @@ fn script_vectors_render_inert() {
     );
     // The page's only scripts are vouch's own.
     assert_eq!(page.matches("<script").count(), 1);
-    assert!(page.contains(r#"<script src="../../assets/vouch.js" defer></script>"#));
+    assert!(page.contains(r#"<script src="../../_/assets/vouch.js" defer></script>"#));
 }
 
 #[test]
@@ -310,16 +314,16 @@ fn edit_and_owner_links_come_from_the_registry_and_repo() {
     assert!(page.contains(
         r#"<a href="https://github.com/acme/kb/commits/main/support/refunds.md">History</a>"#
     ));
-    assert!(page.contains(r#"<a href="../../owners/billing/">Billing</a> <a class="contact" href="https://github.com/orgs/acme/teams/billing">@acme/billing</a>"#));
+    assert!(page.contains(r#"<a href="../../_/owners/billing/">Billing</a> <a class="contact" href="https://github.com/orgs/acme/teams/billing">@acme/billing</a>"#));
     assert!(page.contains("Verified by <strong>Maria Silva</strong> on <time datetime=\"2026-11-01\">2026-11-01</time>"));
-    let maria = read(&site, "owners/maria/index.html");
-    assert!(maria.contains(r#"<tr><td><a href="../../owners/billing/">Billing</a></td><td>2</td><td>0</td><td>0</td></tr>"#), "maria answers for her team's cards: {maria}");
+    let maria = read(&site, "_/owners/maria/index.html");
+    assert!(maria.contains(r#"<tr><td><a href="../../../_/owners/billing/">Billing</a></td><td>2</td><td>0</td><td>0</td></tr>"#), "maria answers for her team's cards: {maria}");
     assert!(
         maria.contains("5 cards, directly and through teams"),
         "{maria}"
     );
-    let billing = read(&site, "owners/billing/index.html");
-    assert!(billing.contains(r#"href="../../support/refunds/""#));
+    let billing = read(&site, "_/owners/billing/index.html");
+    assert!(billing.contains(r#"href="../../../support/refunds/""#));
 }
 
 #[test]
@@ -437,14 +441,14 @@ fn a_roots_templates_replace_the_built_ins() {
     let out = tmp.path().join("site");
     assert_eq!(build(&root, &out, "2026-11-25").status.code(), Some(0));
     assert_eq!(
-        read(&out, "assets/style.css"),
+        read(&out, "_/assets/style.css"),
         "body { color: rebeccapurple; }\n"
     );
     let not_found = read(&out, "404.html");
     assert!(not_found.contains("<h1>Lost? Ask in #support</h1>"));
     // The 404 page is served at any address: it links from the base URL's path.
     assert!(
-        not_found.contains(r#"<link rel="stylesheet" href="/help/assets/style.css">"#),
+        not_found.contains(r#"<link rel="stylesheet" href="/help/_/assets/style.css">"#),
         "{not_found}"
     );
     assert!(

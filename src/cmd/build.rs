@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::cmd::{exit, open_and_check};
+use crate::cmd::{exit, open};
 use crate::render::{self, BuildError};
 use crate::report::{self, Options as ReportOptions};
+use crate::validate;
 use crate::write::WriteError;
 
 #[derive(Debug, Clone)]
@@ -21,18 +22,19 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let (workspace, checked, _) =
-        match open_and_check(opts.root.as_deref(), opts.today, opts.history) {
-            Ok(checked) => checked,
-            Err(status) => return Ok(status),
-        };
+    let root = match open(opts.root.as_deref(), opts.history) {
+        Ok(root) => root,
+        Err(status) => return Ok(status),
+    };
+    let model = root.model(opts.today);
+    let checked = validate::check(&model, &root.history);
     report::print(&checked, opts.report)?;
     let out = opts
         .out
         .clone()
-        .unwrap_or_else(|| render::default_output(&workspace.root));
+        .unwrap_or_else(|| render::default_output(&root.ws.root));
     let started = std::time::Instant::now();
-    match render::build(&workspace, &checked, opts.today, &out) {
+    match render::build(&model, &out) {
         Ok(built) => {
             if !opts.report.quiet {
                 eprintln!(

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::cmd::{exit, open_and_check};
+use crate::cmd::{exit, open};
 use crate::report::{self, Options as ReportOptions};
 use crate::validate;
 
@@ -21,13 +21,14 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let (workspace, mut checked, _) =
-        match open_and_check(opts.root.as_deref(), opts.today, opts.history) {
-            Ok(checked) => checked,
-            Err(status) => return Ok(status),
-        };
+    let root = match open(opts.root.as_deref(), opts.history) {
+        Ok(root) => root,
+        Err(status) => return Ok(status),
+    };
+    let model = root.model(opts.today);
+    let mut checked = validate::check(&model, &root.history);
     if let Some(reference) = &opts.changed_since {
-        match validate::changes::check(&workspace, reference) {
+        match validate::changes::check(&root.ws, reference) {
             Ok(found) => checked.extend(found),
             Err(e) => {
                 eprintln!("error: {e}");

@@ -54,12 +54,9 @@ pub fn run_import(opts: &ImportOptions) -> anyhow::Result<i32> {
         .collection
         .clone()
         .unwrap_or_else(|| default_collection(&opts.source));
-    if !crate::model::collection::is_key(&collection)
-        || crate::render::RESERVED.contains(&collection.as_str())
-    {
+    if !crate::model::collection::is_key(&collection) {
         eprintln!(
-            "error: `{collection}` cannot name a collection: give one folder name that is not one of the site's own ({})",
-            crate::render::RESERVED.join(", ")
+            "error: `{collection}` cannot name a collection: give one folder name that does not start with `_` or `.`"
         );
         return Ok(exit::USAGE);
     }
@@ -200,7 +197,9 @@ pub fn run_export(opts: &ExportOptions) -> anyhow::Result<i32> {
         Ok(ws) => ws,
         Err(status) => return Ok(status),
     };
-    match export::export(&ws, &opts.out) {
+    let model =
+        crate::resolve::Model::new(&ws, crate::utc_today(), crate::resolve::GitFacts::default());
+    match export::export(&model, &opts.out) {
         Ok(exported) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());

@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::cmd::{exit, git_user, open_root};
+use crate::cmd::{exit, open_root};
 use crate::edit::yaml_scalar;
+use crate::git::git_user;
 use crate::load::Workspace;
+use crate::resolve::owners::{identify, may_verify, resolve_all};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -132,13 +134,9 @@ fn owner_and_verifier(ws: &Workspace, opts: &Options) -> (Option<String>, Option
             .filter(|n| !n.is_empty());
         return (opts.owner.clone().or_else(|| name.clone()), name);
     };
-    let me = me.and_then(|u| {
-        u.email
-            .as_deref()
-            .and_then(|e| registry.resolve(e))
-            .or_else(|| u.name.as_deref().and_then(|n| registry.resolve(n)))
-            .filter(|o| o.is_active_person())
-    });
+    let me = me
+        .and_then(|u| identify(registry, &u))
+        .filter(|o| o.is_active_person());
     let collection_default = opts
         .collection
         .as_ref()
@@ -160,12 +158,9 @@ fn owner_and_verifier(ws: &Workspace, opts: &Options) -> (Option<String>, Option
             .map(|c| c.owners.iter().map(|(o, _)| o.clone()).collect())
             .unwrap_or_default(),
     };
-    let verifier = me.filter(|m| {
-        owners
-            .iter()
-            .filter_map(|o| registry.resolve(o))
-            .any(|o| registry.covers(o, m))
-    });
+    let names: Vec<&str> = owners.iter().map(String::as_str).collect();
+    let owners = resolve_all(&names, Some(registry));
+    let verifier = me.filter(|m| may_verify(registry, &owners, m).is_ok());
     (owner, verifier.map(|m| m.key.clone()))
 }
 

@@ -4,18 +4,16 @@
 use std::fs;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use notify::{EventKind, RecursiveMode};
 
-use crate::cmd::{exit, open_and_check, open_root};
-use crate::load::Workspace;
-use crate::model::card;
+use crate::cmd::{exit, open_root};
+use crate::live::Live;
 use crate::serve::{Server, matters};
-use crate::{render, validate};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -27,80 +25,21 @@ pub struct Options {
     pub today: Option<Date>,
 }
 
-/// The loaded root and its check, kept between rebuilds.
-struct State {
-    ws: Workspace,
-    checked: validate::Checked,
-    /// Read once per full build: edits under `serve` are not commits.
-    history: crate::history::Outcome,
-}
-
-/// Loads, checks and builds everything.
-fn full_build(root: &Path, out: &Path, today: Date) -> Result<(State, String), String> {
-    let (ws, checked, history) = open_and_check(Some(root), today, true)
-        .map_err(|_| "the knowledge root cannot be read".to_owned())?;
-    let built = render::build(&ws, &checked, today, out).map_err(|e| e.to_string())?;
-    let summary = format!(
-        "{} pages, {} errors, {} warnings",
-        built.pages, checked.summary.errors, checked.summary.warnings
-    );
-    Ok((
-        State {
-            ws,
-            checked,
-            history,
-        },
-        summary,
-    ))
-}
-
-/// Re-reads the changed cards and re-renders what they affect, when every
-/// change is an edit of a card the site already has; `None` asks for a full
-/// build (a card added, removed or unreadable, configuration, templates).
-fn incremental(
-    state: &mut State,
-    changed: &[PathBuf],
-    out: &Path,
-    today: Date,
-) -> Option<Result<String, String>> {
-    let root = fs::canonicalize(&state.ws.root).ok()?;
-    let mut edits = Vec::new();
-    for path in changed {
-        let rel = path
-            .strip_prefix(&root)
-            .ok()?
-            .to_string_lossy()
-            .replace('\\', "/");
-        let index = state.ws.cards.iter().position(|c| c.rel_path == rel)?;
-        let bytes = fs::read(path).ok()?;
-        let file = state.ws.display(&rel);
-        let (Some(card), diagnostics) =
-            card::parse(&rel, file, &bytes, &state.ws.templates, state.ws.dialect)
-        else {
-            return None;
-        };
-        edits.push((index, card, diagnostics));
-    }
-    let mut affected = render::Affected::default();
-    for (index, card, diagnostics) in edits {
-        affected.add(&state.ws.cards[index], &state.ws);
-        let file = card.file.clone();
-        state.ws.diagnostics.retain(|d| d.file != file);
-        state.ws.diagnostics.extend(diagnostics);
-        state.ws.cards[index] = card;
-        affected.add(&state.ws.cards[index], &state.ws);
-    }
-    state.checked = validate::validate(&state.ws, today);
-    validate::history::apply(&state.ws, &state.history, &mut state.checked);
-    Some(
-        render::update(&state.ws, &state.checked, today, out, &affected)
-            .map(|written| {
-                format!(
-                    "{written} files rewritten, {} errors, {} warnings",
-                    state.checked.summary.errors, state.checked.summary.warnings
-                )
-            })
-            .map_err(|e| e.to_string()),
+/// Prints the check's diagnostics (errors and warnings, in the human
+/// format) and returns the one-line summary.
+fn report(live: &Live) -> String {
+    let checked = live.checked();
+    let shown = crate::report::Options {
+        format: crate::report::Format::Human,
+        color: false,
+        quiet: false,
+    };
+    let mut text = Vec::new();
+    let _ = crate::report::write(&mut text, checked, shown);
+    let _ = std::io::stdout().write_all(&text);
+    format!(
+        "{} errors, {} warnings",
+        checked.summary.errors, checked.summary.warnings
     )
 }
 
@@ -114,10 +53,10 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     let out = std::env::temp_dir().join(format!("vouch-serve-{}", std::process::id()));
     let today = || opts.today.unwrap_or_else(crate::utc_today);
     let started = Instant::now();
-    let mut state = match full_build(&root, &out, today()) {
-        Ok((state, _)) => state,
-        Err(message) => {
-            eprintln!("error: {message}");
+    let mut live = match Live::build(&root, &out, today()) {
+        Ok(live) => live,
+        Err(e) => {
+            eprintln!("error: {e}");
             return Ok(exit::FAILED);
         }
     };
@@ -136,6 +75,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         started.elapsed().as_millis(),
         root.display()
     );
+    report(&live);
     if opts.open {
         let _ = std::process::Command::new(if cfg!(target_os = "macos") {
             "open"
@@ -170,37 +110,35 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         }
         let started = Instant::now();
         let today = today();
-        let outcome = match incremental(&mut state, &changed, &out, today) {
-            Some(outcome) => outcome.map(|summary| (summary, true)),
-            None => full_build(&root, &out, today).map(|(fresh, summary)| {
-                state = fresh;
-                (summary, false)
-            }),
-        };
-        match outcome {
-            Ok((summary, partial)) => {
-                let how = if partial { "updated" } else { "rebuilt" };
+        match live.update(&changed, today) {
+            Ok(change) => {
+                let summary = report(&live);
+                let how = if change.full { "rebuilt" } else { "updated" };
                 say(format!(
-                    "{how} in {} ms ({summary}) after a change to {}",
+                    "{how} in {} ms ({} files written, {} removed; {summary}) after a change to {}",
                     started.elapsed().as_millis(),
+                    change.written,
+                    change.removed,
                     changed[0].display()
                 ));
                 server.notify(None);
-                if partial {
+                if !change.full {
                     // The page is reloaded first; search catches up right after.
                     let started = Instant::now();
-                    match render::update_search(&state.ws, &state.checked, today, &out) {
+                    match live.update_search(today) {
                         Ok(n) => say(format!(
-                            "search index updated in {} ms ({n} files)",
-                            started.elapsed().as_millis()
+                            "search index updated in {} ms ({} files written, {} removed)",
+                            started.elapsed().as_millis(),
+                            n.written,
+                            n.removed
                         )),
                         Err(e) => server.notify(Some(e.to_string())),
                     }
                 }
             }
-            Err(message) => {
-                let _ = writeln!(std::io::stderr(), "build failed: {message}");
-                server.notify(Some(message));
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "build failed: {e}");
+                server.notify(Some(e.to_string()));
             }
         }
     }

@@ -10,8 +10,8 @@ use crate::cmd::{exit, open_root};
 use crate::diagnostic::display_path;
 use crate::edit::set_verification;
 use crate::load::Workspace;
-use crate::model::card::Card;
-use crate::validate::{self, State};
+use crate::resolve::owners::{Refusal, identify, may_verify};
+use crate::resolve::{Entry, GitFacts, Model, State};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -52,9 +52,10 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         }
     };
 
-    let mut targets: Vec<&Card> = Vec::new();
+    let model = Model::new(&ws, opts.today, GitFacts::default());
+    let mut targets: Vec<&Entry> = Vec::new();
     for path in &opts.cards {
-        match find_card(&ws, path) {
+        match find_card(&model, path) {
             Some(card) => targets.push(card),
             None => {
                 eprintln!(
@@ -67,32 +68,30 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         }
     }
     if opts.stale {
-        let checked = validate::validate(&ws, opts.today);
-        let stale: Vec<&Card> = ws
+        let stale: Vec<&Entry> = model
             .cards
             .iter()
-            .zip(&checked.freshness)
-            .filter(|(card, f)| {
-                f.state == Some(State::Stale)
-                    && card.status == crate::model::card::Status::Published
+            .filter(|e| {
+                e.freshness.state == Some(State::Stale)
+                    && e.card.status == crate::model::card::Status::Published
             })
-            .map(|(card, _)| card)
-            .filter(|card| allowed(&ws, card, &verifier).is_ok())
+            .filter(|e| allowed(&ws, e, &verifier).is_ok())
             .collect();
         if stale.is_empty() {
             println!("no stale card that {verifier} may verify");
         } else {
             println!("{verifier} may verify {} stale card(s):", stale.len());
-            for card in &stale {
-                println!("  {}", display_path(&card.file));
+            for e in &stale {
+                println!("  {}", display_path(&e.card.file));
             }
         }
         targets.extend(stale);
     }
 
     let mut status = exit::OK;
-    for card in targets {
-        if let Err(message) = allowed(&ws, card, &verifier) {
+    for entry in targets {
+        let card = entry.card;
+        if let Err(message) = allowed(&ws, entry, &verifier) {
             eprintln!(
                 "error: {}: {message}; the file is unchanged",
                 display_path(&card.file)
@@ -142,85 +141,71 @@ fn root_of(card: &Path) -> Option<PathBuf> {
     })
 }
 
-fn find_card<'w>(ws: &'w Workspace, path: &Path) -> Option<&'w Card> {
+fn find_card<'m>(model: &'m Model, path: &Path) -> Option<&'m Entry<'m>> {
     let wanted = fs::canonicalize(path).ok()?;
-    ws.cards
+    model
+        .cards
         .iter()
-        .find(|card| fs::canonicalize(ws.root.join(&card.rel_path)).is_ok_and(|p| p == wanted))
+        .find(|e| fs::canonicalize(model.ws.root.join(&e.card.rel_path)).is_ok_and(|p| p == wanted))
 }
 
 /// The verifier's registry key (or free-form name without a registry).
 fn verifier(ws: &Workspace, by: Option<&str>) -> Result<String, String> {
-    let me = crate::cmd::git_user(&ws.root);
-    let (name, email) = me.map_or((None, None), |u| (u.name, u.email));
+    let me = crate::git::git_user(&ws.root);
     let Some(registry) = &ws.registry else {
         return by
             .map(str::to_owned)
-            .or_else(|| name.clone())
+            .or_else(|| me.and_then(|u| u.name))
             .ok_or_else(|| "cannot tell who is verifying: pass --by PERSON".to_owned());
     };
     let person = match by {
         Some(name) => registry
             .resolve(name)
             .ok_or_else(|| format!("`{name}` is not in owners.yaml"))?,
-        None => {
-            email
-                .as_deref()
-                .and_then(|e| registry.resolve(e))
-                .or_else(|| {
-                    let name = name.as_deref()?;
-                    registry.resolve(name).or_else(|| {
-                        registry.owners().find(|o| o.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
-                    })
-                })
-                .ok_or_else(|| {
-                    format!(
-                        "the git user ({}) is not in owners.yaml: pass --by PERSON, or add your email or name to owners.yaml",
-                        email.or(name).unwrap_or_else(|| "not configured".to_owned())
-                    )
-                })?
-        }
+        None => me
+            .as_ref()
+            .and_then(|user| identify(registry, user))
+            .ok_or_else(|| {
+                format!(
+                    "the git user ({}) is not in owners.yaml: pass --by PERSON, or add your email or name to owners.yaml",
+                    me.and_then(|u| u.email.or(u.name))
+                        .unwrap_or_else(|| "not configured".to_owned())
+                )
+            })?,
     };
-    if !person.is_person() {
-        return Err(format!(
+    match may_verify(registry, &[], person) {
+        Err(Refusal::Team) => Err(format!(
             "`{}` is a team; a person verifies cards",
             person.key
-        ));
-    }
-    if !person.is_active_person() {
-        return Err(format!(
+        )),
+        Err(Refusal::Inactive) => Err(format!(
             "`{}` is no longer active and cannot verify",
             person.key
-        ));
+        )),
+        _ => Ok(person.key.clone()),
     }
-    Ok(person.key.clone())
 }
 
-/// Whether `verifier` may vouch for `card`: an owner, or a member of an owning team.
-fn allowed(ws: &Workspace, card: &Card, verifier: &str) -> Result<(), String> {
+/// Whether `verifier` may vouch for the card: the verifier rule of
+/// `resolve::owners`, in words for the terminal.
+fn allowed(ws: &Workspace, entry: &Entry, verifier: &str) -> Result<(), String> {
     let Some(registry) = &ws.registry else {
         return Ok(());
     };
-    let owners = validate::owners::effective_owners(card, ws);
     let person = registry
         .get(verifier)
         .ok_or_else(|| format!("`{verifier}` is not in owners.yaml"))?;
-    if owners
-        .iter()
-        .filter_map(|o| registry.resolve(o))
-        .any(|o| registry.covers(o, person))
-    {
-        Ok(())
-    } else {
-        Err(format!(
+    may_verify(registry, &entry.owners, person).map_err(|_| {
+        let owners = crate::resolve::owners::effective_owners(entry.card, ws);
+        format!(
             "`{verifier}` is not an owner of this card nor a member of an owning team (owners: {})",
             if owners.is_empty() {
                 "none".to_owned()
             } else {
                 owners.join(", ")
             }
-        ))
-    }
+        )
+    })
 }
 
 /// Edits the file atomically: a sibling temporary file renamed over it.

@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::guru::quoted;
-use crate::load::Workspace;
 use crate::model::card::{Card, Status};
-use crate::validate::links::{Index, Target};
+use crate::resolve::{LinkTarget, Model, urls};
 
 /// What an export wrote.
 #[derive(Debug, Default)]
@@ -61,7 +60,8 @@ fn items_yaml(folders: &BTreeSet<String>, cards: &[&str], indent: &str) -> Strin
     out
 }
 
-pub fn export(ws: &Workspace, out: &Path) -> Result<Exported, ExportError> {
+pub fn export(model: &Model, out: &Path) -> Result<Exported, ExportError> {
+    let ws = model.ws;
     if out.is_dir() {
         return Err(ExportError::IsDir(out.to_path_buf()));
     }
@@ -77,8 +77,6 @@ pub fn export(ws: &Workspace, out: &Path) -> Result<Exported, ExportError> {
         .collect();
     cards.sort_by(|a, b| a.id.cmp(&b.id));
     let exported: BTreeSet<&str> = cards.iter().map(|c| c.id.as_str()).collect();
-    let index = Index::new(ws);
-    let inside_root = crate::render::inside_root(&ws.root);
 
     // Folder tree: every folder of a card's id, with its sub-folders and cards.
     let mut sub_folders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -107,22 +105,26 @@ pub fn export(ws: &Workspace, out: &Path) -> Result<Exported, ExportError> {
         let id = bundle_id(&card.id);
         let text = card.source.as_str();
         let mut warnings = Vec::new();
+        let from = model.index.position(&card.id);
         let body = crate::markdown::rewrite_destinations(&text[card.body.clone()], |dest| {
-            let Target::Path { rel, fragment } = index.resolve(dest, card) else {
+            if dest.trim_start().starts_with('#') {
                 return None;
-            };
+            }
+            let target = model.index.resolve(dest, from?);
+            let fragment = dest.split_once('#').map(|(_, f)| f);
             let with_fragment = |link: String| match fragment {
                 Some(f) => format!("{link}#{f}"),
                 None => link,
             };
-            if let Some(target) = index.card_at(&rel) {
+            if let LinkTarget::Card { card: to, .. } = target {
+                let target = model.cards[to].card;
                 if exported.contains(target.id.as_str()) {
                     return Some(with_fragment(format!("cards/{}", bundle_id(&target.id))));
                 }
                 warnings.push(format!("links to `{}`, which is not published and not exported; the link is kept as written", target.id));
                 return None;
             }
-            if inside_root(&rel) {
+            if let LinkTarget::File { rel, .. } = target {
                 let resource = format!("resources/{rel}");
                 if !files.contains_key(&resource) {
                     match std::fs::read(ws.root.join(&rel)) {
@@ -153,7 +155,11 @@ pub fn export(ws: &Workspace, out: &Path) -> Result<Exported, ExportError> {
             .unwrap_or_else(|| format!("vouch:{}", card.id));
         let _ = writeln!(yaml, "ExternalId: {}", quoted(&external_id));
         let url = match ws.config.base_url.as_deref() {
-            Some(base) => Some(format!("{}/{}/", base.trim_end_matches('/'), card.id)),
+            Some(base) => Some(format!(
+                "{}/{}",
+                base.trim_end_matches('/'),
+                urls::card_page(&card.id)
+            )),
             None => card
                 .extra
                 .get("x-guru-external-url")

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::front_matter;
 use crate::guru::bundle::{self, Body, Bundle, Item, Place};
 use crate::guru::{quoted, relative_link};
-use crate::load::{Workspace, front_matter};
+use crate::load::Workspace;
 use crate::model::card::Card;
 use crate::source::SourceText;
 

@@ -1,7 +1,6 @@
 //! Loading a knowledge root: find it, read its configuration, walk its cards.
 //! Loading never stops at a bad file; every problem becomes a diagnostic.
 
-pub mod front_matter;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -12,6 +11,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Dialect;
 use crate::model::card::{self, Card};
 use crate::model::collection::Collection;
 use crate::model::config::Config;
@@ -66,19 +66,6 @@ fn tech_docs_source(root: &Path) -> Option<PathBuf> {
         .filter_map(Result::ok)
         .any(|e| e.file_name().to_string_lossy().ends_with(".html.md"));
     (configured || !loose_markdown).then(|| root.join("source"))
-}
-
-/// Whose conventions a root follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Dialect {
-    /// A vouch knowledge root.
-    #[default]
-    Vouch,
-    /// The `source/` folder of a tech-docs-gem (Middleman) repository: page
-    /// keys other than the gem's are the site's own data for its layouts,
-    /// `type:` is such a key unless it names a card template, and
-    /// site-absolute links name paths under the root.
-    TechDocs,
 }
 
 /// A root without vouch.yaml that is a tech-docs-gem repository's `source/`:
@@ -154,6 +141,9 @@ pub struct Workspace {
     pub cards: Vec<Card>,
     /// How many card files the walk found, readable or not.
     pub card_files: usize,
+    /// Card files that could not be read as cards (paths under the root):
+    /// links to them lead nowhere.
+    pub unreadable: std::collections::BTreeSet<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -243,8 +233,14 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         .collect();
     let card_files = parsed.len();
     let mut cards = Vec::with_capacity(parsed.len());
-    for (card, mut diags) in parsed {
-        cards.extend(card);
+    let mut unreadable = std::collections::BTreeSet::new();
+    for (path, (card, mut diags)) in walked.cards.iter().zip(parsed) {
+        match card {
+            Some(card) => cards.push(card),
+            None => {
+                unreadable.insert(path.rel.clone());
+            }
+        }
         diagnostics.append(&mut diags);
     }
 
@@ -261,6 +257,7 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         redirects,
         cards,
         card_files,
+        unreadable,
         diagnostics,
     })
 }

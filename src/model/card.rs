@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Dialect, front_matter};
+use crate::front_matter;
 use crate::markdown::{self, Outline};
+use crate::model::Dialect;
 use crate::model::fields::{self, Fields, Reporter};
 use crate::model::interval::Interval;
 use crate::model::template::Templates;

@@ -8,3 +8,16 @@ pub mod fields;
 pub mod interval;
 pub mod owners;
 pub mod template;
+
+/// Whose conventions a root follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// A vouch knowledge root.
+    #[default]
+    Vouch,
+    /// The `source/` folder of a tech-docs-gem (Middleman) repository: page
+    /// keys other than the gem's are the site's own data for its layouts,
+    /// `type:` is such a key unless it names a card template, and
+    /// site-absolute links name paths under the root.
+    TechDocs,
+}

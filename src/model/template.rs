@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::diagnostic::Code;
-use crate::load::front_matter;
+use crate::front_matter;
 use crate::model::fields::{self, Fields, Reporter};
 use crate::model::interval::Interval;
 use crate::source::SourceText;

@@ -9,35 +9,50 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CowStr, Event, Parser, Tag};
 
 use crate::markdown::{self, is_only_comments};
-use crate::model::card::Card;
-use crate::validate::links::{Index, Target, resolve_in_site};
+use crate::resolve::{Entry, LinkTarget, Model, urls};
 
 /// A rendered body and what it refers to.
 #[derive(Debug, Default)]
 pub struct Body {
     pub html: String,
-    /// Files under the root that the body links to (images, attachments), to
-    /// be copied into the site.
+    /// Files under the root that the body links to (images, attachments),
+    /// published beside the page.
     pub assets: Vec<String>,
 }
 
-/// `../` repeated once per segment of the page's path: the way from a page
-/// back to the site's root, so the site works under any sub-path.
-pub fn root_prefix(page_dir: &str) -> String {
-    if page_dir.is_empty() {
-        String::new()
-    } else {
-        "../".repeat(page_dir.split('/').count())
-    }
-}
-
-pub fn render(card: &Card, index: &Index, root_exists: &dyn Fn(&str) -> bool) -> Body {
+/// The body of a published card as HTML, its links written as the resolved
+/// model says.
+pub fn render(entry: &Entry, model: &Model) -> Body {
+    let card = entry.card;
     let text = card.source.as_str();
     let markdown_text = &text[card.body.clone()];
-    let prefix = root_prefix(&card.id);
+    let prefix = urls::root_prefix(entry.page().unwrap_or(&card.id));
+    let own = model.index.position(&card.id);
     let mut headings = card.outline.headings.iter();
+    // The outline read the same text with the same parser: its links come
+    // in this order.
+    let mut links = entry.links.iter();
     let mut raw_html = false;
     let mut assets = HashSet::new();
+    let mut href = |dest: &str| -> String {
+        let resolved = links
+            .next()
+            .filter(|r| r.link.dest == dest)
+            .map(|r| &r.target);
+        let fallback;
+        let target = match (resolved, own) {
+            (Some(t), _) => t,
+            (None, Some(own)) => {
+                fallback = model.index.resolve(dest, own);
+                &fallback
+            }
+            (None, None) => return dest.to_owned(),
+        };
+        if let LinkTarget::File { rel, .. } = target {
+            assets.insert(rel.clone());
+        }
+        address(target, dest, own, &prefix, model)
+    };
 
     let events =
         Parser::new_ext(markdown_text, markdown::options()).filter_map(|event| match event {
@@ -59,7 +74,7 @@ pub fn render(card: &Card, index: &Index, root_exists: &dyn Fn(&str) -> bool) ->
                 id,
             }) => Some(Event::Start(Tag::Link {
                 link_type,
-                dest_url: rewrite(&dest_url, card, index, &prefix, root_exists, &mut assets).into(),
+                dest_url: href(&dest_url).into(),
                 title,
                 id,
             })),
@@ -70,18 +85,18 @@ pub fn render(card: &Card, index: &Index, root_exists: &dyn Fn(&str) -> bool) ->
                 id,
             }) => Some(Event::Start(Tag::Image {
                 link_type,
-                dest_url: rewrite(&dest_url, card, index, &prefix, root_exists, &mut assets).into(),
+                dest_url: href(&dest_url).into(),
                 title,
                 id,
             })),
             Event::Html(html) | Event::InlineHtml(html) if is_only_comments(&html) => None,
             Event::Html(html) => {
                 raw_html = true;
-                Some(Event::Html(html))
+                Some(Event::Html(rewrite_html(html, &mut href)))
             }
             Event::InlineHtml(html) => {
                 raw_html = true;
-                Some(Event::InlineHtml(html))
+                Some(Event::InlineHtml(rewrite_html(html, &mut href)))
             }
             other => Some(other),
         });
@@ -95,60 +110,57 @@ pub fn render(card: &Card, index: &Index, root_exists: &dyn Fn(&str) -> bool) ->
     Body { html, assets }
 }
 
-/// The URL a link should have in the site.
-fn rewrite(
-    dest: &str,
-    card: &Card,
-    index: &Index,
-    prefix: &str,
-    root_exists: &dyn Fn(&str) -> bool,
-    assets: &mut HashSet<String>,
-) -> String {
-    match index.resolve(dest, card) {
-        Target::External if is_safe_url(dest) => dest.to_owned(),
-        Target::External | Target::OutsideRoot => "#".to_owned(),
-        Target::SelfAnchor(fragment) => format!("#{}", index.anchor(card, fragment)),
-        Target::Path { rel, fragment } => {
-            let page = |target: &Card, fragment: Option<&str>| {
-                let fragment = fragment
-                    .map(|f| format!("#{}", index.anchor(target, f)))
-                    .unwrap_or_default();
-                format!("{prefix}{}/{fragment}", target.id)
-            };
-            let fragment_text = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-            match index.card_at(&rel) {
-                Some(target) => page(target, fragment),
-                None if root_exists(&rel) => {
-                    assets.insert(rel.clone());
-                    format!("{prefix}{rel}{fragment_text}")
-                }
-                // A path the tech-docs-gem site redirects: to the page it redirects to.
-                None => match index.redirect(&rel).map(|to| resolve_in_site(to, "", true)) {
-                    Some(Target::Path {
-                        rel,
-                        fragment: to_fragment,
-                    }) => match index.card_at(&rel) {
-                        Some(target) => page(target, fragment.or(to_fragment)),
-                        None => dest.to_owned(),
-                    },
-                    // Broken: `check` reports it; the link stays as written.
-                    _ => dest.to_owned(),
-                },
+/// Raw HTML with its `href` and `src` values written as the model says
+/// (ammonia then sanitises the whole body).
+fn rewrite_html<'a>(html: CowStr<'a>, href: &mut dyn FnMut(&str) -> String) -> CowStr<'a> {
+    let found = markdown::html_links(&html);
+    if found.is_empty() {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut at = 0;
+    for (value, _) in found {
+        out.push_str(&html[at..value.start]);
+        let url = href(&markdown::decode_entities(&html[value.clone()]));
+        for c in url.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                ' ' => out.push_str("%20"),
+                c => out.push(c),
             }
         }
+        at = value.end;
     }
+    out.push_str(&html[at..]);
+    out.into()
 }
 
-/// Site-absolute and relative URLs, and the schemes a reader can follow safely.
-fn is_safe_url(dest: &str) -> bool {
-    let lower = dest.trim().to_ascii_lowercase();
-    let Some(colon) = lower.find(':') else {
-        return true;
-    };
-    if lower[..colon].contains(['/', '?', '#']) {
-        return true; // the colon is in the path, not a scheme
+/// The `href` of a resolved link on a page `prefix` below the site's root.
+fn address(
+    target: &LinkTarget,
+    dest: &str,
+    own: Option<usize>,
+    prefix: &str,
+    model: &Model,
+) -> String {
+    match target {
+        LinkTarget::External => dest.to_owned(),
+        LinkTarget::Unsafe => "#".to_owned(),
+        LinkTarget::Elsewhere(url) => url.clone(),
+        LinkTarget::Card {
+            card,
+            fragment: Some(f),
+        } if Some(*card) == own => format!("#{}", f.id.as_deref().unwrap_or(&f.written)),
+        // Broken or unpublished: `check` reports it; the link stays as written.
+        _ => match model.address(target) {
+            Some(address) => format!("{prefix}{address}"),
+            None => dest.to_owned(),
+        },
     }
-    matches!(&lower[..colon], "http" | "https" | "mailto" | "tel" | "ftp")
 }
 
 /// ammonia's defaults (no script, no event handlers, no `javascript:` URLs),
@@ -166,39 +178,4 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("sup", ["class"]);
         b
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefixes_climb_one_level_per_segment() {
-        assert_eq!(root_prefix(""), "");
-        assert_eq!(root_prefix("a"), "../");
-        assert_eq!(root_prefix("a/b/c"), "../../../");
-    }
-
-    #[test]
-    fn only_safe_schemes_survive() {
-        for ok in [
-            "https://x.example",
-            "mailto:a@b",
-            "page.md",
-            "/abs",
-            "#x",
-            "a/b:c",
-        ] {
-            assert!(is_safe_url(ok), "{ok}");
-        }
-        for bad in [
-            "javascript:alert(1)",
-            " JavaScript:alert(1)",
-            "data:text/html,x",
-            "vbscript:x",
-            "file:///etc/passwd",
-        ] {
-            assert!(!is_safe_url(bad), "{bad}");
-        }
-    }
 }

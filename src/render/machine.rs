@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::render::site::{Badge, Published, Site};
+use crate::resolve::urls;
 
 #[derive(Serialize)]
 struct CardsJson<'a> {
@@ -45,20 +46,13 @@ pub fn site_url(site: &Site, path: &str) -> String {
 }
 
 fn linked_ids(site: &Site, p: &Published) -> Vec<String> {
-    let mut ids: Vec<String> = p
-        .card
-        .outline
-        .links
-        .iter()
-        .filter_map(|l| {
-            site.index
-                .linked_card(&l.dest, p.card)
-                .map(|c| c.id.clone())
-        })
-        .filter(|id| *id != p.card.id)
+    let mut ids: Vec<String> = site
+        .model
+        .linked_cards(p.entry)
+        .into_iter()
+        .map(|i| site.model.cards[i].card.id.clone())
         .collect();
     ids.sort();
-    ids.dedup();
     ids
 }
 
@@ -73,7 +67,7 @@ pub fn cards_json(site: &Site) -> String {
                 id: &p.card.id,
                 title: &p.view.title,
                 url: site_url(site, &p.view.url),
-                markdown_url: site_url(site, &format!("{}.md", p.card.id)),
+                markdown_url: site_url(site, &urls::card_markdown(&p.card.id)),
                 kind: &p.card.kind.value,
                 lang: &p.view.lang,
                 collection: p.card.collection.as_deref(),
@@ -119,6 +113,13 @@ pub fn llms_txt(site: &Site) -> String {
         "> {summary} Every card names its owners and when it was last verified; {} of {} published cards are not stale ({}%). A stale card may be out of date: confirm it with its owners before relying on it.\n",
         site.info.score.not_stale, site.info.score.total, site.info.score.percent
     ));
+    out.push_str(&format!(
+        "\nEvery card below is plain Markdown with its front matter. `{}` lists every card's metadata and state as JSON. The search page `{}?q=WORDS` (filters: `collection`, `owner`, `tag`, `state`, `lang`) runs in a browser; without one, read `{}meta.json` and the term shards it lists under `{}t/`.\n",
+        site_url(site, urls::CARDS_JSON),
+        site_url(site, urls::SEARCH),
+        site_url(site, urls::SEARCH_INDEX),
+        site_url(site, urls::SEARCH_INDEX),
+    ));
     let mut section = |title: &str, ids: &[usize]| {
         out.push_str(&format!("\n## {title}\n\n"));
         for &i in ids {
@@ -131,7 +132,7 @@ pub fn llms_txt(site: &Site) -> String {
             out.push_str(&format!(
                 "- [{}]({}): {}, {}, owners: {}\n",
                 p.view.title.replace(['[', ']'], ""),
-                site_url(site, &format!("{}.md", p.card.id)),
+                site_url(site, &urls::card_markdown(&p.card.id)),
                 p.badge.as_str(),
                 verified,
                 p.owner_keys.join(", ")

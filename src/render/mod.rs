@@ -13,30 +13,15 @@ pub mod site;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
 use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::load::Workspace;
-use crate::validate::Checked;
+use crate::model::card::Card;
+use crate::resolve::{Model, urls};
 use crate::write::{Staging, WriteError};
 
 pub use site::Site;
-
-/// Top-level names the site itself uses; a collection or root card with one of
-/// these names would collide with the site's own pages.
-pub const RESERVED: &[&str] = &[
-    "assets",
-    "tags",
-    "owners",
-    "freshness",
-    "search",
-    "404.html",
-    "cards.json",
-    "llms.txt",
-    "sitemap.xml",
-    "index.html",
-];
 
 #[derive(Debug, Error)]
 pub enum BuildError {
@@ -47,11 +32,13 @@ pub enum BuildError {
 }
 
 /// What a build wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Built {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Every file of the site, by path in it.
+    pub paths: BTreeSet<String>,
 }
 
 /// `site/` beside the root (`knowledge/` → `site/`), or inside it when the
@@ -63,64 +50,54 @@ pub fn default_output(root: &Path) -> PathBuf {
     }
 }
 
-pub fn build(
-    ws: &Workspace,
-    checked: &Checked,
-    today: Date,
-    out: &Path,
-) -> Result<Built, BuildError> {
-    let repo_prefix = repo_prefix(&ws.root);
-    let site = Site::new(ws, checked, today, repo_prefix.as_deref());
+/// Writes the whole site of `model` into `out`, swapped in at the end.
+pub fn build(model: &Model, out: &Path) -> Result<Built, BuildError> {
+    let ws = model.ws;
+    let site = Site::new(model);
     let pages = pages::Pages::new(&ws.root)?;
     let staging = Staging::new(out)?;
-    let inside_root = inside_root(&ws.root);
+    let mut built = Built::default();
 
-    staging.create_dirs(site.cards.iter().map(|p| p.card.id.as_str()))?;
-    let written: Vec<Result<(Vec<String>, u64), BuildError>> = (0..site.cards.len())
+    staging.create_dirs(site.cards.iter().map(|p| p.url.trim_end_matches('/')))?;
+    let written: Vec<Result<u64, BuildError>> = (0..site.cards.len())
         .into_par_iter()
         .map(|i| {
-            let card = site.cards[i].card;
-            let (page, body) = card_page(&pages, &site, i, &inside_root)?;
-            staging.write_in(&format!("{}/index.html", card.id), page.as_bytes())?;
-            let raw = card.source.as_str().as_bytes();
-            staging.write_in(&format!("{}.md", card.id), raw)?;
-            Ok((body.assets, (page.len() + raw.len()) as u64))
+            let p = &site.cards[i];
+            let (page, _) = card_page(&pages, &site, i)?;
+            staging.write_in(&urls::file_of(&p.url), page.as_bytes())?;
+            let raw = p.card.source.as_str().as_bytes();
+            staging.write_in(&urls::card_markdown(&p.card.id), raw)?;
+            Ok((page.len() + raw.len()) as u64)
         })
         .collect();
-    let mut built = Built::default();
-    let mut assets = BTreeSet::new();
     for result in written {
-        let (card_assets, bytes) = result?;
-        assets.extend(card_assets);
+        built.bytes += result?;
         built.pages += 1;
         built.files += 2;
-        built.bytes += bytes;
     }
-    for rel in &assets {
+    for p in &site.cards {
+        built.paths.insert(urls::file_of(&p.url));
+        built.paths.insert(urls::card_markdown(&p.card.id));
+    }
+    for rel in model.linked_files() {
         staging.copy(&ws.root.join(rel), rel)?;
         built.files += 1;
+        built.paths.insert(rel.to_owned());
     }
 
-    let mut page_paths: Vec<String> = site
-        .cards
-        .iter()
-        .map(|p| format!("{}/index.html", p.card.id))
-        .collect();
-    for (path, html) in pages.site_pages(&site)? {
-        staging.write(&path, html.as_bytes())?;
+    let site_pages = pages.site_pages_where(&site, &|_| true)?;
+    for (path, html) in &site_pages.rendered {
+        staging.write(path, html.as_bytes())?;
         built.pages += 1;
         built.files += 1;
         built.bytes += html.len() as u64;
-        if path != "404.html" {
-            page_paths.push(path);
-        }
+        built.paths.insert(path.clone());
     }
-    for (name, content) in pages::ASSETS {
-        let content = pages::override_of(&ws.root, name)?.unwrap_or_else(|| (*content).to_owned());
-        write(&staging, &mut built, &format!("assets/{name}"), &content)?;
+    for (path, content) in own_files(&site, &site_pages.paths)? {
+        write(&staging, &mut built, &path, &content)?;
     }
-    let search_files = crate::search::index::build(&site);
-    staging.create_dirs(["search/t", "search/d"])?;
+    let search_files = crate::search::index::build(model);
+    staging.create_dirs(crate::search::index::FOLDERS.iter().copied())?;
     let search_written: Result<Vec<u64>, WriteError> = search_files
         .par_iter()
         .map(|(path, json)| {
@@ -133,19 +110,36 @@ pub fn build(
         built.files += 1;
         built.bytes += bytes;
     }
-    write(
-        &staging,
-        &mut built,
-        "cards.json",
-        &machine::cards_json(&site),
-    )?;
-    write(&staging, &mut built, "llms.txt", &machine::llms_txt(&site))?;
-    page_paths.sort();
-    if let Some(sitemap) = machine::sitemap(&site, &page_paths) {
-        write(&staging, &mut built, "sitemap.xml", &sitemap)?;
-    }
+    built
+        .paths
+        .extend(search_files.into_iter().map(|(path, _)| path));
     staging.commit()?;
     Ok(built)
+}
+
+/// The files beside the pages: the style sheet and scripts, `cards.json`,
+/// `llms.txt`, `sitemap.xml` (with `base_url`) and `.nojekyll`.
+fn own_files(site: &Site, site_pages: &[String]) -> Result<Vec<(String, String)>, BuildError> {
+    let mut out = Vec::new();
+    for (name, content) in pages::ASSETS {
+        let content =
+            pages::override_of(&site.ws.root, name)?.unwrap_or_else(|| (*content).to_owned());
+        out.push((format!("{}{name}", urls::ASSETS), content));
+    }
+    out.push((urls::CARDS_JSON.to_owned(), machine::cards_json(site)));
+    out.push((urls::LLMS_TXT.to_owned(), machine::llms_txt(site)));
+    let mut page_paths: Vec<String> = site
+        .cards
+        .iter()
+        .map(|p| urls::file_of(&p.url))
+        .chain(site_pages.iter().filter(|p| *p != urls::NOT_FOUND).cloned())
+        .collect();
+    page_paths.sort();
+    if let Some(sitemap) = machine::sitemap(site, &page_paths) {
+        out.push((urls::SITEMAP.to_owned(), sitemap));
+    }
+    out.push((urls::NOJEKYLL.to_owned(), String::new()));
+    Ok(out)
 }
 
 /// Escapes text for XML and HTML: charts, the sitemap.
@@ -156,24 +150,13 @@ pub fn escape_xml(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Whether a path under the root names a file inside it: a link may name any
-/// such file, never one a symbolic link takes outside the root.
-pub fn inside_root(root: &Path) -> impl Fn(&str) -> bool + Sync + '_ {
-    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    move |rel: &str| {
-        std::fs::canonicalize(root.join(rel))
-            .is_ok_and(|p| p.starts_with(&canonical_root) && p.is_file())
-    }
-}
-
 /// The page of the `i`-th published card, and its rendered body.
 fn card_page(
     pages: &pages::Pages,
     site: &Site,
     i: usize,
-    inside_root: &dyn Fn(&str) -> bool,
 ) -> Result<(String, html::Body), BuildError> {
-    let body = html::render(site.cards[i].card, &site.index, inside_root);
+    let body = html::render(site.cards[i].entry, site.model);
     let page = pages.card(site, i, &body.html)?;
     Ok((page, body))
 }
@@ -182,15 +165,8 @@ fn write(staging: &Staging, built: &mut Built, rel: &str, content: &str) -> Resu
     staging.write(rel, content.as_bytes())?;
     built.files += 1;
     built.bytes += content.len() as u64;
+    built.paths.insert(rel.to_owned());
     Ok(())
-}
-
-/// The root's path inside its git repository, for edit and history links;
-/// outside a repository the links assume the root is the repository's top.
-fn repo_prefix(root: &Path) -> Option<String> {
-    crate::git::Repo::discover(root)
-        .ok()
-        .map(|repo| repo.prefix)
 }
 
 /// What a change to some cards asks to re-render: card pages by id, and
@@ -205,9 +181,10 @@ impl Affected {
     /// Records `card` (as it was before a change, or is after it): its page,
     /// the cards it links to (their backlinks list it), and every page that
     /// lists it.
-    pub fn add(&mut self, card: &crate::model::card::Card, ws: &Workspace) {
-        use crate::validate::links::{Target, ids_named_by, resolve_in_site};
-        let site_absolute = ws.dialect == crate::load::Dialect::TechDocs;
+    pub fn add(&mut self, card: &Card, ws: &Workspace) {
+        use crate::resolve::links::ids_named_by;
+        use crate::urlpath::{Target, resolve_in_site};
+        let site_absolute = ws.dialect == crate::model::Dialect::TechDocs;
         self.cards.insert(card.id.clone());
         // Every id a link may name: `update` renders only those that exist,
         // so no index of all cards is needed on this hot path.
@@ -216,94 +193,121 @@ impl Affected {
                 resolve_in_site(&link.dest, &card.rel_path, site_absolute)
             {
                 self.cards.extend(ids_named_by(&rel).map(str::to_owned));
+                self.cards
+                    .insert(format!("{}/index", rel.trim_end_matches('/')));
             }
         }
-        for page in [
-            "index.html",
-            "freshness/index.html",
-            "tags/index.html",
-            "owners/index.html",
-        ] {
-            self.pages.insert(page.to_owned());
+        for page in ["", urls::FRESHNESS, urls::TAGS, urls::OWNERS] {
+            self.pages.insert(urls::file_of(page));
         }
         if let Some(c) = &card.collection {
-            self.pages.insert(format!("{c}/index.html"));
+            self.pages.insert(urls::file_of(&urls::folder_page(c)));
+            // A collection's index card lists its cards.
+            self.cards.insert(format!("{c}/index"));
         }
         for tag in &card.tags {
-            self.pages
-                .insert(format!("tags/{}/index.html", site::tag_slug(tag)));
+            self.pages.insert(urls::file_of(&urls::tag_page(tag)));
         }
-        let registry = ws.registry.as_ref();
-        for name in crate::validate::owners::effective_owners(card, ws) {
-            let owner = registry.and_then(|r| r.resolve(name));
-            let key = owner.map_or(name, |o| o.key.as_str());
+        let names = crate::resolve::owners::effective_owners(card, ws);
+        for owner in crate::resolve::owners::resolve_all(&names, ws.registry.as_ref()) {
             self.pages
-                .insert(format!("{}index.html", site::owner_url(key)));
+                .insert(urls::file_of(&urls::owner_page(owner.key())));
             // A person's page counts their teams' cards.
-            if let Some(crate::model::owners::OwnerKind::Team { members }) = owner.map(|o| &o.kind)
+            if let Some(crate::model::owners::OwnerKind::Team { members }) =
+                owner.owner().map(|o| &o.kind)
             {
                 for member in members {
-                    self.pages
-                        .insert(format!("{}index.html", site::owner_url(member)));
+                    self.pages.insert(urls::file_of(&urls::owner_page(member)));
                 }
             }
         }
     }
 }
 
-/// Re-renders only what `affected` names into `out`, a folder an earlier build
-/// wrote, plus the machine outputs; files whose content did not change are not
-/// rewritten. The search index is left as it was: see [`update_search`].
-/// Returns how many files were written.
-pub fn update(
-    ws: &Workspace,
-    checked: &Checked,
-    today: Date,
-    out: &Path,
-    affected: &Affected,
-) -> Result<usize, BuildError> {
-    let live = crate::write::LiveDir::open(out)?;
-    let repo_prefix = repo_prefix(&ws.root);
-    let site = Site::new(ws, checked, today, repo_prefix.as_deref());
-    let pages = pages::Pages::new(&ws.root)?;
-    let inside_root = inside_root(&ws.root);
-    let mut written = 0;
-    for (i, p) in site.cards.iter().enumerate() {
-        if !affected.cards.contains(&p.card.id) {
-            continue;
-        }
-        let (page, body) = card_page(&pages, &site, i, &inside_root)?;
-        written += usize::from(live.write(&format!("{}/index.html", p.card.id), page.as_bytes())?);
-        written += usize::from(live.write(
-            &format!("{}.md", p.card.id),
-            p.card.source.as_str().as_bytes(),
-        )?);
-        for rel in &body.assets {
-            if let Ok(bytes) = std::fs::read(ws.root.join(rel)) {
-                written += usize::from(live.write(rel, &bytes)?);
-            }
-        }
-    }
-    for (path, html) in pages.site_pages_where(&site, &|path| affected.pages.contains(path))? {
-        written += usize::from(live.write(&path, html.as_bytes())?);
-    }
-    written += usize::from(live.write("cards.json", machine::cards_json(&site).as_bytes())?);
-    written += usize::from(live.write("llms.txt", machine::llms_txt(&site).as_bytes())?);
-    Ok(written)
+/// What an update did to the site's files.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Updated {
+    pub written: usize,
+    pub removed: usize,
+    /// Every file the site has now.
+    pub paths: BTreeSet<String>,
 }
 
-/// Rewrites the search index of the site in `out` (after [`update`]).
-pub fn update_search(
-    ws: &Workspace,
-    checked: &Checked,
-    today: Date,
+/// Brings the site in `out` (which an earlier build wrote, holding the files
+/// `known`) in step with `model`: re-renders the pages `affected` names and
+/// the machine outputs, writes only files whose bytes changed, and removes
+/// the files the site no longer has (a tag's page when its last card lost
+/// the tag, a card's page when it became a draft). The search index is
+/// left as it was: see [`update_search`].
+pub fn update(
+    model: &Model,
     out: &Path,
-) -> Result<usize, BuildError> {
+    affected: &Affected,
+    known: &BTreeSet<String>,
+) -> Result<Updated, BuildError> {
+    let ws = model.ws;
     let live = crate::write::LiveDir::open(out)?;
-    let site = Site::new(ws, checked, today, None);
-    let mut written = 0;
-    for (path, json) in crate::search::index::build(&site) {
-        written += usize::from(live.write(&path, json.as_bytes())?);
+    let site = Site::new(model);
+    let pages = pages::Pages::new(&ws.root)?;
+    let mut done = Updated::default();
+    for (i, p) in site.cards.iter().enumerate() {
+        let page_file = urls::file_of(&p.url);
+        let markdown = urls::card_markdown(&p.card.id);
+        let new = !known.contains(&page_file);
+        if new || affected.cards.contains(&p.card.id) {
+            let (page, _) = card_page(&pages, &site, i)?;
+            done.written += usize::from(live.write(&page_file, page.as_bytes())?);
+            done.written += usize::from(live.write(&markdown, p.card.source.as_str().as_bytes())?);
+        }
+        done.paths.insert(page_file);
+        done.paths.insert(markdown);
     }
-    Ok(written)
+    for rel in model.linked_files() {
+        if let Ok(bytes) = std::fs::read(ws.root.join(rel)) {
+            done.written += usize::from(live.write(rel, &bytes)?);
+        }
+        done.paths.insert(rel.to_owned());
+    }
+    let site_pages = pages.site_pages_where(&site, &|path| {
+        affected.pages.contains(path) || !known.contains(path)
+    })?;
+    for (path, html) in &site_pages.rendered {
+        done.written += usize::from(live.write(path, html.as_bytes())?);
+    }
+    for (path, content) in own_files(&site, &site_pages.paths)? {
+        done.written += usize::from(live.write(&path, content.as_bytes())?);
+        done.paths.insert(path);
+    }
+    done.paths.extend(site_pages.paths);
+    for path in known {
+        if crate::search::index::is_index_file(path) {
+            done.paths.insert(path.clone());
+        } else if !done.paths.contains(path) {
+            done.removed += usize::from(live.remove(path)?);
+        }
+    }
+    Ok(done)
+}
+
+/// Rewrites the search index of the site in `out` (after [`update`]) and
+/// removes index files it no longer has.
+pub fn update_search(
+    model: &Model,
+    out: &Path,
+    known: &BTreeSet<String>,
+) -> Result<Updated, BuildError> {
+    let live = crate::write::LiveDir::open(out)?;
+    let mut done = Updated::default();
+    for (path, json) in crate::search::index::build(model) {
+        done.written += usize::from(live.write(&path, json.as_bytes())?);
+        done.paths.insert(path);
+    }
+    for path in known {
+        if !crate::search::index::is_index_file(path) {
+            done.paths.insert(path.clone());
+        } else if !done.paths.contains(path) {
+            done.removed += usize::from(live.remove(path)?);
+        }
+    }
+    Ok(done)
 }

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::load::Workspace;
 use crate::model::owners::{Owner, OwnerKind};
-use crate::render::site::{Badge, Link, Published, Score, slug_or};
+use crate::render::site::{Badge, Link, Published, Score};
+use crate::resolve::urls;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Contact {
@@ -54,7 +55,7 @@ pub struct TeamLink {
 }
 
 pub fn owner_url(key: &str) -> String {
-    format!("owners/{}/", slug_or(key, "owner"))
+    urls::owner_page(key)
 }
 
 pub fn contacts(owner: &Owner) -> Vec<Contact> {

@@ -7,8 +7,8 @@ use std::path::Path;
 use minijinja::{Environment, Value, context};
 
 use crate::render::chart;
-use crate::render::html::root_prefix;
-use crate::render::site::{Site, tag_slug};
+use crate::render::site::Site;
+use crate::resolve::urls::{self, root_prefix};
 
 /// The built-in site templates and assets.
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -110,6 +110,13 @@ pub struct Pages {
     env: Environment<'static>,
 }
 
+/// The site's own pages: those rendered, and the paths of all of them.
+#[derive(Debug, Default)]
+pub struct SitePages {
+    pub rendered: Vec<(String, String)>,
+    pub paths: Vec<String>,
+}
+
 /// The root's override of a built-in file, if it has one.
 pub fn override_of(root: &Path, name: &str) -> Result<Option<String>, TemplateError> {
     let path = root.join("templates").join("site").join(name);
@@ -164,12 +171,21 @@ impl Pages {
             .filter(|h| (2..=3).contains(&h.level))
             .map(|h| context! { level => h.level, id => h.id.clone(), text => h.text.clone() })
             .collect();
+        // A collection's index card is the collection's page: it lists the cards.
+        let listing = site
+            .collections
+            .iter()
+            .find(|c| c.index == Some(index))
+            .map(|c| site.views(&c.cards))
+            .unwrap_or_default();
         self.render(
             "card.html",
             context! {
                 site => ser(&site.info),
+                paths => ser(&urls::PATHS),
                 today => site.today.to_string(),
-                root => root_prefix(&p.card.id),
+                root => root_prefix(&p.url),
+                listing => ser(&listing),
                 lang => p.view.lang.clone(),
                 dir => p.view.dir,
                 card => ser(&p.view),
@@ -189,6 +205,7 @@ impl Pages {
     ) -> Result<String, TemplateError> {
         let base = context! {
             site => ser(&site.info),
+            paths => ser(&urls::PATHS),
             today => site.today.to_string(),
             root => root_prefix(dir),
             lang => site.info.lang.clone(),
@@ -199,16 +216,17 @@ impl Pages {
 
     /// Every page but the cards', as (path in the site, HTML).
     pub fn site_pages(&self, site: &Site) -> Result<Vec<(String, String)>, TemplateError> {
-        self.site_pages_where(site, &|_| true)
+        Ok(self.site_pages_where(site, &|_| true)?.rendered)
     }
 
-    /// The pages but the cards' whose path `wanted` accepts; the others are
-    /// not rendered at all.
+    /// The pages but the cards' whose path `wanted` accepts, and the paths
+    /// of all of them; the pages not wanted are not rendered at all. This is
+    /// the one list of the site's own pages.
     pub fn site_pages_where(
         &self,
         site: &Site,
         wanted: &dyn Fn(&str) -> bool,
-    ) -> Result<Vec<(String, String)>, TemplateError> {
+    ) -> Result<SitePages, TemplateError> {
         let mut recent: Vec<usize> = (0..site.cards.len())
             .filter(|&i| site.cards[i].card.verified.is_some())
             .collect();
@@ -217,13 +235,14 @@ impl Pages {
             date(b).cmp(&date(a)).then(a.cmp(&b))
         });
         recent.truncate(10);
-        let mut out = Vec::new();
+        let mut out = SitePages::default();
         let mut add = |path: String,
                        render: &dyn Fn() -> Result<String, TemplateError>|
          -> Result<(), TemplateError> {
             if wanted(&path) {
-                out.push((path, render()?));
+                out.rendered.push((path.clone(), render()?));
             }
+            out.paths.push(path);
             Ok(())
         };
         add("index.html".to_owned(), &|| {
@@ -238,12 +257,12 @@ impl Pages {
                 },
             )
         })?;
-        for c in &site.collections {
-            add(format!("{}index.html", c.url), &|| {
+        for c in site.collections.iter().filter(|c| c.index.is_none()) {
+            add(urls::file_of(&c.url), &|| {
                 self.page(
                     site,
                     "collection.html",
-                    &c.key,
+                    &c.url,
                     context! { collection => ser(c), cards => ser(&site.views(&c.cards)) },
                 )
             })?;
@@ -251,19 +270,19 @@ impl Pages {
         let tag_links: Vec<Value> = site
             .tags
             .iter()
-            .map(|t| context! { name => t.name.clone(), url => format!("tags/{}/", t.slug), count => t.cards.len() })
+            .map(|t| context! { name => t.name.clone(), url => urls::tag_page(&t.name), count => t.cards.len() })
             .collect();
-        add("tags/index.html".to_owned(), &|| {
+        add(urls::file_of(urls::TAGS), &|| {
             self.page(
                 site,
                 "tags.html",
-                "tags",
+                urls::TAGS,
                 context! { tags => tag_links.clone() },
             )
         })?;
         for t in &site.tags {
-            let dir = format!("tags/{}", tag_slug(&t.name));
-            add(format!("{dir}/index.html"), &|| {
+            let dir = urls::tag_page(&t.name);
+            add(urls::file_of(&dir), &|| {
                 self.page(
                     site,
                     "tag.html",
@@ -272,17 +291,17 @@ impl Pages {
                 )
             })?;
         }
-        add("owners/index.html".to_owned(), &|| {
+        add(urls::file_of(urls::OWNERS), &|| {
             self.page(
                 site,
                 "owners.html",
-                "owners",
+                urls::OWNERS,
                 context! { owners => ser(&site.owners) },
             )
         })?;
         for o in &site.owners {
-            let dir = o.url.trim_end_matches('/');
-            add(format!("{dir}/index.html"), &|| {
+            let dir = o.url.as_str();
+            add(urls::file_of(dir), &|| {
                 self.page(
                     site,
                     "owner.html",
@@ -299,11 +318,11 @@ impl Pages {
                 .filter(|&i| site.cards[i].badge == badge)
                 .collect::<Vec<_>>()
         };
-        add("freshness/index.html".to_owned(), &|| {
+        add(urls::file_of(urls::FRESHNESS), &|| {
             self.page(
                 site,
                 "freshness.html",
-                "freshness",
+                urls::FRESHNESS,
                 context! {
                     due_chart => chart::due_chart(site),
                     owner_chart => chart::owner_chart(site),
@@ -312,8 +331,8 @@ impl Pages {
                 },
             )
         })?;
-        add("search/index.html".to_owned(), &|| {
-            self.page(site, "search.html", "search", context! {})
+        add(urls::file_of(urls::SEARCH), &|| {
+            self.page(site, "search.html", urls::SEARCH, context! {})
         })?;
         // The 404 page is served at any address, so it links from the site's
         // absolute base rather than relatively.
@@ -330,7 +349,7 @@ impl Pages {
         } else {
             format!("{base_path}/")
         };
-        add("404.html".to_owned(), &|| {
+        add(urls::NOT_FOUND.to_owned(), &|| {
             self.page(site, "404.html", "", context! { root => base_path.clone() })
         })?;
         Ok(out)

@@ -4,58 +4,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::load::Workspace;
-use crate::markdown::github_slug;
-use crate::model::card::{Card, Status};
-use crate::model::interval::{Interval, Unit};
-pub use crate::render::owners::owner_url;
+use crate::model::card::Card;
 use crate::render::owners::{OwnerRef, OwnerView, owner_ref, owner_views};
-use crate::validate::links::Index;
-use crate::validate::owners::effective_owners;
-use crate::validate::{Checked, Freshness, State};
-
-/// A card's state as the site shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Badge {
-    Fresh,
-    Expiring,
-    Stale,
-    /// Published without a readable `verified` date.
-    Unverified,
-    Archived,
-}
-
-impl Badge {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Badge::Fresh => "fresh",
-            Badge::Expiring => "expiring",
-            Badge::Stale => "stale",
-            Badge::Unverified => "unverified",
-            Badge::Archived => "archived",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Badge::Fresh => "Fresh",
-            Badge::Expiring => "Expiring",
-            Badge::Stale => "Stale",
-            Badge::Unverified => "Unverified",
-            Badge::Archived => "Archived",
-        }
-    }
-
-    /// Whether the card counts as trustworthy in the trust score.
-    fn trusted(self) -> bool {
-        matches!(self, Badge::Fresh | Badge::Expiring)
-    }
-}
+pub use crate::resolve::Badge;
+use crate::resolve::freshness::expiring_from;
+use crate::resolve::urls;
+use crate::resolve::{Entry, Freshness, Model};
 
 /// The share of published (not archived) cards that are not stale.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
@@ -146,7 +104,10 @@ impl CardView {
 
 /// A published card and everything the site knows of it.
 pub struct Published<'w> {
+    pub entry: &'w Entry<'w>,
     pub card: &'w Card,
+    /// Its page's address.
+    pub url: String,
     pub freshness: Freshness,
     pub badge: Badge,
     /// Registry keys (or free-form names) of its owners.
@@ -185,6 +146,10 @@ pub struct CollectionView {
     pub score: Score,
     #[serde(skip)]
     pub cards: Vec<usize>,
+    /// The card that is the collection's page (`KEY/index.md`), by
+    /// position in `Site::cards`: its page lists the collection's cards.
+    #[serde(skip)]
+    pub index: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -195,6 +160,7 @@ pub struct TagGroup {
 }
 
 pub struct Site<'w> {
+    pub model: &'w Model<'w>,
     pub ws: &'w Workspace,
     pub today: Date,
     pub info: SiteInfo,
@@ -207,7 +173,6 @@ pub struct Site<'w> {
     pub owners: Vec<OwnerView>,
     /// For each card (by position in `cards`), the cards that link to it.
     pub backlinks: Vec<Vec<usize>>,
-    pub index: Index<'w>,
 }
 
 /// Languages written right to left (by primary subtag).
@@ -226,97 +191,34 @@ pub fn text_direction(lang: &str) -> &'static str {
     }
 }
 
-/// Cards whose page would overwrite one of the site's own pages or a
-/// collection's page are not published; `check` reports them as `duplicate-id`.
-fn collides(card: &Card, ws: &Workspace) -> bool {
-    let first = card.id.split('/').next().unwrap_or_default();
-    crate::render::RESERVED.contains(&first)
-        || (!card.id.contains('/') && ws.collections.contains_key(first))
-}
-
-pub fn tag_slug(tag: &str) -> String {
-    slug_or(tag, "tag")
-}
-
-/// A URL segment that is never empty and never climbs (`..`) or nests (`/`).
-pub(crate) fn slug_or(text: &str, fallback: &str) -> String {
-    let slug = github_slug(text);
-    if slug.is_empty() || slug.chars().all(|c| c == '-') {
-        fallback.to_owned()
-    } else {
-        slug
-    }
-}
-
-/// The first day on which a card due on `due` is expiring: the earliest `d`
-/// with `d + warn_within >= due` (see `freshness::state_on`).
-fn expiring_from(due: Date, warn: Interval) -> Date {
-    let count = i64::from(warn.count);
-    let span = match warn.unit {
-        Unit::Day => count.days(),
-        Unit::Week => (count * 7).days(),
-        Unit::Month => count.months(),
-        Unit::Year => count.years(),
-    };
-    let within = |d: Date| warn.after(d).is_some_and(|edge| edge >= due);
-    let mut day = due.checked_sub(span).unwrap_or(due);
-    // Month arithmetic clamps, so the estimate can be a few days off.
-    while let Ok(before) = day.checked_sub(1.day()) {
-        if !within(before) {
-            break;
-        }
-        day = before;
-    }
-    while !within(day) && day < due {
-        match day.checked_add(1.day()) {
-            Ok(next) => day = next,
-            Err(_) => break,
-        }
-    }
-    day
-}
-
 impl<'w> Site<'w> {
-    pub fn new(
-        ws: &'w Workspace,
-        checked: &Checked,
-        today: Date,
-        repo_prefix: Option<&str>,
-    ) -> Site<'w> {
-        let index = Index::new(ws);
+    pub fn new(model: &'w Model<'w>) -> Site<'w> {
+        let ws = model.ws;
         let registry = ws.registry.as_ref();
         let warn = ws.config.verification.warn_within;
 
-        let mut cards: Vec<Published> = ws
-            .cards
+        let cards: Vec<Published> = model
+            .published
             .iter()
-            .zip(&checked.freshness)
-            .enumerate()
-            .filter(|(_, (card, _))| card.status != Status::Draft && !collides(card, ws))
-            .map(|(i, (card, freshness))| {
-                let change = checked.last_change(i);
-                let badge = match (card.status, freshness.state) {
-                    (Status::Archived, _) => Badge::Archived,
-                    (_, Some(State::Fresh)) => Badge::Fresh,
-                    (_, Some(State::Expiring)) => Badge::Expiring,
-                    (_, Some(State::Stale)) => Badge::Stale,
-                    (_, None) => Badge::Unverified,
-                };
-                let owner_keys: Vec<String> = effective_owners(card, ws)
-                    .into_iter()
-                    .map(|name| {
-                        registry
-                            .and_then(|r| r.resolve(name))
-                            .map_or(name, |o| o.key.as_str())
-                            .to_owned()
-                    })
-                    .collect();
+            .map(|&i| {
+                let entry = &model.cards[i];
+                let card = entry.card;
+                let freshness = entry.freshness;
+                let badge = entry.badge;
+                let change = entry.last_change.as_ref();
+                let owner_keys = entry.owner_keys();
                 let collection = card.collection.as_ref().and_then(|c| ws.collections.get(c));
-                let lang = card.lang.clone().unwrap_or_else(|| ws.config.lang.clone());
+                let collection_url = card
+                    .collection
+                    .as_deref()
+                    .and_then(|c| model.collections.get(c))
+                    .and_then(|f| f.page.clone());
+                let lang = entry.lang.clone();
                 let live = badge != Badge::Archived;
+                let url = entry.page().unwrap_or_default().to_owned();
                 let view = CardView {
                     id: card.id.clone(),
-                    url: format!("{}/", card.id),
+                    url: url.clone(),
                     title: card.title().to_owned(),
                     state: badge,
                     state_label: badge.label(),
@@ -334,23 +236,24 @@ impl<'w> Site<'w> {
                         .filter(|_| live)
                         .map(|d| expiring_from(d, warn).to_string()),
                     collection_title: collection.map(|c| c.title.clone()),
-                    collection_url: collection.map(|c| format!("{}/", c.key)),
-                    owners: owner_keys
+                    collection_url,
+                    owners: entry
+                        .owners
                         .iter()
-                        .map(|key| owner_ref(key, registry.and_then(|r| r.get(key))))
+                        .map(|o| owner_ref(o.key(), o.owner()))
                         .collect(),
                     tags: card
                         .tags
                         .iter()
                         .map(|t| Link {
                             name: t.clone(),
-                            url: format!("tags/{}/", tag_slug(t)),
+                            url: urls::tag_page(t),
                         })
                         .collect(),
                     dir: text_direction(&lang),
                     lang,
-                    edit_url: edit_url(ws, repo_prefix, card, "edit"),
-                    history_url: edit_url(ws, repo_prefix, card, "commits"),
+                    edit_url: edit_url(ws, model.repo_prefix.as_deref(), card, "edit"),
+                    history_url: edit_url(ws, model.repo_prefix.as_deref(), card, "commits"),
                     last_changed: change.map(|c| c.date.to_string()),
                     last_changed_by: change.map(|c| c.author.clone()),
                     commit_url: change.and_then(|c| {
@@ -359,8 +262,10 @@ impl<'w> Site<'w> {
                     }),
                 };
                 Published {
+                    entry,
                     card,
-                    freshness: *freshness,
+                    url,
+                    freshness,
                     badge,
                     owner_keys,
                     summary: view.summary(),
@@ -368,20 +273,18 @@ impl<'w> Site<'w> {
                 }
             })
             .collect();
-        cards.sort_by(|a, b| a.card.id.cmp(&b.card.id));
-        let position: HashMap<&str, usize> = cards
+        // Site positions of the model's published cards.
+        let position: HashMap<usize, usize> = model
+            .published
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.card.id.as_str(), i))
+            .map(|(site, &m)| (m, site))
             .collect();
 
         let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); cards.len()];
         for (from, p) in cards.iter().enumerate() {
-            for link in &p.card.outline.links {
-                let target = index.linked_card(&link.dest, p.card);
-                if let Some(&to) = target.and_then(|t| position.get(t.id.as_str()))
-                    && to != from
-                {
+            for to in model.linked_cards(p.entry) {
+                if let Some(&to) = position.get(&to) {
                     backlinks[to].insert(from);
                 }
             }
@@ -391,36 +294,41 @@ impl<'w> Site<'w> {
         let count = |ids: &[usize], b: Badge| ids.iter().filter(|&&i| cards[i].badge == b).count();
 
         let mut collections = Vec::new();
-        let mut loose = Vec::new();
-        let mut by_collection: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, p) in cards.iter().enumerate() {
-            match &p.card.collection {
-                Some(c) => by_collection.entry(c.as_str()).or_default().push(i),
-                None => loose.push(i),
-            }
-        }
-        for (key, c) in &ws.collections {
-            let ids = by_collection.remove(key.as_str()).unwrap_or_default();
-            if ids.is_empty() {
+        for (key, facts) in &model.collections {
+            let Some(url) = facts.page.clone() else {
                 continue;
-            }
+            };
+            let Some(c) = ws.collections.get(*key) else {
+                continue;
+            };
+            let index = facts.index.and_then(|i| position.get(&i).copied());
+            let ids: Vec<usize> = facts
+                .members
+                .iter()
+                .filter_map(|i| position.get(i).copied())
+                .collect();
+            let all: Vec<usize> = index.into_iter().chain(ids.iter().copied()).collect();
             collections.push(CollectionView {
-                key: key.clone(),
+                key: (*key).to_owned(),
                 title: c.title.clone(),
                 description: c.description.clone(),
-                url: format!("{key}/"),
-                count: ids.len(),
-                stale: count(&ids, Badge::Stale),
-                expiring: count(&ids, Badge::Expiring),
-                score: Score::of(badges(&ids).into_iter()),
+                url,
+                count: all.len(),
+                stale: count(&all, Badge::Stale),
+                expiring: count(&all, Badge::Expiring),
+                score: Score::of(badges(&all).into_iter()),
                 cards: ids,
+                index,
             });
         }
+        let loose: Vec<usize> = (0..cards.len())
+            .filter(|&i| cards[i].card.collection.is_none())
+            .collect();
 
         let mut tag_map: BTreeMap<String, TagGroup> = BTreeMap::new();
         for (i, p) in cards.iter().enumerate() {
             for tag in &p.card.tags {
-                let slug = tag_slug(tag);
+                let slug = urls::tag_slug(tag);
                 let group = tag_map.entry(slug.clone()).or_insert_with(|| TagGroup {
                     name: tag.clone(),
                     slug,
@@ -448,8 +356,9 @@ impl<'w> Site<'w> {
             },
         };
         Site {
+            model,
             ws,
-            today,
+            today: model.today,
             info,
             cards,
             collections,
@@ -460,7 +369,6 @@ impl<'w> Site<'w> {
                 .into_iter()
                 .map(|s| s.into_iter().collect())
                 .collect(),
-            index,
         }
     }
 
@@ -490,28 +398,6 @@ fn edit_url(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn expiring_starts_warn_within_before_due() {
-        let due: Date = "2026-06-30".parse().unwrap();
-        assert_eq!(
-            expiring_from(due, Interval::days(14)).to_string(),
-            "2026-06-16"
-        );
-        let month = "1mo".parse().unwrap();
-        // 2026-03-01 + 1 month = 2026-04-01 reaches the due date; 02-28 + 1 month = 03-28 does not.
-        assert_eq!(
-            expiring_from("2026-03-31".parse().unwrap(), month).to_string(),
-            "2026-03-01"
-        );
-        let due: Date = "2026-08-31".parse().unwrap();
-        let from = expiring_from(due, "6mo".parse().unwrap());
-        assert_eq!(from.to_string(), "2026-03-01");
-        assert_eq!(
-            crate::validate::freshness::state_on(due, from, "6mo".parse().unwrap()),
-            State::Expiring
-        );
-    }
 
     #[test]
     fn rtl_languages_are_recognised() {

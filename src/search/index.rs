@@ -11,7 +11,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::markdown::plain_text;
-use crate::render::site::{Badge, Site};
+use crate::resolve::freshness::expiring_from;
+use crate::resolve::{Badge, Entry, Model, urls};
 use crate::search::tokenize::{self, ENGLISH, PORTUGUESE, Rule, SPANISH, terms};
 
 /// Field boosts, in the order fields are given to elasticlunr.
@@ -32,6 +33,14 @@ const EXCERPT: usize = 240;
 
 /// One file of the search index, as (path under the site, content).
 pub type SearchFile = (String, String);
+
+/// The folders the index files live in.
+pub const FOLDERS: &[&str] = &["_/search/t", "_/search/d"];
+
+/// Whether a path of the site is a file of the search index.
+pub fn is_index_file(path: &str) -> bool {
+    path.starts_with(urls::SEARCH_INDEX) && path.ends_with(".json")
+}
 
 struct Doc {
     lang_key: &'static str,
@@ -151,17 +160,17 @@ struct Meta<'a> {
 }
 
 /// The files of the search index.
-pub fn build(site: &Site) -> Vec<SearchFile> {
-    let docs: Vec<Doc> = site
-        .cards
+pub fn build(model: &Model) -> Vec<SearchFile> {
+    let cards: Vec<&Entry> = model.published.iter().map(|&i| &model.cards[i]).collect();
+    let docs: Vec<Doc> = cards
         .par_iter()
         .map(|p| {
             let text = p.card.source.as_str();
-            let lang_key = tokenize::stemmer(&p.view.lang).map_or("none", |(k, _)| k);
+            let lang_key = tokenize::stemmer(&p.lang).map_or("none", |(k, _)| k);
             Doc {
                 lang_key,
                 fields: [
-                    p.view.title.clone(),
+                    p.card.title().to_owned(),
                     p.card.tags.join(" "),
                     p.card
                         .outline
@@ -202,29 +211,40 @@ pub fn build(site: &Site) -> Vec<SearchFile> {
     let shard_keys: Vec<String> = files.iter().map(|(k, _)| k.clone()).collect();
     let mut out: Vec<SearchFile> = files
         .drain(..)
-        .map(|(key, json)| (format!("search/t/{}.json", hex(&key)), json))
+        .map(|(key, json)| (format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json))
         .collect();
 
-    for (n, chunk) in site.cards.chunks(CHUNK).enumerate() {
+    let collection_title = |p: &Entry| {
+        p.card
+            .collection
+            .as_ref()
+            .and_then(|c| model.ws.collections.get(c))
+            .map(|c| c.title.clone())
+            .unwrap_or_default()
+    };
+    for (n, chunk) in cards.chunks(CHUNK).enumerate() {
         let rows: Vec<serde_json::Value> = chunk
             .iter()
             .zip(&docs[n * CHUNK..])
             .map(|(p, doc)| {
                 serde_json::json!([
-                    p.view.title,
-                    p.view.url,
-                    p.view.collection_title.clone().unwrap_or_default(),
+                    p.card.title(),
+                    p.page().unwrap_or_default(),
+                    collection_title(p),
                     excerpt(&doc.fields[3]),
-                    p.view.state_label
+                    p.badge.label()
                 ])
             })
             .collect();
         out.push((
-            format!("search/d/{n}.json"),
+            format!("{}d/{n}.json", urls::SEARCH_INDEX),
             serde_json::to_string(&rows).unwrap_or_default(),
         ));
     }
-    out.push(("search/meta.json".to_owned(), meta(site, &docs, shard_keys)));
+    out.push((
+        format!("{}meta.json", urls::SEARCH_INDEX),
+        meta(model, &cards, &docs, shard_keys),
+    ));
     out
 }
 
@@ -314,42 +334,55 @@ pub fn hex(key: &str) -> String {
     key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn meta(site: &Site, docs: &[Doc], shards: Vec<String>) -> String {
-    let mut langs: Vec<&str> = site.cards.iter().map(|p| p.view.lang.as_str()).collect();
+fn meta(model: &Model, cards: &[&Entry], docs: &[Doc], shards: Vec<String>) -> String {
+    let mut langs: Vec<&str> = cards.iter().map(|p| p.lang.as_str()).collect();
     langs.sort_unstable();
     langs.dedup();
-    let collections: Vec<(&str, &str)> = site
+    let ws = model.ws;
+    let collections: Vec<(&str, &str)> = model
         .collections
         .iter()
-        .map(|c| (c.key.as_str(), c.title.as_str()))
+        .filter(|(_, f)| f.page.is_some())
+        .filter_map(|(k, _)| ws.collections.get(*k).map(|c| (*k, c.title.as_str())))
         .collect();
-    let owners: Vec<(&str, &str)> = site
-        .owners
-        .iter()
-        .map(|o| (o.key.as_str(), o.name.as_str()))
-        .collect();
-    let tags: Vec<(&str, &str)> = site
-        .tags
-        .iter()
-        .map(|t| (t.slug.as_str(), t.name.as_str()))
-        .collect();
+    // Every owner of a published card, and everyone in the registry, by key.
+    let mut owner_names: BTreeMap<&str, &str> = BTreeMap::new();
+    for p in cards {
+        for o in &p.owners {
+            owner_names.insert(o.key(), o.display_name());
+        }
+    }
+    if let Some(r) = &ws.registry {
+        owner_names.extend(r.owners().map(|o| (o.key.as_str(), o.display_name())));
+    }
+    let owners: Vec<(&str, &str)> = owner_names.into_iter().collect();
+    let mut tag_names: BTreeMap<String, &str> = BTreeMap::new();
+    for p in cards {
+        for t in &p.card.tags {
+            tag_names.entry(urls::tag_slug(t)).or_insert(t.as_str());
+        }
+    }
+    let tags: Vec<(&str, &str)> = tag_names.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     let position = |list: &[(&str, &str)], key: &str| list.iter().position(|(k, _)| *k == key);
     let mut stemmers = BTreeMap::new();
     for (key, stemmer) in [("pt", PORTUGUESE), ("es", SPANISH), ("en", ENGLISH)] {
-        if docs.iter().any(|d| d.lang_key == key)
-            || site.cards.iter().any(|p| p.view.lang.starts_with(key))
-        {
+        if docs.iter().any(|d| d.lang_key == key) || cards.iter().any(|p| p.lang.starts_with(key)) {
             stemmers.insert(key, stemmer);
         }
     }
     // Queries are stemmed for every language of the site.
     stemmers.entry("en").or_insert(ENGLISH);
-    let rows = site
-        .cards
+    let warn = ws.config.verification.warn_within;
+    let rows = cards
         .iter()
         .map(|p| {
-            let offset = |d: Option<jiff::civil::Date>| d.map(|d| (d - site.today).get_days());
-            let expiring = p.view.expiring_from.as_deref().and_then(|d| d.parse().ok());
+            let offset = |d: Option<jiff::civil::Date>| d.map(|d| (d - model.today).get_days());
+            let live = p.badge != Badge::Archived;
+            let expiring = p
+                .freshness
+                .due
+                .filter(|_| live)
+                .map(|d| expiring_from(d, warn));
             let state = match p.badge {
                 Badge::Fresh => "f",
                 Badge::Expiring => "e",
@@ -362,26 +395,26 @@ fn meta(site: &Site, docs: &[Doc], shards: Vec<String>) -> String {
                     .collection
                     .as_deref()
                     .and_then(|c| position(&collections, c)),
-                langs.iter().position(|l| *l == p.view.lang),
+                langs.iter().position(|l| *l == p.lang),
                 state,
                 offset(p.freshness.due.filter(|_| p.badge != Badge::Archived)),
                 offset(expiring),
-                p.owner_keys
+                p.owners
                     .iter()
-                    .filter_map(|k| position(&owners, k))
+                    .filter_map(|o| position(&owners, o.key()))
                     .collect::<Vec<_>>(),
                 p.card
                     .tags
                     .iter()
-                    .filter_map(|t| position(&tags, &crate::render::site::tag_slug(t)))
+                    .filter_map(|t| position(&tags, &urls::tag_slug(t)))
                     .collect::<Vec<_>>(),
             ])
         })
         .collect();
     let meta = Meta {
         v: 1,
-        built: site.today.to_string(),
-        n: site.cards.len(),
+        built: model.today.to_string(),
+        n: cards.len(),
         chunk: CHUNK,
         shards,
         stemmers,

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::front_matter;
 use crate::git::{GitError, Repo};
-use crate::load::{Workspace, front_matter};
+use crate::load::Workspace;
 use crate::model::card::{Card, Status};
 use crate::model::fields::parse_date;
 use crate::yaml::{self, Value};

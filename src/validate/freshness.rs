@@ -1,5 +1,5 @@
-//! When a card is due and whether it is fresh, expiring or stale. `build` uses
-//! [`evaluate`] too, so the site and `check` always agree.
+//! Freshness rules: `interval-too-long`, and `stale` and `expiring` for the
+//! state the resolved model gives each card.
 
 use jiff::civil::Date;
 
@@ -9,76 +9,7 @@ use crate::model::card::{Card, Status};
 use crate::model::collection::Collection;
 use crate::model::config::FailOn;
 use crate::model::interval::Interval;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    Fresh,
-    Expiring,
-    Stale,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Fresh => "fresh",
-            State::Expiring => "expiring",
-            State::Stale => "stale",
-        }
-    }
-}
-
-/// Where a card's interval came from, most specific first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IntervalSource {
-    Card,
-    Collection,
-    Template,
-    Config,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Freshness {
-    pub interval: Interval,
-    pub source: IntervalSource,
-    /// `verified + interval`; `None` when the card was never verified.
-    pub due: Option<Date>,
-    pub state: Option<State>,
-}
-
-/// The state of a card on `today`: fresh when due − today > warn_within,
-/// expiring when 0 ≤ due − today ≤ warn_within, stale when today > due.
-pub fn state_on(due: Date, today: Date, warn_within: Interval) -> State {
-    if today > due {
-        State::Stale
-    } else if warn_within.after(today).is_none_or(|edge| edge >= due) {
-        State::Expiring
-    } else {
-        State::Fresh
-    }
-}
-
-pub fn evaluate(card: &Card, ws: &Workspace, today: Date) -> Freshness {
-    let collection = card.collection.as_ref().and_then(|c| ws.collections.get(c));
-    let template = ws.templates.get(&card.kind.value);
-    let (interval, source) = if let Some(i) = &card.verify_every {
-        (i.value, IntervalSource::Card)
-    } else if let Some((i, _)) = collection.and_then(|c| c.verify_every.as_ref()) {
-        (*i, IntervalSource::Collection)
-    } else if let Some(i) = template.and_then(|t| t.verify_every) {
-        (i, IntervalSource::Template)
-    } else {
-        (ws.config.verification.every, IntervalSource::Config)
-    };
-    let due = card.verified.as_ref().and_then(|v| interval.after(v.value));
-    let state = due.map(|due| state_on(due, today, ws.config.verification.warn_within));
-    Freshness {
-        interval,
-        source,
-        due,
-        state,
-    }
-}
+use crate::resolve::freshness::{Freshness, State};
 
 /// `interval-too-long`, `stale` and `expiring` for one card.
 pub fn check(
@@ -174,26 +105,5 @@ pub fn check_collection(collection: &Collection, max_every: Interval, out: &mut 
                 "use {max_every} or less (`verification.max_every` in vouch.yaml)"
             )),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn date(s: &str) -> Date {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn boundaries_follow_the_spec() {
-        let due = date("2026-06-30");
-        let warn = Interval::days(14);
-        // due − today = warn_within: expiring; one more day: fresh.
-        assert_eq!(state_on(due, date("2026-06-16"), warn), State::Expiring);
-        assert_eq!(state_on(due, date("2026-06-15"), warn), State::Fresh);
-        // today = due: expiring; the day after: stale.
-        assert_eq!(state_on(due, date("2026-06-30"), warn), State::Expiring);
-        assert_eq!(state_on(due, date("2026-07-01"), warn), State::Stale);
     }
 }

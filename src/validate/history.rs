@@ -1,23 +1,13 @@
 //! What git says about each card: when its content last changed, and whether
 //! that was after an owner last vouched for it (`changed-after-verification`).
 
-use jiff::civil::Date;
-
 use crate::diagnostic::{Code, Diagnostic};
 use crate::history::Outcome;
 use crate::load::Workspace;
 use crate::model::card::Status;
 use crate::validate::Checked;
 
-/// The newest commit that changed a card's file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastChange {
-    pub date: Date,
-    pub author: String,
-    pub commit: String,
-}
-
-/// Fills `checked.changes` from the history and adds its diagnostics and note.
+/// Adds what the history says: its note, and `changed-after-verification`.
 pub fn apply(ws: &Workspace, outcome: &Outcome, checked: &mut Checked) {
     if let Some(note) = outcome.note() {
         checked.summary.notes.push(note.to_owned());
@@ -25,18 +15,6 @@ pub fn apply(ws: &Workspace, outcome: &Outcome, checked: &mut Checked) {
     let Some(history) = outcome.history() else {
         return;
     };
-    checked.changes = ws
-        .cards
-        .iter()
-        .map(|card| {
-            history.last_changed(&card.rel_path).map(|c| LastChange {
-                date: c.date,
-                author: c.author.clone(),
-                commit: c.id.clone(),
-            })
-        })
-        .collect();
-
     let watched = ws.cards.iter().filter_map(|card| {
         let verified = card.verified.as_ref()?;
         (card.status == Status::Published).then_some((card.rel_path.as_str(), verified.value))

@@ -8,25 +8,17 @@ pub mod links;
 pub mod owners;
 pub mod templates;
 
-use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity, Summary};
-use crate::load::Workspace;
 use crate::model::card::Status;
-
-pub use freshness::{Freshness, State};
+use crate::resolve::{Model, State};
 
 /// The outcome of checking a workspace.
 #[derive(Debug)]
 pub struct Checked {
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
-    /// One entry per card of the workspace, in the same order.
-    pub freshness: Vec<Freshness>,
-    /// What git says of each card (same order), once `history::apply` ran;
-    /// empty outside git.
-    pub changes: Vec<Option<history::LastChange>>,
     pub summary: Summary,
 }
 
@@ -45,48 +37,43 @@ impl Checked {
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
 
-    pub fn last_change(&self, card: usize) -> Option<&history::LastChange> {
-        self.changes.get(card).and_then(Option::as_ref)
-    }
-
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }
 }
 
-pub fn validate(ws: &Workspace, today: Date) -> Checked {
-    let index = links::Index::new(ws);
-    let per_card: Vec<(Freshness, Vec<Diagnostic>)> = ws
+/// Every rule over the resolved model, and what git's history says.
+pub fn check(model: &Model, history: &crate::history::Outcome) -> Checked {
+    let mut checked = validate(model);
+    history::apply(model.ws, history, &mut checked);
+    checked
+}
+
+/// Every rule over the resolved model.
+pub fn validate(model: &Model) -> Checked {
+    let ws = model.ws;
+    let per_card: Vec<Vec<Diagnostic>> = model
         .cards
         .par_iter()
-        .map(|card| {
+        .map(|entry| {
+            let card = entry.card;
             let mut out = Vec::new();
-            let freshness = freshness::evaluate(card, ws, today);
             templates::check_core_fields(card, &mut out);
-            owners::check(card, ws, &mut out);
-            freshness::check(card, ws, &freshness, today, &mut out);
+            owners::check(entry, ws, &mut out);
+            freshness::check(card, ws, &entry.freshness, model.today, &mut out);
             if let Some(template) = ws.templates.get(&card.kind.value) {
                 templates::check(card, template, &mut out);
             }
-            links::check(card, &index, &ws.root, &mut out);
-            (freshness, out)
+            links::check(entry, model, &mut out);
+            out
         })
         .collect();
 
     let mut diagnostics = ws.diagnostics.clone();
-    let mut fresh = Vec::with_capacity(per_card.len());
-    for (f, mut d) in per_card {
-        fresh.push(f);
+    for mut d in per_card {
         diagnostics.append(&mut d);
     }
-    links::check_duplicates(&ws.cards, &mut diagnostics);
-    let collections: Vec<&str> = ws.collections.keys().map(String::as_str).collect();
-    links::check_reserved(
-        &ws.cards,
-        &collections,
-        crate::render::RESERVED,
-        &mut diagnostics,
-    );
+    links::check_collisions(model, &mut diagnostics);
     for collection in ws.collections.values() {
         freshness::check_collection(
             collection,
@@ -110,11 +97,11 @@ pub fn validate(ws: &Workspace, today: Date) -> Checked {
             Severity::Warning => summary.warnings += 1,
         }
     }
-    for (card, f) in ws.cards.iter().zip(&fresh) {
-        if card.status != Status::Published {
+    for entry in &model.cards {
+        if entry.card.status != Status::Published {
             continue;
         }
-        match f.state {
+        match entry.freshness.state {
             Some(State::Fresh) => summary.fresh += 1,
             Some(State::Expiring) => summary.expiring += 1,
             Some(State::Stale) => summary.stale += 1,
@@ -123,8 +110,6 @@ pub fn validate(ws: &Workspace, today: Date) -> Checked {
     }
     Checked {
         diagnostics,
-        freshness: fresh,
-        changes: Vec::new(),
         summary,
     }
 }

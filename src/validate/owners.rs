@@ -3,37 +3,25 @@
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::load::Workspace;
-use crate::model::card::{Card, Status};
+use crate::model::card::Status;
 use crate::model::collection::Collection;
 use crate::model::fields::closest;
 use crate::model::owners::{Owner, Registry};
+use crate::resolve::Entry;
+use crate::resolve::owners::{Refusal, may_verify};
 use crate::source::SourceText;
 
-/// The owners that apply to a card: its own, else its collection's defaults.
-pub fn effective_owners<'w>(card: &'w Card, ws: &'w Workspace) -> Vec<&'w str> {
-    if !card.owners.is_empty() {
-        return card.owners.iter().map(|o| o.value.as_str()).collect();
-    }
-    let from_collection: Vec<&str> = card
-        .collection
-        .as_ref()
-        .and_then(|c| ws.collections.get(c))
-        .map(|c| c.owners.iter().map(|(o, _)| o.as_str()).collect())
-        .unwrap_or_default();
-    if from_collection.is_empty() {
-        ws.default_owners.iter().map(String::as_str).collect()
-    } else {
-        from_collection
-    }
-}
-
-pub fn check(card: &Card, ws: &Workspace, out: &mut Vec<Diagnostic>) {
+pub fn check(entry: &Entry, ws: &Workspace, out: &mut Vec<Diagnostic>) {
+    let card = entry.card;
     let at = |code, span: std::ops::Range<usize>, message: String| {
         Diagnostic::at(code, card.file.clone(), &card.source, span, message)
     };
-    let owners = effective_owners(card, ws);
     let unreadable = card.key_span("owners").is_some() || card.key_span("owner_slack").is_some();
-    if owners.is_empty() && card.status != Status::Draft && card.has_front_matter && !unreadable {
+    if entry.owners.is_empty()
+        && card.status != Status::Draft
+        && card.has_front_matter
+        && !unreadable
+    {
         let where_ = match &card.collection {
             Some(c) => format!(", or give the collection default owners in {c}/_collection.yaml"),
             None => String::new(),
@@ -126,47 +114,35 @@ pub fn check(card: &Card, ws: &Workspace, out: &mut Vec<Diagnostic>) {
         ));
         return;
     };
-    if !person.is_person() {
-        out.push(
-            at(
-                Code::VerifierNotOwner,
-                span,
-                format!("verifier `{name}` is a team; a person must vouch for a card"),
-            )
-            .with_help("set `verified_by` to the member of the team who checked the card"),
-        );
-        return;
-    }
-    if !person.is_active_person() {
-        out.push(
-            at(
-                Code::InactiveOwner,
-                span,
-                format!("verifier `{name}` is no longer active and cannot verify"),
-            )
-            .with_help("an active owner re-checks the card and verifies it"),
-        );
-        return;
-    }
-    let allowed = owners
-        .iter()
-        .filter_map(|o| registry.resolve(o))
-        .any(|o| registry.covers(o, person));
-    if !allowed && !owners.is_empty() {
-        out.push(
-            at(
-                Code::VerifierNotOwner,
-                span,
-                format!(
-                    "verifier `{name}` is not an owner of this card nor a member of an owning team"
-                ),
-            )
-            .with_help(format!(
-                "ask one of {} to verify it, or add `{name}` to `owners`",
-                owners.join(", ")
-            )),
-        );
-    }
+    let refusal = match may_verify(registry, &entry.owners, person) {
+        Ok(()) | Err(Refusal::NoOwners) => return,
+        Err(refusal) => refusal,
+    };
+    out.push(match refusal {
+        Refusal::Team => at(
+            Code::VerifierNotOwner,
+            span,
+            format!("verifier `{name}` is a team; a person must vouch for a card"),
+        )
+        .with_help("set `verified_by` to the member of the team who checked the card"),
+        Refusal::Inactive => at(
+            Code::InactiveOwner,
+            span,
+            format!("verifier `{name}` is no longer active and cannot verify"),
+        )
+        .with_help("an active owner re-checks the card and verifies it"),
+        Refusal::NotOwner | Refusal::NoOwners => at(
+            Code::VerifierNotOwner,
+            span,
+            format!(
+                "verifier `{name}` is not an owner of this card nor a member of an owning team"
+            ),
+        )
+        .with_help(format!(
+            "ask one of {} to verify it, or add `{name}` to `owners`",
+            crate::resolve::owners::effective_owners(card, ws).join(", ")
+        )),
+    });
 }
 
 /// Checks a collection's default owners, once, in its `_collection.yaml`.

@@ -72,7 +72,7 @@
 
   // --- Index files ------------------------------------------------------------
   var root = form.getAttribute("data-root") || "";
-  var base = root + "search/";
+  var base = form.getAttribute("data-index") || "";
   var meta = null;
   var shardFiles = {};
   var chunkFiles = {};

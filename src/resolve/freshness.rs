@@ -1,0 +1,147 @@
+//! When a card is due and whether it is fresh, expiring or stale: computed
+//! once per card by the resolved model, read by `check`, the site and reports.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::load::Workspace;
+use crate::model::card::Card;
+use crate::model::interval::{Interval, Unit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Fresh,
+    Expiring,
+    Stale,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Fresh => "fresh",
+            State::Expiring => "expiring",
+            State::Stale => "stale",
+        }
+    }
+}
+
+/// Where a card's interval came from, most specific first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntervalSource {
+    Card,
+    Collection,
+    Template,
+    Config,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Freshness {
+    pub interval: Interval,
+    pub source: IntervalSource,
+    /// `verified + interval`; `None` when the card was never verified.
+    pub due: Option<Date>,
+    pub state: Option<State>,
+}
+
+/// The state of a card on `today`: fresh when due − today > warn_within,
+/// expiring when 0 ≤ due − today ≤ warn_within, stale when today > due.
+pub fn state_on(due: Date, today: Date, warn_within: Interval) -> State {
+    if today > due {
+        State::Stale
+    } else if warn_within.after(today).is_none_or(|edge| edge >= due) {
+        State::Expiring
+    } else {
+        State::Fresh
+    }
+}
+
+pub fn evaluate(card: &Card, ws: &Workspace, today: Date) -> Freshness {
+    let collection = card.collection.as_ref().and_then(|c| ws.collections.get(c));
+    let template = ws.templates.get(&card.kind.value);
+    let (interval, source) = if let Some(i) = &card.verify_every {
+        (i.value, IntervalSource::Card)
+    } else if let Some((i, _)) = collection.and_then(|c| c.verify_every.as_ref()) {
+        (*i, IntervalSource::Collection)
+    } else if let Some(i) = template.and_then(|t| t.verify_every) {
+        (i, IntervalSource::Template)
+    } else {
+        (ws.config.verification.every, IntervalSource::Config)
+    };
+    let due = card.verified.as_ref().and_then(|v| interval.after(v.value));
+    let state = due.map(|due| state_on(due, today, ws.config.verification.warn_within));
+    Freshness {
+        interval,
+        source,
+        due,
+        state,
+    }
+}
+
+/// The first day on which a card due on `due` is expiring: the earliest `d`
+/// with `d + warn_within >= due` (see `freshness::state_on`).
+pub fn expiring_from(due: Date, warn: Interval) -> Date {
+    let count = i64::from(warn.count);
+    let span = match warn.unit {
+        Unit::Day => count.days(),
+        Unit::Week => (count * 7).days(),
+        Unit::Month => count.months(),
+        Unit::Year => count.years(),
+    };
+    let within = |d: Date| warn.after(d).is_some_and(|edge| edge >= due);
+    let mut day = due.checked_sub(span).unwrap_or(due);
+    // Month arithmetic clamps, so the estimate can be a few days off.
+    while let Ok(before) = day.checked_sub(1.day()) {
+        if !within(before) {
+            break;
+        }
+        day = before;
+    }
+    while !within(day) && day < due {
+        match day.checked_add(1.day()) {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    day
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn boundaries_follow_the_spec() {
+        let due = date("2026-06-30");
+        let warn = Interval::days(14);
+        // due − today = warn_within: expiring; one more day: fresh.
+        assert_eq!(state_on(due, date("2026-06-16"), warn), State::Expiring);
+        assert_eq!(state_on(due, date("2026-06-15"), warn), State::Fresh);
+        // today = due: expiring; the day after: stale.
+        assert_eq!(state_on(due, date("2026-06-30"), warn), State::Expiring);
+        assert_eq!(state_on(due, date("2026-07-01"), warn), State::Stale);
+    }
+
+    #[test]
+    fn expiring_starts_warn_within_before_due() {
+        let due: Date = "2026-06-30".parse().unwrap();
+        assert_eq!(
+            expiring_from(due, Interval::days(14)).to_string(),
+            "2026-06-16"
+        );
+        let month = "1mo".parse().unwrap();
+        // 2026-03-01 + 1 month = 2026-04-01 reaches the due date; 02-28 + 1 month = 03-28 does not.
+        assert_eq!(
+            expiring_from("2026-03-31".parse().unwrap(), month).to_string(),
+            "2026-03-01"
+        );
+        let due: Date = "2026-08-31".parse().unwrap();
+        let from = expiring_from(due, "6mo".parse().unwrap());
+        assert_eq!(from.to_string(), "2026-03-01");
+        assert_eq!(state_on(due, from, "6mo".parse().unwrap()), State::Expiring);
+    }
+}

@@ -1,0 +1,136 @@
+//! Who owns a card and who may vouch for it, decided once: `check`'s owner
+//! rules, the site's owner pages, `report`, `verify` and `new` all ask here.
+
+use crate::git::GitUser;
+use crate::load::Workspace;
+use crate::model::card::Card;
+use crate::model::owners::{Owner, Registry};
+
+/// An owner a card names, resolved against the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership<'w> {
+    /// A person or team of `owners.yaml`, named by key or any handle.
+    Registered(&'w Owner),
+    /// A name `owners.yaml` does not know (`check` reports it).
+    Unknown(&'w str),
+    /// A free-form name in a root without `owners.yaml`.
+    FreeForm(&'w str),
+}
+
+impl<'w> Ownership<'w> {
+    /// The registry key, or the name as written when there is none: what
+    /// owner pages, `cards.json` and reports group by.
+    pub fn key(self) -> &'w str {
+        match self {
+            Ownership::Registered(o) => &o.key,
+            Ownership::Unknown(name) | Ownership::FreeForm(name) => name,
+        }
+    }
+
+    pub fn owner(self) -> Option<&'w Owner> {
+        match self {
+            Ownership::Registered(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The name to show a reader.
+    pub fn display_name(self) -> &'w str {
+        match self {
+            Ownership::Registered(o) => o.display_name(),
+            Ownership::Unknown(name) | Ownership::FreeForm(name) => name,
+        }
+    }
+}
+
+/// The owners that apply to a card, as written: its own, else its
+/// collection's defaults, else the root's default (tech-docs-gem's
+/// `default_owner_slack`).
+pub fn effective_owners<'w>(card: &'w Card, ws: &'w Workspace) -> Vec<&'w str> {
+    if !card.owners.is_empty() {
+        return card.owners.iter().map(|o| o.value.as_str()).collect();
+    }
+    let from_collection: Vec<&str> = card
+        .collection
+        .as_ref()
+        .and_then(|c| ws.collections.get(c))
+        .map(|c| c.owners.iter().map(|(o, _)| o.as_str()).collect())
+        .unwrap_or_default();
+    if from_collection.is_empty() {
+        ws.default_owners.iter().map(String::as_str).collect()
+    } else {
+        from_collection
+    }
+}
+
+/// `names` resolved against the registry (when there is one).
+pub fn resolve_all<'w>(names: &[&'w str], registry: Option<&'w Registry>) -> Vec<Ownership<'w>> {
+    names
+        .iter()
+        .map(|&name| match registry {
+            None => Ownership::FreeForm(name),
+            Some(r) => r
+                .resolve(name)
+                .map_or(Ownership::Unknown(name), Ownership::Registered),
+        })
+        .collect()
+}
+
+/// Why a person may not vouch for a card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Teams do not verify; one of their members does.
+    Team,
+    /// The person has left.
+    Inactive,
+    /// Neither an owner nor a member of an owning team.
+    NotOwner,
+    /// The card has no owners, so no one may (`check` reports the missing
+    /// owners themselves).
+    NoOwners,
+}
+
+/// The verifier rule: a person vouches for a card when they are active and
+/// one of its owners, or a member of an owning team.
+pub fn may_verify(
+    registry: &Registry,
+    owners: &[Ownership],
+    person: &Owner,
+) -> Result<(), Refusal> {
+    if !person.is_person() {
+        return Err(Refusal::Team);
+    }
+    if !person.is_active_person() {
+        return Err(Refusal::Inactive);
+    }
+    if owners.is_empty() {
+        return Err(Refusal::NoOwners);
+    }
+    if owners
+        .iter()
+        .filter_map(|o| o.owner())
+        .any(|o| registry.covers(o, person))
+    {
+        Ok(())
+    } else {
+        Err(Refusal::NotOwner)
+    }
+}
+
+/// The registry entry of the git user: by email, else by key or handle
+/// matching the name, else by the registry's display name (any case).
+pub fn identify<'r>(registry: &'r Registry, user: &GitUser) -> Option<&'r Owner> {
+    user.email
+        .as_deref()
+        .and_then(|e| registry.resolve(e))
+        .or_else(|| {
+            let name = user.name.as_deref()?;
+            registry.resolve(name).or_else(|| {
+                registry.owners().find(|o| {
+                    o.name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
+            })
+        })
+}
