@@ -8,7 +8,6 @@ use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::load::OUTPUT_MARKER;
 
 #[derive(Debug, Error)]
 pub enum WriteError {
@@ -22,6 +21,10 @@ pub enum WriteError {
     #[error("`{0}` would leave the output folder")]
     Escapes(String),
 }
+
+/// Marks a folder that `vouch build` wrote: only such a folder is ever
+/// replaced, and the walk never reads one back as cards.
+pub const OUTPUT_MARKER: &str = ".vouch-site";
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {

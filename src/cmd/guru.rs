@@ -28,7 +28,7 @@ fn default_collection(source: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let stem = name.strip_suffix(".zip").unwrap_or(&name);
-    crate::cmd::new::slug(stem)
+    crate::model::card::file_slug(stem)
 }
 
 /// Whether `dir` is missing or an empty folder: a root the import may create.

@@ -10,6 +10,7 @@ use crate::cmd::{exit, open_root};
 use crate::edit::yaml_scalar;
 use crate::git::git_user;
 use crate::load::Workspace;
+use crate::model::card::file_slug;
 use crate::resolve::owners::{identify, may_verify, resolve_all};
 
 #[derive(Debug, Clone)]
@@ -21,25 +22,6 @@ pub struct Options {
     pub owner: Option<String>,
     pub lang: Option<String>,
     pub today: Date,
-}
-
-/// A file name from a title, in any script: lower-case letters and digits
-/// joined by `-` (`Refunds: annual plans` → `refunds-annual-plans`).
-pub fn slug(title: &str) -> String {
-    let mut out = String::new();
-    for c in title.to_lowercase().chars() {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() {
-        "card".to_owned()
-    } else {
-        out
-    }
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
@@ -69,8 +51,8 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         return Ok(exit::USAGE);
     }
     let rel = match &opts.collection {
-        Some(c) => format!("{c}/{}.md", slug(&opts.title)),
-        None => format!("{}.md", slug(&opts.title)),
+        Some(c) => format!("{c}/{}.md", file_slug(&opts.title)),
+        None => format!("{}.md", file_slug(&opts.title)),
     };
     let path = ws.root.join(&rel);
     if path.exists() {
@@ -162,22 +144,4 @@ fn owner_and_verifier(ws: &Workspace, opts: &Options) -> (Option<String>, Option
     let owners = resolve_all(&names, Some(registry));
     let verifier = me.filter(|m| may_verify(registry, &owners, m).is_ok());
     (owner, verifier.map(|m| m.key.clone()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug;
-
-    #[test]
-    fn slugs_keep_every_script() {
-        assert_eq!(slug("Refunds: annual plans!"), "refunds-annual-plans");
-        assert_eq!(
-            slug("Verificação de reembolsos"),
-            "verificação-de-reembolsos"
-        );
-        assert_eq!(slug("מדיניות החזרים"), "מדיניות-החזרים");
-        assert_eq!(slug("返金ポリシー"), "返金ポリシー");
-        assert_eq!(slug("  --  "), "card");
-        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
-    }
 }

@@ -61,7 +61,7 @@ fn name_for(external_id: Option<&str>, title: &str) -> String {
         .and_then(|path| path.rsplit('/').next())
         .filter(|seg| bundle::safe_path(seg).as_deref() == Some(*seg))
         .map(str::to_owned)
-        .unwrap_or_else(|| crate::cmd::new::slug(title))
+        .unwrap_or_else(|| crate::model::card::file_slug(title))
 }
 
 /// Where each card of the bundle goes: its id and its folder segments under
@@ -155,7 +155,7 @@ fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Vec<(String, Vec<String>
                         path.pop();
                     }
                     Item::Section { title, items } => {
-                        let name = unique(&mut self.names, dir, &crate::cmd::new::slug(title));
+                        let name = unique(&mut self.names, dir, &crate::model::card::file_slug(title));
                         let mut inner = dir.to_vec();
                         inner.push(name);
                         self.items(items, &inner, path, out);

@@ -21,7 +21,7 @@ use crate::model::template::{Template, Templates};
 use crate::source::SourceText;
 use crate::yaml::{self, Node};
 
-pub use walk::{CardPath, OUTPUT_MARKER};
+pub use walk::CardPath;
 
 /// Problems that stop a command before any card is read (exit status 2).
 #[derive(Debug, Error)]

@@ -9,9 +9,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::Code;
 
-/// Marks a folder that `vouch build` wrote, so a site inside the root is never
-/// read back as cards.
-pub const OUTPUT_MARKER: &str = ".vouch-site";
+use crate::write::OUTPUT_MARKER;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardPath {

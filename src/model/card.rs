@@ -131,6 +131,25 @@ pub fn card_id(rel_path: &str) -> Option<&str> {
         .or_else(|| rel_path.strip_suffix(".md"))
 }
 
+/// A file name from a title, in any script: lower-case letters and digits
+/// joined by `-` (`Refunds: annual plans` → `refunds-annual-plans`).
+pub fn file_slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.to_lowercase().chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() {
+        "card".to_owned()
+    } else {
+        out
+    }
+}
+
 /// Reads a card from its bytes. Returns `None` (with diagnostics) when the file
 /// cannot be read as a card at all: not UTF-8, or front matter that does not parse.
 pub fn parse(
@@ -439,4 +458,23 @@ fn not_utf8(file: PathBuf, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     .with_help(
         "save the file as UTF-8 (it may be Latin-1 or Windows-1252: `iconv -f latin1 -t utf-8`)",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_slug;
+
+
+    #[test]
+    fn slugs_keep_every_script() {
+        assert_eq!(file_slug("Refunds: annual plans!"), "refunds-annual-plans");
+        assert_eq!(
+            file_slug("Verificação de reembolsos"),
+            "verificação-de-reembolsos"
+        );
+        assert_eq!(file_slug("מדיניות החזרים"), "מדיניות-החזרים");
+        assert_eq!(file_slug("返金ポリシー"), "返金ポリシー");
+        assert_eq!(file_slug("  --  "), "card");
+        assert_eq!(file_slug("../../etc/passwd"), "etc-passwd");
+    }
 }
