@@ -8,7 +8,6 @@ use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
-
 #[derive(Debug, Error)]
 pub enum WriteError {
     #[error("cannot write {}: {source}", .path.display())]

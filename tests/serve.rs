@@ -234,3 +234,97 @@ fn listens_on_loopback_only() {
             .is_some_and(|a| a.ends_with(&format!(":{port}")))
     }));
 }
+
+/// Opens the server's event stream.
+fn events(port: u16) -> TcpStream {
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        events,
+        "GET /__vouch/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    wait_for(&mut events, "text/event-stream");
+    events
+}
+
+#[test]
+fn pages_the_site_no_longer_has_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("guides")).unwrap();
+    fs::create_dir_all(root.join("lonely")).unwrap();
+    fs::write(
+        root.join("vouch.yaml"),
+        "title: Served\nbase_url: https://kb.example/\n",
+    )
+    .unwrap();
+    let card = |tags: &str, owner: &str| {
+        format!(
+            "---\ntitle: Only\nowners: [{owner}]\nverified: 2026-11-20\ntags: [{tags}]\n---\nThe only card here.\n"
+        )
+    };
+    let only = root.join("lonely/only.md");
+    fs::write(&only, card("rare, common", "zed")).unwrap();
+    fs::write(
+        root.join("guides/other.md"),
+        "---\ntitle: Other\nowners: [amy]\nverified: 2026-11-20\ntags: [common]\n---\nSee [only](../lonely/only.md).\n",
+    )
+    .unwrap();
+    let serving = start(&root);
+    let ok = "HTTP/1.1 200 OK";
+    let gone = "HTTP/1.1 404 Not Found";
+    for page in [
+        "/_/tags/rare/",
+        "/_/owners/zed/",
+        "/lonely/",
+        "/lonely/only/",
+    ] {
+        assert_eq!(get(serving.port, page).0, ok, "{page} before the edits");
+    }
+    let sitemap = get(serving.port, "/sitemap.xml").1;
+    assert!(
+        sitemap.contains("https://kb.example/_/tags/rare/"),
+        "{sitemap}"
+    );
+    let mut events = events(serving.port);
+
+    // The only card with the tag `rare` loses it: the tag's page goes.
+    fs::write(&only, card("common", "zed")).unwrap();
+    wait_for(&mut events, "event: reload");
+    assert_eq!(get(serving.port, "/_/tags/rare/").0, gone);
+    assert_eq!(get(serving.port, "/_/tags/common/").0, ok);
+    assert!(
+        !get(serving.port, "/sitemap.xml")
+            .1
+            .contains("/_/tags/rare/")
+    );
+    assert!(
+        !serving.site.join("_/tags/rare").exists(),
+        "the folder goes too"
+    );
+
+    // zed's last card goes to amy: zed's page goes.
+    fs::write(&only, card("common", "amy")).unwrap();
+    wait_for(&mut events, "event: reload");
+    assert_eq!(get(serving.port, "/_/owners/zed/").0, gone);
+    assert!(get(serving.port, "/_/owners/amy/").1.contains(">Only</a>"));
+
+    // The collection's last card becomes a draft: its page and the
+    // collection's go, and the card linking to it says so.
+    fs::write(
+        &only,
+        card("common", "amy").replace("tags:", "status: draft\ntags:"),
+    )
+    .unwrap();
+    wait_for(&mut events, "event: reload");
+    for page in ["/lonely/only/", "/lonely/", "/lonely/only.md"] {
+        assert_eq!(get(serving.port, page).0, gone, "{page} after the draft");
+    }
+    let sitemap = get(serving.port, "/sitemap.xml").1;
+    assert!(
+        !sitemap.contains("/lonely/") && sitemap.contains("/guides/other/"),
+        "{sitemap}"
+    );
+    let home = get(serving.port, "/").1;
+    assert!(!home.contains("href=\"lonely/\""), "{home}");
+}

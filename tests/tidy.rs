@@ -42,12 +42,18 @@ fn allowed() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
     rules.insert("model", with(&[]));
     rules.insert("load", with(&["model"]));
     rules.insert("resolve", with(&["load", "model", "history", "git"]));
-    rules.insert("validate", with(&["resolve", "load", "model", "history", "git"]));
+    rules.insert(
+        "validate",
+        with(&["resolve", "load", "model", "history", "git"]),
+    );
     rules.insert("search", with(&["resolve", "load", "model"]));
     rules.insert("render", with(&["resolve", "search", "load", "model"]));
     rules.insert("report", with(&["validate", "resolve", "load", "model"]));
     rules.insert("guru", with(&["resolve", "load", "model"]));
-    rules.insert("live", with(&["render", "validate", "resolve", "load", "model"]));
+    rules.insert(
+        "live",
+        with(&["render", "validate", "resolve", "load", "model"]),
+    );
     // The dev server's HTTP side knows nothing of knowledge roots.
     rules.insert("serve", ["urlpath"].into());
     // Commands turn options into library calls.
@@ -182,7 +188,10 @@ fn the_rules_know_every_module_of_lib_rs() {
         .collect();
     let rules = allowed();
     let known: BTreeSet<&str> = rules.keys().copied().collect();
-    assert_eq!(declared, known, "lib.rs and tests/tidy.rs list the same modules");
+    assert_eq!(
+        declared, known,
+        "lib.rs and tests/tidy.rs list the same modules"
+    );
 }
 
 #[test]

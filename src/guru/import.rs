@@ -155,7 +155,8 @@ fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Vec<(String, Vec<String>
                         path.pop();
                     }
                     Item::Section { title, items } => {
-                        let name = unique(&mut self.names, dir, &crate::model::card::file_slug(title));
+                        let name =
+                            unique(&mut self.names, dir, &crate::model::card::file_slug(title));
                         let mut inner = dir.to_vec();
                         inner.push(name);
                         self.items(items, &inner, path, out);

@@ -464,7 +464,6 @@ fn not_utf8(file: PathBuf, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
 mod tests {
     use super::file_slug;
 
-
     #[test]
     fn slugs_keep_every_script() {
         assert_eq!(file_slug("Refunds: annual plans!"), "refunds-annual-plans");

@@ -1,0 +1,94 @@
+//! The engine behind `vouch serve`, called directly: an edit is applied in
+//! place, writes only what changed, and removes what the site no longer has;
+//! anything else rebuilds the whole site.
+
+use std::fs;
+use std::path::Path;
+
+use vouch::live::Live;
+
+fn today() -> jiff::civil::Date {
+    "2026-11-25".parse().unwrap()
+}
+
+fn card(title: &str, tags: &str) -> String {
+    format!(
+        "---\ntitle: {title}\nowners: [ana]\nverified: 2026-11-20\ntags: [{tags}]\n---\nBody of {title}.\n"
+    )
+}
+
+fn setup(root: &Path) {
+    fs::create_dir_all(root.join("guides")).unwrap();
+    fs::write(
+        root.join("vouch.yaml"),
+        "title: Live\nbase_url: https://kb.example/\n",
+    )
+    .unwrap();
+    fs::write(root.join("guides/a.md"), card("A", "alpha, shared")).unwrap();
+    fs::write(root.join("guides/b.md"), card("B", "shared")).unwrap();
+}
+
+#[test]
+fn an_edit_is_applied_in_place_and_removes_what_is_gone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    let out = tmp.path().join("site");
+    setup(&root);
+    let mut live = Live::build(&root, &out, today()).unwrap();
+    assert!(live.paths().contains("_/tags/alpha/index.html"));
+    assert!(out.join("_/tags/alpha/index.html").is_file());
+    let b_page = out.join("guides/b/index.html");
+    let b_before = fs::read(&b_page).unwrap();
+
+    fs::write(root.join("guides/a.md"), card("A2", "shared")).unwrap();
+    let change = live.update(&[root.join("guides/a.md")], today()).unwrap();
+    assert!(!change.full, "an edit of a known card is applied in place");
+    assert!(change.removed >= 1, "{change:?}");
+    assert!(!out.join("_/tags/alpha").exists());
+    assert!(!live.paths().contains("_/tags/alpha/index.html"));
+    assert!(
+        fs::read_to_string(out.join("guides/a/index.html"))
+            .unwrap()
+            .contains("Body of A2.")
+    );
+    assert_eq!(
+        fs::read(&b_page).unwrap(),
+        b_before,
+        "an unaffected page keeps its bytes"
+    );
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("/_/tags/alpha/"), "{sitemap}");
+    assert!(
+        fs::read_to_string(out.join("cards.json"))
+            .unwrap()
+            .contains("\"A2\"")
+    );
+
+    // The search index follows, and every file the engine knows is there.
+    live.update_search(today()).unwrap();
+    for path in live.paths() {
+        assert!(out.join(path).is_file(), "{path} is listed but missing");
+    }
+    let listed = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count();
+    // The marker file is the only one the engine does not list.
+    assert_eq!(listed, live.paths().len() + 1);
+}
+
+#[test]
+fn a_new_card_rebuilds_everything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    let out = tmp.path().join("site");
+    setup(&root);
+    let mut live = Live::build(&root, &out, today()).unwrap();
+    fs::write(root.join("guides/c.md"), card("C", "gamma")).unwrap();
+    let change = live.update(&[root.join("guides/c.md")], today()).unwrap();
+    assert!(change.full);
+    assert!(out.join("guides/c/index.html").is_file());
+    assert!(out.join("_/tags/gamma/index.html").is_file());
+    assert_eq!(live.checked().summary.cards, 3);
+}
