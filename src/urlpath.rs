@@ -24,21 +24,15 @@ pub enum Target<'a> {
 pub fn resolve_in_site<'d>(dest: &'d str, from_rel: &str, site_absolute: bool) -> Target<'d> {
     let dest = dest.trim();
     match dest.strip_prefix('/') {
-        Some(path) if site_absolute && !path.starts_with('/') => {
-            resolve(path, "").into_site_absolute()
+        // The site's root itself (`/`, `/#heading`): the path "".
+        Some(path) if site_absolute && (path.is_empty() || path.starts_with(['#', '?'])) => {
+            Target::Path {
+                rel: String::new(),
+                fragment: path.split_once('#').map(|(_, f)| f),
+            }
         }
+        Some(path) if site_absolute && !path.starts_with('/') => resolve(path, ""),
         _ => resolve(dest, from_rel),
-    }
-}
-
-impl Target<'_> {
-    /// A site-absolute link resolved from the root: a bare `/` or `/#x` is
-    /// the site's home, not an anchor of the card.
-    fn into_site_absolute(self) -> Self {
-        match self {
-            Target::SelfAnchor(_) => Target::External,
-            other => other,
-        }
     }
 }
 

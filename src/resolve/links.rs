@@ -152,6 +152,15 @@ impl<'w> Index<'w> {
             };
         }
         if rel.is_empty() {
+            // A tech-docs-gem site's `/` is its `index` page.
+            if self.tech_docs
+                && let Some(&card) = self.by_id.get("index")
+            {
+                return LinkTarget::Card {
+                    card,
+                    fragment: fragment.map(|f| self.fragment(card, f)),
+                };
+            }
             return LinkTarget::Home {
                 fragment: owned(fragment),
             };
