@@ -130,7 +130,7 @@ fn badges_follow_the_readers_clock() {
     );
     assert!(dom.contains("<h1>Expired since the build</h1>"));
     assert!(dom.contains("Verified by <strong>Ana Costa</strong>"));
-    assert!(dom.contains(r#"<a href="../../owners/support/">Support team</a>"#));
+    assert!(dom.contains(r#"<a href="../../_/owners/support/">Support team</a>"#));
     assert!(dom.contains("Body of Expired since the build."));
 
     // Lists re-evaluate too: the home page's recently verified list.

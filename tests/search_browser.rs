@@ -68,7 +68,7 @@ fn encode(s: &str) -> String {
 
 /// The result links of a search page, best first, and the status line.
 fn results(site: &Site, query: &str) -> (Vec<String>, String, String) {
-    let url = format!("{}search/?{query}", site.base);
+    let url = format!("{}_/search/?{query}", site.base);
     let dom = rendered_dom(&site.browser, &url, &site.profile);
     assert!(
         dom.contains("data-search-ready"),
@@ -174,10 +174,10 @@ fn results_show_badges_snippets_and_highlights() {
 
 /// Writes a copy of the search page with a test script appended.
 fn scripted_page(site: &Site, name: &str, script: &str) -> String {
-    let page = fs::read_to_string(site.dir.join("search/index.html")).unwrap();
+    let page = fs::read_to_string(site.dir.join("_/search/index.html")).unwrap();
     let page = page.replace("</body>", &format!("<script>{script}</script>\n</body>"));
-    fs::write(site.dir.join(format!("search/{name}")), page).unwrap();
-    format!("{}search/{name}", site.base)
+    fs::write(site.dir.join(format!("_/search/{name}")), page).unwrap();
+    format!("{}_/search/{name}", site.base)
 }
 
 const WHEN_READY: &str = "function whenReady(f) { var t = setInterval(function () { if (document.documentElement.getAttribute('data-search-ready')) { clearInterval(t); f(); } }, 20); }
@@ -212,7 +212,7 @@ whenReady(function () {{
     let log = element_text(&dom, "pre", "out").expect("the script ran");
     assert_eq!(
         log,
-        r#"["../support/refunds/","../support/legacy-refunds/","../support/legacy-refunds/","../support/refunds/","search-q","search-q"]"#
+        r#"["../../support/refunds/","../../support/legacy-refunds/","../../support/legacy-refunds/","../../support/refunds/","search-q","search-q"]"#
     );
 
     // Enter in the search box (the form's submission) follows the best result.
@@ -230,7 +230,7 @@ whenReady(function () {{ document.getElementById('search-q').focus(); document.g
     let dom = rendered_dom(&site.browser, &format!("{url}?q=conocim"), &site.profile);
     assert_eq!(
         element_text(&dom, "pre", "out").as_deref(),
-        Some(r#""../soporte/conocimientos/""#)
+        Some(r#""../../soporte/conocimientos/""#)
     );
 }
 
@@ -239,7 +239,7 @@ fn every_page_has_a_search_box_that_leads_to_the_search_page() {
     let Some(site) = site() else { return };
     let card = fs::read_to_string(site.dir.join("support/refunds/index.html")).unwrap();
     assert!(card.contains(
-        r#"<form class="site-search" role="search" action="../../search/" method="get">"#
+        r#"<form class="site-search" role="search" action="../../_/search/" method="get">"#
     ));
     assert!(card.contains(r#"<input id="site-search-q" name="q" type="search""#));
 }

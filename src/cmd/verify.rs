@@ -10,7 +10,7 @@ use crate::cmd::{exit, open_root};
 use crate::diagnostic::display_path;
 use crate::edit::set_verification;
 use crate::load::Workspace;
-use crate::resolve::owners::{Refusal, identify, may_verify};
+use crate::resolve::owners::{may_verify, verifier};
 use crate::resolve::{Entry, GitFacts, Model, State};
 
 #[derive(Debug, Clone)]
@@ -44,7 +44,8 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         Ok(ws) => ws,
         Err(status) => return Ok(status),
     };
-    let verifier = match verifier(&ws, opts.by.as_deref()) {
+    let user = crate::git::git_user(&ws.root);
+    let verifier = match verifier(ws.registry.as_ref(), opts.by.as_deref(), user) {
         Ok(v) => v,
         Err(message) => {
             eprintln!("error: {message}");
@@ -147,43 +148,6 @@ fn find_card<'m>(model: &'m Model, path: &Path) -> Option<&'m Entry<'m>> {
         .cards
         .iter()
         .find(|e| fs::canonicalize(model.ws.root.join(&e.card.rel_path)).is_ok_and(|p| p == wanted))
-}
-
-/// The verifier's registry key (or free-form name without a registry).
-fn verifier(ws: &Workspace, by: Option<&str>) -> Result<String, String> {
-    let me = crate::git::git_user(&ws.root);
-    let Some(registry) = &ws.registry else {
-        return by
-            .map(str::to_owned)
-            .or_else(|| me.and_then(|u| u.name))
-            .ok_or_else(|| "cannot tell who is verifying: pass --by PERSON".to_owned());
-    };
-    let person = match by {
-        Some(name) => registry
-            .resolve(name)
-            .ok_or_else(|| format!("`{name}` is not in owners.yaml"))?,
-        None => me
-            .as_ref()
-            .and_then(|user| identify(registry, user))
-            .ok_or_else(|| {
-                format!(
-                    "the git user ({}) is not in owners.yaml: pass --by PERSON, or add your email or name to owners.yaml",
-                    me.and_then(|u| u.email.or(u.name))
-                        .unwrap_or_else(|| "not configured".to_owned())
-                )
-            })?,
-    };
-    match may_verify(registry, &[], person) {
-        Err(Refusal::Team) => Err(format!(
-            "`{}` is a team; a person verifies cards",
-            person.key
-        )),
-        Err(Refusal::Inactive) => Err(format!(
-            "`{}` is no longer active and cannot verify",
-            person.key
-        )),
-        _ => Ok(person.key.clone()),
-    }
 }
 
 /// Whether `verifier` may vouch for the card: the verifier rule of

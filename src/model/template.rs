@@ -30,6 +30,46 @@ pub struct Template {
     pub path: Option<PathBuf>,
 }
 
+/// What `vouch new` writes into a card's front matter.
+#[derive(Debug, Clone, Copy)]
+pub struct NewCard<'a> {
+    pub title: &'a str,
+    pub owner: Option<&'a str>,
+    pub verifier: Option<&'a str>,
+    pub lang: Option<&'a str>,
+    pub today: jiff::civil::Date,
+}
+
+impl Template {
+    /// The text of a new card of this type: front matter with the given
+    /// fields and every required one (empty, for the author to fill), then
+    /// the template's body with its guidance.
+    pub fn new_card(&self, new: &NewCard) -> String {
+        use crate::edit::yaml_scalar;
+        let mut text = String::from("---\n");
+        text.push_str(&format!("title: {}\n", yaml_scalar(new.title)));
+        if self.key != "card" {
+            text.push_str(&format!("type: {}\n", self.key));
+        }
+        if let Some(owner) = new.owner {
+            text.push_str(&format!("owners: [{}]\n", yaml_scalar(owner)));
+        }
+        text.push_str(&format!("verified: {}\n", new.today));
+        if let Some(verifier) = new.verifier {
+            text.push_str(&format!("verified_by: {}\n", yaml_scalar(verifier)));
+        }
+        if let Some(lang) = new.lang {
+            text.push_str(&format!("lang: {}\n", yaml_scalar(lang)));
+        }
+        for field in &self.required_fields {
+            text.push_str(&format!("{field}:\n"));
+        }
+        text.push_str("---\n");
+        text.push_str(self.body.trim_start_matches(['\r', '\n']));
+        text
+    }
+}
+
 /// The built-in templates, embedded at compile time.
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("card", include_str!("../../templates/cards/card.md")),

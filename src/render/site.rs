@@ -194,7 +194,6 @@ pub fn text_direction(lang: &str) -> &'static str {
 impl<'w> Site<'w> {
     pub fn new(model: &'w Model<'w>) -> Site<'w> {
         let ws = model.ws;
-        let registry = ws.registry.as_ref();
         let warn = ws.config.verification.warn_within;
 
         let cards: Vec<Published> = model
@@ -224,11 +223,7 @@ impl<'w> Site<'w> {
                     state_label: badge.label(),
                     archived: !live,
                     verified: card.verified.as_ref().map(|v| v.value.to_string()),
-                    verified_by: card.verified_by.as_ref().map(|v| {
-                        registry
-                            .and_then(|r| r.resolve(&v.value))
-                            .map_or(v.value.clone(), |o| o.display_name().to_owned())
-                    }),
+                    verified_by: entry.verifier.map(|v| v.display_name().to_owned()),
                     verify_every: freshness.interval.to_string(),
                     due: freshness.due.filter(|_| live).map(|d| d.to_string()),
                     expiring_from: freshness

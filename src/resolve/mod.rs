@@ -81,8 +81,11 @@ pub enum Publish {
 #[derive(Debug)]
 pub struct Entry<'w> {
     pub card: &'w Card,
-    /// Its effective owners (its own, else its collection's, else the root's).
+    /// Its effective owners (its own, else its collection's, else the
+    /// root's), in the order written.
     pub owners: Vec<Ownership<'w>>,
+    /// Its `verified_by`, resolved.
+    pub verifier: Option<Ownership<'w>>,
     /// Its language: its `lang`, else the root's.
     pub lang: String,
     pub freshness: Freshness,
@@ -208,6 +211,10 @@ impl<'w> Model<'w> {
                 Entry {
                     card,
                     owners: owners::resolve_all(&names, registry),
+                    verifier: card
+                        .verified_by
+                        .as_ref()
+                        .and_then(|v| owners::resolve_all(&[v.value.as_str()], registry).pop()),
                     lang: card.lang.clone().unwrap_or_else(|| ws.config.lang.clone()),
                     freshness,
                     badge,

@@ -134,3 +134,95 @@ pub fn identify<'r>(registry: &'r Registry, user: &GitUser) -> Option<&'r Owner>
             })
         })
 }
+
+/// For `vouch new`: the owner to write (`--owner`, else the git user when the registry knows
+/// them, else none when the collection has default owners) and the verifier
+/// (the git user, when they are that owner or in that team).
+pub fn new_card_owner(
+    ws: &Workspace,
+    collection: Option<&str>,
+    owner: Option<&str>,
+    me: Option<&GitUser>,
+) -> (Option<String>, Option<String>) {
+    let Some(registry) = &ws.registry else {
+        let name = me
+            .map(|u| u.name.clone().or(u.email.clone()).unwrap_or_default())
+            .filter(|n| !n.is_empty());
+        return (owner.map(str::to_owned).or_else(|| name.clone()), name);
+    };
+    let me = me
+        .and_then(|u| identify(registry, u))
+        .filter(|o| o.is_active_person());
+    let collection_default = collection
+        .and_then(|c| ws.collections.get(c))
+        .is_some_and(|c| !c.owners.is_empty());
+    let owner = owner.map(str::to_owned).or_else(|| {
+        if collection_default {
+            None
+        } else {
+            me.map(|m| m.key.clone())
+        }
+    });
+    let owners: Vec<String> = match &owner {
+        Some(o) => vec![o.clone()],
+        None => collection
+            .and_then(|c| ws.collections.get(c))
+            .map(|c| c.owners.iter().map(|(o, _)| o.clone()).collect())
+            .unwrap_or_default(),
+    };
+    let names: Vec<&str> = owners.iter().map(String::as_str).collect();
+    let owners = resolve_all(&names, Some(registry));
+    let verifier = me.filter(|m| may_verify(registry, &owners, m).is_ok());
+    (owner, verifier.map(|m| m.key.clone()))
+}
+
+/// Why `vouch verify` cannot tell who is verifying, or refuses them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifierError {
+    #[error("cannot tell who is verifying: pass --by PERSON")]
+    NoOne,
+    #[error("`{0}` is not in owners.yaml")]
+    Unknown(String),
+    #[error(
+        "the git user ({0}) is not in owners.yaml: pass --by PERSON, or add your email or name to owners.yaml"
+    )]
+    UnknownGitUser(String),
+    #[error("`{0}` is a team; a person verifies cards")]
+    Team(String),
+    #[error("`{0}` is no longer active and cannot verify")]
+    Inactive(String),
+}
+
+/// Who is verifying: `--by`, else the git user, as a registry key (or the
+/// name as given, without a registry). Teams and people who left are refused.
+pub fn verifier(
+    registry: Option<&Registry>,
+    by: Option<&str>,
+    user: Option<GitUser>,
+) -> Result<String, VerifierError> {
+    let Some(registry) = registry else {
+        return by
+            .map(str::to_owned)
+            .or_else(|| user.and_then(|u| u.name))
+            .ok_or(VerifierError::NoOne);
+    };
+    let person = match by {
+        Some(name) => registry
+            .resolve(name)
+            .ok_or_else(|| VerifierError::Unknown(name.to_owned()))?,
+        None => user
+            .as_ref()
+            .and_then(|u| identify(registry, u))
+            .ok_or_else(|| {
+                VerifierError::UnknownGitUser(
+                    user.and_then(|u| u.email.or(u.name))
+                        .unwrap_or_else(|| "not configured".to_owned()),
+                )
+            })?,
+    };
+    match may_verify(registry, &[], person) {
+        Err(Refusal::Team) => Err(VerifierError::Team(person.key.clone())),
+        Err(Refusal::Inactive) => Err(VerifierError::Inactive(person.key.clone())),
+        _ => Ok(person.key.clone()),
+    }
+}

@@ -7,8 +7,8 @@ use crate::model::card::Status;
 use crate::model::collection::Collection;
 use crate::model::fields::closest;
 use crate::model::owners::{Owner, Registry};
-use crate::resolve::Entry;
 use crate::resolve::owners::{Refusal, may_verify};
+use crate::resolve::{Entry, Ownership};
 use crate::source::SourceText;
 
 pub fn check(entry: &Entry, ws: &Workspace, out: &mut Vec<Diagnostic>) {
@@ -41,10 +41,19 @@ pub fn check(entry: &Entry, ws: &Workspace, out: &mut Vec<Diagnostic>) {
         return;
     };
 
-    // The card's own owners; collection defaults are checked once, in their file.
+    // The card's own owners (the model resolved them, in order, when the
+    // card names any); collection defaults are checked once, in their file.
+    let own: Vec<(&crate::model::card::Located<String>, Ownership)> = if card.owners.is_empty() {
+        Vec::new()
+    } else {
+        card.owners
+            .iter()
+            .zip(entry.owners.iter().copied())
+            .collect()
+    };
     let mut resolved: Vec<&Owner> = Vec::new();
-    for owner in &card.owners {
-        match registry.resolve(&owner.value) {
+    for (owner, ownership) in &own {
+        match ownership.owner() {
             Some(o) => resolved.push(o),
             None => out.push(unknown(
                 at(
@@ -57,32 +66,27 @@ pub fn check(entry: &Entry, ws: &Workspace, out: &mut Vec<Diagnostic>) {
             )),
         }
     }
+    let registered = || own.iter().filter_map(|(w, o)| o.owner().map(|o| (*w, o)));
     if !resolved.is_empty()
         && resolved
             .iter()
             .all(|o| o.is_person() && !o.is_active_person())
     {
-        for owner in &card.owners {
-            if registry.resolve(&owner.value).is_some() {
-                out.push(
-                    at(
-                        Code::InactiveOwner,
-                        owner.span.clone(),
-                        format!(
-                            "`{}` is no longer active and is this card's only owner",
-                            owner.value
-                        ),
-                    )
-                    .with_help("hand the card to an active person or a team"),
-                );
-            }
+        for (owner, _) in registered() {
+            out.push(
+                at(
+                    Code::InactiveOwner,
+                    owner.span.clone(),
+                    format!(
+                        "`{}` is no longer active and is this card's only owner",
+                        owner.value
+                    ),
+                )
+                .with_help("hand the card to an active person or a team"),
+            );
         }
     } else {
-        for (owner, o) in card
-            .owners
-            .iter()
-            .filter_map(|w| registry.resolve(&w.value).map(|o| (w, o)))
-        {
+        for (owner, o) in registered() {
             if o.is_person() && !o.is_active_person() {
                 out.push(
                     at(
@@ -97,12 +101,12 @@ pub fn check(entry: &Entry, ws: &Workspace, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    let Some(verifier) = &card.verified_by else {
+    let (Some(verifier), Some(ownership)) = (&card.verified_by, entry.verifier) else {
         return;
     };
     let name = &verifier.value;
     let span = verifier.span.clone();
-    let Some(person) = registry.resolve(name) else {
+    let Some(person) = ownership.owner() else {
         out.push(unknown(
             at(
                 Code::UnknownOwner,
