@@ -144,3 +144,83 @@ fn badges_follow_the_readers_clock() {
         "{expired_row}"
     );
 }
+
+/// Where a page's parts land at a window width: the document's width, and
+/// the left and right edges of its `<h1>` and `<main>`, measured by the
+/// browser after layout.
+fn measure(browser: &std::path::Path, page: &std::path::Path, width: u32) -> Vec<f64> {
+    let html = fs::read_to_string(page).unwrap();
+    let probe = page.with_file_name(format!("probe-{width}.html"));
+    let script = "<script>addEventListener('load', function () { var r = function (s) { var b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.right]; }; var p = document.createElement('pre'); p.id = 'out'; p.textContent = JSON.stringify([document.documentElement.scrollWidth, innerWidth].concat(r('h1'), r('main'))); document.body.appendChild(p); });</script>";
+    fs::write(&probe, html.replace("</body>", &format!("{script}</body>"))).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--window-size={width},800"))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--virtual-time-budget=3000", "--dump-dom"])
+        .arg(file_url(&probe))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("<pre id=\"out\">").expect("the probe ran") + 14;
+    let end = dom[start..].find("</pre>").unwrap() + start;
+    serde_json::from_str(&dom[start..end]).unwrap()
+}
+
+#[test]
+fn right_to_left_pages_open_on_their_content_at_phone_and_desktop_widths() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("support/refunds")).unwrap();
+    fs::write(root.join("vouch.yaml"), "title: Layout\n").unwrap();
+    fs::write(
+        root.join("support/refunds/index.md"),
+        "---\ntitle: מדיניות החזרים\nlang: he\nowners: [ana]\nverified: 2026-11-20\n---\n## מדיניות\n\nהחזר מלא תוך 30 יום.\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("support/a.md"),
+        "---\ntitle: Refunds\nowners: [ana]\nverified: 2026-11-20\n---\nSee [the policy](refunds/).\n",
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    let built = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("build")
+        .arg(&root)
+        .arg("-o")
+        .arg(&site)
+        .args(["--today", "2026-11-25"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    for page in ["support/refunds/index.html", "support/a/index.html"] {
+        for width in [390, 1280] {
+            let m = measure(&browser, &site.join(page), width);
+            let (doc, view, h1, main) = (m[0], m[1], (m[2], m[3]), (m[4], m[5]));
+            assert!(
+                doc <= view,
+                "{page} at {width}px is {doc}px wide: it scrolls sideways"
+            );
+            for (what, (left, right)) in [("h1", h1), ("main", main)] {
+                assert!(
+                    left >= 0.0 && right <= view && right > left,
+                    "{page} at {width}px: {what} spans {left}..{right} of {view}"
+                );
+            }
+        }
+    }
+}

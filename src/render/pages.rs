@@ -172,12 +172,8 @@ impl Pages {
             .map(|h| context! { level => h.level, id => h.id.clone(), text => h.text.clone() })
             .collect();
         // A collection's index card is the collection's page: it lists the cards.
-        let listing = site
-            .collections
-            .iter()
-            .find(|c| c.index == Some(index))
-            .map(|c| site.views(&c.cards))
-            .unwrap_or_default();
+        let collection = site.collections.iter().find(|c| c.index == Some(index));
+        let listing = collection.map(|c| site.views(&c.cards)).unwrap_or_default();
         self.render(
             "card.html",
             context! {
@@ -186,6 +182,7 @@ impl Pages {
                 today => site.today.to_string(),
                 root => root_prefix(&p.url),
                 listing => ser(&listing),
+                collection => collection.map(ser),
                 lang => p.view.lang.clone(),
                 dir => p.view.dir,
                 card => ser(&p.view),
