@@ -150,29 +150,46 @@ struct Dead {
     href: String,
 }
 
-/// `href="…"` and `src="…"` values of an HTML page (vouch quotes them all).
-fn urls_of(html: &str) -> Vec<String> {
+/// The tags of an HTML page (`<a …>`), without the text between them, where
+/// `"` and `href=` may appear as words.
+fn tags_of(html: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    for attr in [" href=\"", " src=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            let end = rest.find('"').unwrap_or(rest.len());
-            out.push(rest[..end].replace("&amp;", "&"));
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let end = rest.find('>').unwrap_or(rest.len());
+        out.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The values of an attribute in the page's tags (vouch quotes them all).
+fn attribute_values(html: &str, names: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for tag in tags_of(html) {
+        for name in names {
+            let needle = format!(" {name}=\"");
+            let mut rest = tag;
+            while let Some(i) = rest.find(&needle) {
+                rest = &rest[i + needle.len()..];
+                let end = rest.find('"').unwrap_or(rest.len());
+                out.push(rest[..end].replace("&amp;", "&"));
+            }
         }
     }
     out
 }
 
+fn urls_of(html: &str) -> Vec<String> {
+    attribute_values(html, &["href", "src"])
+}
+
 fn ids_of(html: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        out.insert(rest[..end].replace("&amp;", "&"));
-    }
-    out
+    attribute_values(html, &["id"]).into_iter().collect()
 }
 
 fn decode(s: &str) -> String {
