@@ -10,6 +10,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 /// A small deterministic generator (xorshift), so a failure names its seed.
 struct Rng(u64);
 
@@ -192,25 +194,6 @@ fn ids_of(html: &str) -> BTreeSet<String> {
     attribute_values(html, &["id"]).into_iter().collect()
 }
 
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Every internal link of every page of `site` that leads to no file, or
 /// to no id on its page.
 fn crawl(site: &Path) -> Vec<Dead> {
@@ -248,7 +231,7 @@ fn crawl(site: &Path) -> Vec<Dead> {
             } else {
                 let mut parts: Vec<String> = dir.iter().map(|s| s.to_string()).collect();
                 let mut escaped = path.starts_with('/');
-                for seg in decode(path).split('/') {
+                for seg in common::percent_decode(path).split('/') {
                     match seg {
                         "" | "." => {}
                         ".." => escaped |= parts.pop().is_none(),
@@ -284,7 +267,7 @@ fn crawl(site: &Path) -> Vec<Dead> {
             // Only pages have ids; a fragment on a file (`#page=2` of a PDF) is the file's business.
             if !fragment.is_empty() && target.ends_with(".html") {
                 let ids = pages.get(&target).map(|h| ids_of(h)).unwrap_or_default();
-                if !ids.contains(&decode(fragment)) {
+                if !ids.contains(&common::percent_decode(fragment)) {
                     dead.push(Dead {
                         page: page.clone(),
                         href: href.clone(),
