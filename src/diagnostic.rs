@@ -76,6 +76,7 @@ codes! {
     BrokenLink => "broken-link", Error;
     BrokenAnchor => "broken-anchor", Error;
     UnpublishedLink => "unpublished-link", Error;
+    HtmlTooDeep => "html-too-deep", Warning;
     DuplicateId => "duplicate-id", Error;
     NotUtf8 => "not-utf8", Error;
     UnreadableFile => "unreadable-file", Error;
@@ -116,9 +117,36 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// The marked source line, for renderers that show an excerpt.
+    /// The marked source line, for renderers that show an excerpt; of a
+    /// very long line, only the part around the mark.
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// The column of the line at which `source_line` starts (1 when it is
+    /// the whole line), and whether the line goes on past it.
+    #[serde(skip)]
+    pub excerpt: (usize, bool),
+}
+
+/// Lines longer than this many bytes are excerpted around the mark: a card
+/// with 20,000 links on one line must not copy (and print) that line 20,000
+/// times.
+const LONG_LINE: usize = 400;
+
+/// The part of `line` around columns `from..=to` (1-based), as
+/// (text, column it starts at, whether the line goes on after it).
+fn excerpt(line: &str, from: usize, to: usize) -> (String, usize, bool) {
+    if line.len() <= LONG_LINE {
+        return (line.to_owned(), 1, false);
+    }
+    let first = from.saturating_sub(60).max(1);
+    let last = to.max(from) + 60;
+    let text: String = line
+        .chars()
+        .skip(first - 1)
+        .take(last + 1 - first)
+        .collect();
+    let more = line.chars().nth(last).is_some();
+    (text, first, more)
 }
 
 fn serialize_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
@@ -143,6 +171,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             source_line: None,
+            excerpt: (1, false),
         }
     }
 
@@ -163,6 +192,7 @@ impl Diagnostic {
         } else {
             start.column
         };
+        let (text, first, more) = excerpt(source.line_text(start.line), start.column, end_column);
         Diagnostic {
             code,
             severity: code.default_severity(),
@@ -172,7 +202,8 @@ impl Diagnostic {
             end_column: end_column.max(start.column),
             message: message.into(),
             help: None,
-            source_line: Some(source.line_text(start.line).to_owned()),
+            source_line: Some(text),
+            excerpt: (first, more),
         }
     }
 

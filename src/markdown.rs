@@ -46,6 +46,52 @@ pub struct Outline {
     pub guidance: Vec<Range<usize>>,
     /// The text of the first level-1 heading, used when a card has no title.
     pub first_h1: Option<String>,
+    /// How deep raw HTML elements nest, and where the deepest one opens.
+    pub html_depth: Option<(usize, Range<usize>)>,
+}
+
+/// Raw HTML nested deeper than this is shown as text: the HTML parser that
+/// sanitises it takes time quadratic in the depth (40,000 nested `<div>`
+/// took 21 s), and no card needs it.
+pub const MAX_HTML_DEPTH: usize = 200;
+
+/// Follows how deep elements nest through successive raw HTML fragments:
+/// `depth` is the running depth; returns the deepest it reached within
+/// `html`. Void elements, self-closing tags and comments do not nest.
+pub fn html_nesting(html: &str, depth: &mut usize) -> usize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let mut deepest = *depth;
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.find("-->").map_or("", |e| &after[e + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let end = rest.find('>').unwrap_or(rest.len());
+        let self_closing = rest[..end].ends_with('/');
+        if closing {
+            *depth = depth.saturating_sub(1);
+        } else if !self_closing && !VOID.contains(&name.as_str()) {
+            *depth += 1;
+            deepest = deepest.max(*depth);
+        }
+        rest = &rest[end..];
+    }
+    deepest
 }
 
 /// Reads `text[body]`.
@@ -56,6 +102,7 @@ pub fn outline(text: &str, body: Range<usize>) -> Outline {
     let mut ids = HashMap::new();
     let mut open: Vec<usize> = Vec::new();
     let mut in_heading: Option<(HeadingLevel, usize, String)> = None;
+    let mut html_depth = 0;
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         let span = base + range.start..base + range.end;
@@ -94,6 +141,10 @@ pub fn outline(text: &str, body: Range<usize>) -> Outline {
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 find_guidance(&html, span.start, &mut out.guidance);
+                let deepest = html_nesting(&html, &mut html_depth);
+                if out.html_depth.as_ref().is_none_or(|(d, _)| deepest > *d) && deepest > 0 {
+                    out.html_depth = Some((deepest, span.clone()));
+                }
                 for (value, is_image) in html_links(&html) {
                     out.links.push(Link {
                         dest: decode_entities(&html[value.clone()]),

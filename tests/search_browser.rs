@@ -259,6 +259,8 @@ const TRICKY: &[&str] = &[
     "हिन्दी القراءة Ελληνικά",
     "verificações engenheiros engenheira conocimientos ciudades notificaciones",
     "policies verified classes status running refunds",
+    // Longer than MAX_WORD, in one and in several code units per character.
+    "supercalifragilisticexpialidocious-supercalifragilisticexpialidocious-x aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé 𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜",
 ];
 
 #[test]

@@ -371,15 +371,8 @@ fn read_fields(
             extra.insert(k.name.clone(), v.clone());
         }
     }
-    let x_fields: Vec<String> = f
-        .rest()
-        .filter(|(k, _)| k.name.starts_with("x-"))
-        .map(|(k, _)| k.name.clone())
-        .collect();
-    for name in x_fields {
-        if let Some((k, v)) = f.take(&name) {
-            extra.insert(k.name.clone(), v.clone());
-        }
+    for (k, v) in f.take_all(|name| name.starts_with("x-")) {
+        extra.insert(k.name.clone(), v.clone());
     }
     for name in TECH_DOCS_PAGE_FIELDS {
         f.take(name);

@@ -93,6 +93,19 @@ impl<'a> Fields<'a> {
         Some(&self.entries[index])
     }
 
+    /// Every entry nobody took whose name `wanted` accepts, marked as used,
+    /// in one pass (taking them one by one by name is quadratic).
+    pub fn take_all(&mut self, wanted: impl Fn(&str) -> bool) -> Vec<&'a (Key, Node)> {
+        let mut out = Vec::new();
+        for (entry, used) in self.entries.iter().zip(self.used.iter_mut()) {
+            if !*used && wanted(&entry.0.name) {
+                *used = true;
+                out.push(entry);
+            }
+        }
+        out
+    }
+
     /// Entries nobody took, in file order.
     pub fn rest(&self) -> impl Iterator<Item = &'a (Key, Node)> + '_ {
         self.entries

@@ -8,8 +8,8 @@
 
 use std::fmt;
 
+use jiff::Span;
 use jiff::civil::Date;
-use jiff::{Span, ToSpan};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
@@ -40,14 +40,19 @@ impl Interval {
 
     /// The date `self` after `date`, or `None` past the end of the calendar.
     pub fn after(self, date: Date) -> Option<Date> {
+        date.checked_add(self.span()?).ok()
+    }
+
+    /// The interval as a calendar span, or `None` when jiff cannot hold it
+    /// (intervals are parsed at most a century long, so never in practice).
+    pub fn span(self) -> Option<Span> {
         let count = i64::from(self.count);
-        let span: Span = match self.unit {
-            Unit::Day => count.checked_mul(1)?.days(),
-            Unit::Week => count.checked_mul(7)?.days(),
-            Unit::Month => count.months(),
-            Unit::Year => count.years(),
-        };
-        date.checked_add(span).ok()
+        match self.unit {
+            Unit::Day => Span::new().try_days(count).ok(),
+            Unit::Week => Span::new().try_days(count.checked_mul(7)?).ok(),
+            Unit::Month => Span::new().try_months(count).ok(),
+            Unit::Year => Span::new().try_years(count).ok(),
+        }
     }
 
     /// The interval's nominal length in days: a month is 365.25 / 12 days and
@@ -116,9 +121,19 @@ impl std::str::FromStr for Interval {
                 format!("`{unit}` in `{input}` is not a unit vouch knows")
             })
         })?;
-        Ok(Interval { count, unit })
+        let interval = Interval { count, unit };
+        if interval.nominal_days() > MAX_DAYS {
+            return Err(IntervalError(format!(
+                "`{input}` is longer than a century: no card can wait that long for a check"
+            )));
+        }
+        Ok(interval)
     }
 }
+
+/// The longest interval vouch accepts, in nominal days (a century): far
+/// inside the calendar jiff computes with, so due dates never overflow.
+const MAX_DAYS: f64 = 36_525.0;
 
 /// The help line shown with every interval error.
 pub const INTERVAL_HELP: &str =
@@ -221,7 +236,28 @@ mod tests {
             parse("2w").after(date("2026-12-25")),
             Some(date("2027-01-08"))
         );
-        assert_eq!(parse("9999y").after(date("2026-01-01")), None);
+        // Past the end of the calendar: no date, and no panic.
+        for count in [9999, 20_000, u32::MAX] {
+            let far = Interval {
+                count,
+                unit: Unit::Year,
+            };
+            assert_eq!(far.after(date("2026-01-01")), None);
+        }
+        assert_eq!(
+            Interval {
+                count: u32::MAX,
+                unit: Unit::Week
+            }
+            .after(date("2026-01-01")),
+            None
+        );
+        // Such intervals are not even read: they are longer than a century.
+        for text in ["101y", "20000y", "1213 months", "36526d"] {
+            let err = text.parse::<Interval>().unwrap_err();
+            assert!(err.0.contains("century"), "{text}: {}", err.0);
+        }
+        assert!("100y".parse::<Interval>().is_ok());
     }
 
     #[test]

@@ -24,6 +24,13 @@ pub struct Body {
 /// model says.
 pub fn render(entry: &Entry, model: &Model) -> Body {
     let card = entry.card;
+    // Raw HTML nested too deep for the sanitiser is shown as text (`check`
+    // warns about it).
+    let html_as_text = card
+        .outline
+        .html_depth
+        .as_ref()
+        .is_some_and(|(d, _)| *d > markdown::MAX_HTML_DEPTH);
     let text = card.source.as_str();
     let markdown_text = &text[card.body.clone()];
     let prefix = urls::root_prefix(entry.page().unwrap_or(&card.id));
@@ -90,6 +97,7 @@ pub fn render(entry: &Entry, model: &Model) -> Body {
                 id,
             })),
             Event::Html(html) | Event::InlineHtml(html) if is_only_comments(&html) => None,
+            Event::Html(html) | Event::InlineHtml(html) if html_as_text => Some(Event::Text(html)),
             Event::Html(html) => {
                 raw_html = true;
                 Some(Event::Html(rewrite_html(html, &mut href)))

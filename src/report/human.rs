@@ -52,7 +52,7 @@ fn render(renderer: &Renderer, d: &Diagnostic) -> String {
     let path = display_path(&d.file);
     let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
     let mut group = match &d.source_line {
-        Some(line) => {
+        Some(line) if d.excerpt == (1, false) => {
             let start = byte_of_column(line, d.column);
             let end = byte_of_column(line, d.end_column + 1).max(start);
             title.element(
@@ -62,13 +62,58 @@ fn render(renderer: &Renderer, d: &Diagnostic) -> String {
                     .annotation(AnnotationKind::Primary.span(start..end)),
             )
         }
+        // Part of a very long line: the real position in the header, the
+        // part around the mark below it, `…` where the line goes on.
+        Some(part) => {
+            let (first, more) = d.excerpt;
+            let lead = if first > 1 { "…" } else { "" };
+            let text = format!("{lead}{part}{}", if more { "…" } else { "" });
+            let shift = usize::from(first > 1);
+            let start = byte_of_column(&text, d.column + 1 - first + shift);
+            let end = byte_of_column(&text, d.end_column + 2 - first + shift).max(start);
+            title
+                .element(Origin::path(path).line(d.line).char_column(d.column))
+                .element(
+                    Snippet::source(text.clone())
+                        .line_start(d.line)
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                )
+        }
         None => title.element(Origin::path(path).line(d.line).char_column(d.column)),
     };
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
     let report: &[Group] = &[group];
-    renderer.render(report)
+    let rendered = renderer.render(report);
+    if d.excerpt == (1, false) {
+        return rendered;
+    }
+    // annotate-snippets marks a second snippet without a path with a bare
+    // `:::` line; here it is the same file as the header's.
+    rendered
+        .lines()
+        .filter(|l| strip_ansi(l).trim() != ":::")
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `line` without ANSI color sequences.
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The byte offset of a 1-based character column in `line`.

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use crate::load::Workspace;
 use crate::model::card::Card;
-use crate::model::interval::{Interval, Unit};
+use crate::model::interval::Interval;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,12 +81,8 @@ pub fn evaluate(card: &Card, ws: &Workspace, today: Date) -> Freshness {
 /// The first day on which a card due on `due` is expiring: the earliest `d`
 /// with `d + warn_within >= due` (see `freshness::state_on`).
 pub fn expiring_from(due: Date, warn: Interval) -> Date {
-    let count = i64::from(warn.count);
-    let span = match warn.unit {
-        Unit::Day => count.days(),
-        Unit::Week => (count * 7).days(),
-        Unit::Month => count.months(),
-        Unit::Year => count.years(),
+    let Some(span) = warn.span() else {
+        return due;
     };
     let within = |d: Date| warn.after(d).is_some_and(|edge| edge >= due);
     let mut day = due.checked_sub(span).unwrap_or(due);

@@ -50,6 +50,21 @@ fn is_word_char(c: char) -> bool {
     )
 }
 
+/// Words longer than this many characters are cut to it, here and in the
+/// browser: nobody types them whole, and a 60,000-letter "word" must not
+/// grow the index (or the index's tries) without bound.
+pub const MAX_WORD: usize = 64;
+
+/// `word` cut to [`MAX_WORD`] characters.
+fn cut(mut word: String) -> String {
+    if word.len() > MAX_WORD
+        && let Some((end, _)) = word.char_indices().nth(MAX_WORD)
+    {
+        word.truncate(end);
+    }
+    word
+}
+
 /// The words of `text`, folded but not stemmed.
 pub fn words(text: &str) -> Vec<String> {
     if text.is_ascii() {
@@ -57,7 +72,7 @@ pub fn words(text: &str) -> Vec<String> {
         return text
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::to_ascii_lowercase)
+            .map(|w| cut(w.to_ascii_lowercase()))
             .collect();
     }
     let folded = fold(text);
@@ -66,17 +81,17 @@ pub fn words(text: &str) -> Vec<String> {
     for c in folded.chars() {
         if is_cjk(c) {
             if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
+                out.push(cut(std::mem::take(&mut current)));
             }
             out.push(c.to_string());
         } else if is_word_char(c) {
             current.push(c);
         } else if !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+            out.push(cut(std::mem::take(&mut current)));
         }
     }
     if !current.is_empty() {
-        out.push(current);
+        out.push(cut(current));
     }
     out
 }

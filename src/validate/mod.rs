@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod freshness;
 pub mod history;
+pub mod html;
 pub mod links;
 pub mod owners;
 pub mod templates;
@@ -65,6 +66,7 @@ pub fn validate(model: &Model) -> Checked {
                 templates::check(card, template, &mut out);
             }
             links::check(entry, model, &mut out);
+            html::check(card, &mut out);
             out
         })
         .collect();

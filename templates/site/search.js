@@ -25,21 +25,28 @@
     return false;
   }
 
+  // MAX_WORD in tokenize.rs: longer words are cut to this many characters.
+  var MAX_WORD = 64;
+
+  function cut(word) {
+    return word.length > MAX_WORD ? Array.from(word).slice(0, MAX_WORD).join("") : word;
+  }
+
   function words(text) {
     var out = [];
     var current = "";
     for (var ch of fold(text)) {
       if (isCjk(ch.codePointAt(0))) {
-        if (current) { out.push(current); current = ""; }
+        if (current) { out.push(cut(current)); current = ""; }
         out.push(ch);
       } else if (WORD_CHAR.test(ch)) {
         current += ch;
       } else if (current) {
-        out.push(current);
+        out.push(cut(current));
         current = "";
       }
     }
-    if (current) out.push(current);
+    if (current) out.push(cut(current));
     return out;
   }
 

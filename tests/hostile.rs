@@ -1,0 +1,172 @@
+//! What a pull request could commit to hurt whoever runs vouch on it: values
+//! past the calendar, words and nesting no reader writes, lines with
+//! thousands of links. Each ends in diagnostics and a site, never a panic,
+//! a stack overflow or output that grows with the square of the input.
+//! (How long these inputs take is measured by `bench/hostile.sh`.)
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str], root: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(args)
+        .arg(root)
+        .args(["--today", "2026-11-25", "--color", "never"])
+        .env_remove("GITHUB_ACTIONS")
+        .env("GIT_CEILING_DIRECTORIES", root.parent().unwrap())
+        .output()
+        .expect("vouch runs")
+}
+
+fn root_with(cards: &[(&str, String)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("vouch.yaml"), "").unwrap();
+    for (rel, text) in cards {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    tmp
+}
+
+fn card(extra: &str, body: &str) -> String {
+    format!("---\ntitle: A card\nowners: [ana]\nverified: 2026-11-01\n{extra}---\n{body}\n")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn an_interval_past_the_calendar_is_a_diagnostic_not_a_panic() {
+    let tmp = root_with(&[
+        ("a/far.md", card("verify_every: 20000y\n", "Body.")),
+        (
+            "a/_collection.yaml",
+            "verify_every: 99999 years\n".to_owned(),
+        ),
+        (
+            "a/bad-date.md",
+            card("", "Body.").replace("2026-11-01", "2026-13-45"),
+        ),
+    ]);
+    let root = tmp.path().join("kb");
+    fs::write(
+        root.join("vouch.yaml"),
+        "verification:\n  warn_within: 30000y\n",
+    )
+    .unwrap();
+    for command in ["check", "build"] {
+        let out = run(&[command], &root);
+        let said = text(&out);
+        assert!(!said.contains("panicked"), "{command}: {said}");
+        assert_eq!(out.status.code(), Some(1), "{command}: {said}");
+        for (file, what) in [
+            ("far.md", "`20000y` is longer than a century"),
+            ("_collection.yaml", "`99999 years` is longer than a century"),
+            ("vouch.yaml", "`30000y` is longer than a century"),
+            ("bad-date.md", "invalid-date"),
+        ] {
+            assert!(
+                said.lines().any(|l| l.contains(what)) && said.contains(file),
+                "{command}: no `{what}` for {file}: {said}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sixty_thousand_letter_word_is_indexed_without_overflowing_the_stack() {
+    let word = "a".repeat(60_000);
+    let tmp = root_with(&[("a/word.md", card("", &word))]);
+    let root = tmp.path().join("kb");
+    let site = tmp.path().join("site");
+    let out = run(&["build", "-o", site.to_str().unwrap()], &root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let page = fs::read_to_string(site.join("a/word/index.html")).unwrap();
+    assert!(page.contains(&word));
+}
+
+#[test]
+fn html_nested_too_deep_to_sanitise_is_shown_as_text_and_reported() {
+    let deep = format!("{}x{}", "<div>".repeat(40_000), "</div>".repeat(40_000));
+    let shallow = "<div><b>fine</b></div>";
+    let tmp = root_with(&[
+        ("a/deep.md", card("", &deep)),
+        ("a/shallow.md", card("", shallow)),
+    ]);
+    let root = tmp.path().join("kb");
+    let site = tmp.path().join("site");
+    let out = run(&["build", "-o", site.to_str().unwrap()], &root);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("warning[html-too-deep]: raw HTML nests 40000 elements deep"),
+        "{said}"
+    );
+    assert!(!said.contains("shallow.md"), "{said}");
+    let page = fs::read_to_string(site.join("a/deep/index.html")).unwrap();
+    assert!(page.contains("&lt;div&gt;&lt;div&gt;"), "shown as text");
+    assert!(!page.contains("<div><div><div>"), "not as markup");
+    let page = fs::read_to_string(site.join("a/shallow/index.html")).unwrap();
+    assert!(page.contains("<div><b>fine</b></div>"));
+}
+
+#[test]
+fn a_line_with_thousands_of_broken_links_is_excerpted_around_each() {
+    let links: Vec<String> = (0..5_000).map(|i| format!("[x](#nope{i})")).collect();
+    let tmp = root_with(&[(
+        "a/links.md",
+        card("", &format!("## H\n\n{}", links.join(" "))),
+    )]);
+    let root = tmp.path().join("kb");
+    let out = run(&["check"], &root);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(said.matches("error[broken-anchor]").count(), 5_000);
+    // Each diagnostic shows the part of the line around its link, with the
+    // real column in its header, not the whole 65 KB line.
+    assert!(said.len() < 5_000 * 600, "{} bytes", said.len());
+    let at = said.find("`#nope3000`: this card has no heading").unwrap();
+    let block = &said[at..at + 600];
+    let column = links[..3000].iter().map(|l| l.len() + 1).sum::<usize>() + 1;
+    assert!(
+        block.contains(&format!("kb/a/links.md:8:{column}")),
+        "{block}"
+    );
+    let excerpt = block.lines().find(|l| l.starts_with("8 | ")).unwrap();
+    let caret = block.lines().find(|l| l.contains('^')).unwrap();
+    assert!(
+        excerpt.starts_with("8 | …") && excerpt.ends_with('…'),
+        "{excerpt}"
+    );
+    let start = caret.find('^').unwrap();
+    assert_eq!(
+        excerpt.chars().skip(start).take(14).collect::<String>(),
+        "[x](#nope3000)",
+        "the caret marks the link:\n{excerpt}\n{caret}"
+    );
+}
+
+#[test]
+fn tens_of_thousands_of_front_matter_keys_are_read() {
+    let keys: String = (0..49_000).map(|i| format!("x-k{i}: {i}\n")).collect();
+    let tmp = root_with(&[("a/keys.md", card(&keys, "Body."))]);
+    let root = tmp.path().join("kb");
+    let out = run(&["check"], &root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let dup = card(&format!("{keys}x-k7: again\n"), "Body.");
+    fs::write(root.join("a/keys.md"), dup).unwrap();
+    let out = run(&["check"], &root);
+    assert!(
+        text(&out).contains("the key `x-k7` appears twice"),
+        "{}",
+        text(&out)
+    );
+}
