@@ -170,3 +170,119 @@ fn tens_of_thousands_of_front_matter_keys_are_read() {
         text(&out)
     );
 }
+
+/// Runs vouch and fails if it has not finished within 20 s (a FIFO read
+/// blocks forever).
+fn run_bounded(args: &[&str], root: &Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(args)
+        .arg(root)
+        .args(["--today", "2026-11-25", "--color", "never"])
+        .env_remove("GITHUB_ACTIONS")
+        .env("GIT_CEILING_DIRECTORIES", root.parent().unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vouch starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("vouch {args:?} blocked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
+#[test]
+fn configuration_is_never_read_through_a_link_out_of_the_root() {
+    let tmp = root_with(&[("a/card.md", card("", "Body."))]);
+    let root = tmp.path().join("kb");
+    let secret = tmp.path().join("secret.yaml");
+    fs::write(&secret, "people:\n  SECRET_TOKEN_abc123: {}\n").unwrap();
+    let link = |rel: &str| {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&secret, path).unwrap();
+    };
+    link("owners.yaml");
+    link("a/_collection.yaml");
+    link("templates/cards/faq.md");
+    fs::remove_file(root.join("vouch.yaml")).unwrap();
+    link("vouch.yaml");
+    let out = run_bounded(&["check"], &root);
+    let said = text(&out);
+    assert!(!said.contains("SECRET_TOKEN"), "{said}");
+    for file in ["owners.yaml", "_collection.yaml", "faq.md", "vouch.yaml"] {
+        assert!(
+            said.lines().any(|l| l.contains("unreadable-file")
+                && l.contains("symbolic link that leads out of the knowledge root"))
+                && said.contains(file),
+            "{file}: {said}"
+        );
+    }
+    // A site template linked out of the root is not published.
+    let site = tmp.path().join("site");
+    fs::create_dir_all(root.join("templates/site")).unwrap();
+    std::os::unix::fs::symlink(&secret, root.join("templates/site/style.css")).unwrap();
+    let out = run_bounded(&["build", "-o", site.to_str().unwrap()], &root);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        text(&out).contains("not read: it is a symbolic link"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        !site.exists()
+            || !fs::read_to_string(site.join("_/assets/style.css"))
+                .unwrap_or_default()
+                .contains("SECRET")
+    );
+}
+
+#[test]
+fn a_fifo_in_place_of_a_configuration_file_does_not_hang() {
+    for rel in [
+        "vouch.yaml",
+        "owners.yaml",
+        "a/_collection.yaml",
+        "templates/cards/faq.md",
+        "templates/site/base.html",
+    ] {
+        let tmp = root_with(&[("a/card.md", card("", "Body."))]);
+        let root = tmp.path().join("kb");
+        if rel == "vouch.yaml" {
+            fs::remove_file(root.join(rel)).unwrap();
+        }
+        mkfifo(&root.join(rel));
+        let site = tmp.path().join("site");
+        let out = run_bounded(&["build", "-o", site.to_str().unwrap()], &root);
+        assert!(
+            text(&out).contains("it is not a regular file"),
+            "{rel}: {}",
+            text(&out)
+        );
+    }
+}
+
+#[test]
+fn a_link_to_a_fifo_is_not_published() {
+    let tmp = root_with(&[("a/card.md", card("", "See [the pipe](pipe.txt)."))]);
+    let root = tmp.path().join("kb");
+    mkfifo(&root.join("a/pipe.txt"));
+    let site = tmp.path().join("site");
+    let out = run_bounded(&["build", "-o", site.to_str().unwrap()], &root);
+    assert!(
+        text(&out)
+            .contains("leads to a/pipe.txt, which is not published: it is not a regular file"),
+        "{}",
+        text(&out)
+    );
+    assert!(!site.join("a/pipe.txt").exists());
+}

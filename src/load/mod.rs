@@ -89,10 +89,18 @@ fn dialect_of(root: &Path) -> Dialect {
 /// `default_owner_slack`, and the paths `redirects:` sends elsewhere.
 fn tech_docs_config(root: &Path) -> (Option<String>, BTreeMap<String, String>) {
     let mut redirects = BTreeMap::new();
-    let Some(config) = root.parent().map(|p| p.join("config/tech-docs.yml")) else {
+    let Some(repository) = root.parent() else {
         return (None, redirects);
     };
-    let Ok(text) = fs::read_to_string(config) else {
+    let repository = if repository.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        repository
+    };
+    let FileRead::Bytes(bytes) = read_file(repository, "config/tech-docs.yml") else {
+        return (None, redirects);
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
         return (None, redirects);
     };
     let Ok(yaml::Node {
@@ -116,6 +124,57 @@ fn tech_docs_config(root: &Path) -> (Option<String>, BTreeMap<String, String>) {
         }
     }
     (owner, redirects)
+}
+
+/// What reading one of the root's own files gave.
+#[derive(Debug)]
+pub enum FileRead {
+    /// There is no such file.
+    Missing,
+    Bytes(Vec<u8>),
+    /// The file is not read, and why: a symbolic link out of `within`, or
+    /// not a regular file (a FIFO would block the reader forever).
+    Refused(&'static str),
+    Failed(std::io::Error),
+}
+
+/// Files of the root vouch reads are at most this big (a card may be any
+/// size; configuration and templates are small).
+const MAX_FILE: u64 = 16 << 20;
+
+/// Reads `within/rel`, one of the files of a root vouch reads (its
+/// configuration, registry, collections' files, templates): never through a
+/// symbolic link that leaves `within`, never a FIFO, device or folder, and
+/// never more than 16 MB.
+pub fn read_file(within: &Path, rel: &str) -> FileRead {
+    let path = within.join(rel);
+    match fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileRead::Missing,
+        Err(e) => return FileRead::Failed(e),
+        Ok(_) => {}
+    }
+    let inside = match (fs::canonicalize(&path), fs::canonicalize(within)) {
+        (Ok(target), Ok(top)) => target.starts_with(top),
+        // A dangling link.
+        (Err(_), _) => return FileRead::Refused("it is a symbolic link to nothing"),
+        (_, Err(e)) => return FileRead::Failed(e),
+    };
+    if !inside {
+        return FileRead::Refused("it is a symbolic link that leads out of the knowledge root");
+    }
+    match fs::metadata(&path) {
+        Ok(meta) if !meta.is_file() => FileRead::Refused("it is not a regular file"),
+        Ok(meta) if meta.len() > MAX_FILE => FileRead::Refused("it is larger than 16 MB"),
+        Ok(_) => {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            match fs::File::open(&path).and_then(|f| f.take(MAX_FILE + 1).read_to_end(&mut bytes)) {
+                Ok(_) => FileRead::Bytes(bytes),
+                Err(e) => FileRead::Failed(e),
+            }
+        }
+        Err(e) => FileRead::Failed(e),
+    }
 }
 
 /// Everything read from a root, before validation.
@@ -283,15 +342,11 @@ fn read_yaml(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Node, Reporter)> {
     let display = display_path(root, rel);
-    let bytes = match fs::read(root.join(rel)) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(e) => {
-            diagnostics.push(Diagnostic::file(
-                Code::UnreadableFile,
-                display,
-                format!("cannot read this file: {e}"),
-            ));
+    let bytes = match read_file(root, rel) {
+        FileRead::Bytes(bytes) => bytes,
+        FileRead::Missing => return None,
+        problem => {
+            diagnostics.push(unreadable(display, &problem));
             return None;
         }
     };
@@ -328,6 +383,22 @@ fn read_yaml(
     }
 }
 
+/// `unreadable-file` for a file [`read_file`] would not or could not read.
+pub fn unreadable(display: PathBuf, problem: &FileRead) -> Diagnostic {
+    let (message, help) = match problem {
+        FileRead::Refused(why) => (
+            format!("this file is not read: {why}"),
+            "replace it with a regular file inside the root",
+        ),
+        FileRead::Failed(e) => (
+            format!("cannot read this file: {e}"),
+            "check the file's permissions",
+        ),
+        FileRead::Missing | FileRead::Bytes(_) => ("cannot read this file".to_owned(), ""),
+    };
+    Diagnostic::file(Code::UnreadableFile, display, message).with_help(help)
+}
+
 /// The built-in templates, overridden and extended by `ROOT/templates/cards/*.md`.
 fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Templates {
     let mut templates = Templates::built_in();
@@ -347,22 +418,21 @@ fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Templates {
         };
         let rel = format!("templates/cards/{key}.md");
         let display = display_path(root, &rel);
-        let text = match fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
-                diagnostics.push(Diagnostic::file(
-                    Code::NotUtf8,
-                    display,
-                    "this template is not UTF-8",
-                ));
-                continue;
-            }
-            Err(e) => {
-                diagnostics.push(Diagnostic::file(
-                    Code::UnreadableFile,
-                    display,
-                    format!("cannot read this template: {e}"),
-                ));
+        let text = match read_file(root, &rel) {
+            FileRead::Bytes(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    diagnostics.push(Diagnostic::file(
+                        Code::NotUtf8,
+                        display,
+                        "this template is not UTF-8",
+                    ));
+                    continue;
+                }
+            },
+            FileRead::Missing => continue,
+            problem => {
+                diagnostics.push(unreadable(display, &problem));
                 continue;
             }
         };

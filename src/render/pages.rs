@@ -119,19 +119,19 @@ pub struct SitePages {
 
 /// The root's override of a built-in file, if it has one.
 pub fn override_of(root: &Path, name: &str) -> Result<Option<String>, TemplateError> {
-    let path = root.join("templates").join("site").join(name);
-    match std::fs::read(&path) {
-        Ok(bytes) => String::from_utf8(bytes)
+    use crate::load::{FileRead, read_file};
+    let rel = format!("templates/site/{name}");
+    let error = |message: String| TemplateError {
+        name: root.join(&rel).display().to_string(),
+        message,
+    };
+    match read_file(root, &rel) {
+        FileRead::Missing => Ok(None),
+        FileRead::Bytes(bytes) => String::from_utf8(bytes)
             .map(Some)
-            .map_err(|_| TemplateError {
-                name: path.display().to_string(),
-                message: "not UTF-8".to_owned(),
-            }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(TemplateError {
-            name: path.display().to_string(),
-            message: e.to_string(),
-        }),
+            .map_err(|_| error("not UTF-8".to_owned())),
+        FileRead::Refused(why) => Err(error(format!("not read: {why}"))),
+        FileRead::Failed(e) => Err(error(e.to_string())),
     }
 }
 

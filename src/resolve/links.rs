@@ -199,6 +199,12 @@ impl<'w> Index<'w> {
         if meta.is_dir() {
             return LinkTarget::Broken(Broken::Folder { rel });
         }
+        if !meta.is_file() {
+            return LinkTarget::Broken(Broken::NotPublished {
+                rel,
+                why: "it is not a regular file",
+            });
+        }
         if card_id(&rel).is_some() {
             // A card file the walk does not read: under `templates/` or a
             // hidden folder is caught above, so this is one in a symlinked
