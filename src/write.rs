@@ -181,8 +181,7 @@ impl LiveDir {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
-        let temp = path.with_extension("vouch-tmp");
-        fs::write(&temp, bytes).map_err(io_err(&temp))?;
+        let temp = write_temp(&path, bytes, None).map_err(io_err(&path))?;
         fs::rename(&temp, &path).map_err(io_err(&path))?;
         Ok(true)
     }
@@ -247,24 +246,139 @@ fn is_ours(target: &Path) -> bool {
 
 /// Replaces (or creates) one file atomically: a hidden sibling is written,
 /// given the old file's permissions, and renamed over it, so a reader or a
-/// crash sees the old bytes or the new ones, never half of each.
-pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// A name for a temporary file beside `name` that no one can guess ahead:
+/// the process, the clock and a counter.
+fn temp_name(name: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mix = nanos ^ (u64::from(std::process::id()) << 32) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    format!(".{name}.{mix:016x}.vouch-tmp")
+}
+
+/// Creates a new temporary file beside `path` (exclusively: never an
+/// existing file, never through a symbolic link) holding `bytes`.
+fn write_temp(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> io::Result<PathBuf> {
+    use std::io::Write;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.vouch-tmp"));
-    let result = fs::write(&temp, bytes)
-        .and_then(|()| match fs::metadata(path) {
-            Ok(m) => fs::set_permissions(&temp, m.permissions()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e),
-        })
-        .and_then(|()| fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
+    let mut tries = 0;
+    loop {
+        let temp = path.with_file_name(temp_name(&name));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(mut file) => {
+                let written = file
+                    .write_all(bytes)
+                    .and_then(|()| match &permissions {
+                        Some(p) => file.set_permissions(p.clone()),
+                        None => Ok(()),
+                    })
+                    .and_then(|()| file.sync_data());
+                if let Err(e) = written {
+                    let _ = fs::remove_file(&temp);
+                    return Err(e);
+                }
+                return Ok(temp);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 16 => tries += 1,
+            Err(e) => return Err(e),
+        }
     }
-    result
+}
+
+/// Replaces the file at `path` with `bytes`, atomically: a new temporary
+/// file beside it (created exclusively, with the file's permissions) is
+/// renamed over it, so a crash leaves the old file or the new one, never half
+/// of either. A symbolic link is not replaced (that would turn the linked
+/// card into a copy, or write wherever the link points), nor a read-only file.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let permissions = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(io::Error::other(
+                "it is a symbolic link; vouch edits only regular files",
+            ));
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Err(io::Error::other("it is not a regular file"));
+        }
+        Ok(meta) if meta.permissions().readonly() => {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "it is read-only",
+            ));
+        }
+        Ok(meta) => Some(meta.permissions()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let temp = write_temp(path, bytes, permissions)?;
+    fs::rename(&temp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&temp);
+    })
+}
+
+/// Creates the file `path` holding `bytes`; never replaces or follows
+/// anything that is already there (a file, a dangling symbolic link).
+pub fn create_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+/// `root/rel`, with every folder on the way created, once it is sure that
+/// no part of the way is a symbolic link: a write there stays inside `root`.
+pub fn path_within(root: &Path, rel: &str) -> io::Result<PathBuf> {
+    let rel_path = Path::new(rel);
+    if rel.is_empty()
+        || !rel_path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return Err(io::Error::other(format!(
+            "`{rel}` is not a path inside the root"
+        )));
+    }
+    let mut at = root.to_path_buf();
+    let parts: Vec<_> = rel_path.components().collect();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        let last = i + 1 == parts.len();
+        match fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(io::Error::other(format!(
+                    "{} is a symbolic link; vouch writes nothing through one",
+                    at.display()
+                )));
+            }
+            Ok(meta) if !last && !meta.is_dir() => {
+                return Err(io::Error::other(format!(
+                    "{} is not a folder",
+                    at.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound && !last => fs::create_dir(&at)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(at)
 }
 
 #[cfg(test)]

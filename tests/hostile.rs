@@ -286,3 +286,121 @@ fn a_link_to_a_fifo_is_not_published() {
     );
     assert!(!site.join("a/pipe.txt").exists());
 }
+
+const GURU_BUNDLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/guru/bundle");
+
+#[test]
+fn verify_writes_nothing_through_symbolic_links_and_keeps_read_only_files() {
+    let tmp = root_with(&[
+        ("a/card.md", card("", "Body.")),
+        ("a/real.md", card("", "The real card.")),
+        ("a/locked.md", card("", "Locked.")),
+    ]);
+    let root = tmp.path().join("kb");
+    let outside = tmp.path().join("bashrc");
+    fs::write(&outside, "precious\n").unwrap();
+    // Links named like temporary files a writer might pick.
+    for name in [".card.md.vouch-tmp", "card.md.vouch-tmp", ".card.md.tmp"] {
+        std::os::unix::fs::symlink(&outside, root.join("a").join(name)).unwrap();
+    }
+    std::os::unix::fs::symlink("real.md", root.join("a/linked.md")).unwrap();
+    let locked = root.join("a/locked.md");
+    let mut perms = fs::metadata(&locked).unwrap().permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(&locked, perms).unwrap();
+    let verify = |card: &str| {
+        Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .args(["verify", "--by", "ana", "--today", "2026-11-25"])
+            .arg(root.join(card))
+            .env("GIT_CEILING_DIRECTORIES", tmp.path())
+            .output()
+            .unwrap()
+    };
+    let out = verify("a/card.md");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        fs::read_to_string(root.join("a/card.md"))
+            .unwrap()
+            .contains("verified: 2026-11-25")
+    );
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "precious\n");
+    for name in [".card.md.vouch-tmp", "card.md.vouch-tmp", ".card.md.tmp"] {
+        assert!(
+            fs::symlink_metadata(root.join("a").join(name))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+    let leftovers: Vec<_> = fs::read_dir(root.join("a"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".vouch-tmp") && n.matches('.').count() > 3)
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    let real_before = fs::read(root.join("a/real.md")).unwrap();
+    let out = verify("a/linked.md");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("symbolic link"), "{}", text(&out));
+    assert!(
+        fs::symlink_metadata(root.join("a/linked.md"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read(root.join("a/real.md")).unwrap(), real_before);
+
+    let locked_before = fs::read(&locked).unwrap();
+    let out = verify("a/locked.md");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("read-only"), "{}", text(&out));
+    assert_eq!(fs::read(&locked).unwrap(), locked_before);
+}
+
+#[test]
+fn guru_import_writes_nothing_through_a_symbolic_link_or_into_another_collection() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("other")).unwrap();
+    fs::write(root.join("vouch.yaml"), "").unwrap();
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, root.join("linked")).unwrap();
+    let import = |collection: &str| {
+        Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .args(["import", "guru", GURU_BUNDLE, "--into"])
+            .arg(&root)
+            .args([
+                "--collection",
+                collection,
+                "--owner",
+                "ana",
+                "--today",
+                "2026-11-25",
+            ])
+            .env("GIT_CEILING_DIRECTORIES", tmp.path())
+            .output()
+            .unwrap()
+    };
+    let out = import("linked");
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written through the link"
+    );
+
+    // A card of another collection carrying one of the bundle's external ids
+    // is not the bundle's: importing into `support` leaves it alone.
+    let theirs = "---\ntitle: Ours\nowners: [ana]\nverified: 2026-11-01\nx-guru-external-id: kb-002\n---\nOur own text.\n";
+    fs::write(root.join("other/ours.md"), theirs).unwrap();
+    let out = import("support");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        fs::read_to_string(root.join("other/ours.md")).unwrap(),
+        theirs
+    );
+    assert!(fs::read_dir(root.join("support")).unwrap().count() > 1);
+}

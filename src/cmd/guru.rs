@@ -73,7 +73,7 @@ pub fn run_import(opts: &ImportOptions) -> anyhow::Result<i32> {
 
     if is_new_root(&root) {
         fs::create_dir_all(&root)?;
-        fs::write(root.join("vouch.yaml"), "title: Knowledge base\n")?;
+        crate::write::create_file(&root.join("vouch.yaml"), b"title: Knowledge base\n")?;
     } else if !root.join("vouch.yaml").is_file() {
         eprintln!(
             "error: `{}` is not a knowledge root (no vouch.yaml)\n  help: import into an empty folder, or run `vouch init` first",
@@ -93,16 +93,22 @@ pub fn run_import(opts: &ImportOptions) -> anyhow::Result<i32> {
         );
         return Ok(exit::USAGE);
     }
-    let collection_dir = root.join(&collection);
-    fs::create_dir_all(&collection_dir)?;
-    let collection_file = collection_dir.join("_collection.yaml");
-    if !collection_file.exists() {
+    // Nothing is written through a symbolic link, however the folder came to be.
+    let collection_file =
+        match crate::write::path_within(&root, &format!("{collection}/_collection.yaml")) {
+            Ok(path) => path,
+            Err(e) => {
+                eprintln!("error: cannot import into `{collection}`: {e}");
+                return Ok(exit::USAGE);
+            }
+        };
+    if fs::symlink_metadata(&collection_file).is_err() {
         let source_name = opts
             .source
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        fs::write(
+        crate::write::create_file(
             &collection_file,
             format!(
                 "title: {}\ndescription: {}\n",
@@ -111,7 +117,8 @@ pub fn run_import(opts: &ImportOptions) -> anyhow::Result<i32> {
                     "Imported from Guru ({source_name}) on {}.",
                     opts.today
                 ))
-            ),
+            )
+            .as_bytes(),
         )?;
     }
 
@@ -154,7 +161,7 @@ pub fn run_import(opts: &ImportOptions) -> anyhow::Result<i32> {
             imported.created.len() + imported.updated.len() + imported.unchanged.len(),
             "card"
         ),
-        collection_dir.display(),
+        root.join(&collection).display(),
         imported.created.len(),
         imported.updated.len(),
         imported.unchanged.len(),

@@ -101,7 +101,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     let existing: Vec<&PathBuf> = files
         .iter()
         .map(|(p, _)| p)
-        .filter(|p| p.exists())
+        .filter(|p| fs::symlink_metadata(p).is_ok())
         .collect();
     if !existing.is_empty() {
         eprintln!("error: vouch init writes nothing over existing files, and these exist:");
@@ -114,7 +114,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(path, text)?;
+        crate::write::create_file(path, text.as_bytes())?;
         println!("created {}", path.display());
     }
     println!(

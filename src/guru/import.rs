@@ -361,14 +361,15 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
     let mut by_external: HashMap<String, &Card> = HashMap::new();
     let mut by_guru_id: HashMap<String, &Card> = HashMap::new();
     let mut taken: HashSet<String> = HashSet::new();
+    // Only cards of the collection imported into: a bundle never rewrites a
+    // card elsewhere in the root, whatever ids that card carries.
+    let inside = format!("{}/", opts.collection);
     if let Some(ws) = ws {
-        for card in &ws.cards {
+        for card in ws.cards.iter().filter(|c| c.rel_path.starts_with(&inside)) {
             if let Some(id) = recorded_id(card, "x-guru-external-id") {
                 by_external.insert(id, card);
             }
-            if let Some(id) = recorded_id(card, "x-guru-id")
-                && card.rel_path.starts_with(&format!("{}/", opts.collection))
-            {
+            if let Some(id) = recorded_id(card, "x-guru-id") {
                 by_guru_id.insert(id, card);
             }
         }
@@ -469,7 +470,17 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
                 .with_severity(Severity::Warning),
             );
         }
-        let path = opts.root.join(rel);
+        let path = match crate::write::path_within(opts.root, rel) {
+            Ok(path) => path,
+            Err(e) => {
+                report.diagnostics.push(Diagnostic::file(
+                    Code::UnsafePath,
+                    opts.root.join(rel),
+                    format!("not written: {e}"),
+                ));
+                continue;
+            }
+        };
         match existing {
             Some(found) => {
                 let mut changed = Vec::new();
@@ -502,17 +513,7 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
             }
             None => {
                 let text = new_card(opts, &card.title, &card.tags, id, card, &body);
-                let written = path
-                    .parent()
-                    .map_or(Ok(()), fs::create_dir_all)
-                    .and_then(|()| {
-                        use std::io::Write;
-                        let mut file = fs::OpenOptions::new()
-                            .write(true)
-                            .create_new(true)
-                            .open(&path)?;
-                        file.write_all(text.as_bytes())
-                    });
+                let written = crate::write::create_file(&path, text.as_bytes());
                 match written {
                     Ok(()) => {
                         report.created.push(rel.clone());
@@ -534,7 +535,17 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
     // Their paths were checked when the bundle was read.
     for path in &bundle.resources {
         let bytes = &bundle.files.files[path];
-        let target = opts.root.join(resource_target(path));
+        let target = match crate::write::path_within(opts.root, &resource_target(path)) {
+            Ok(target) => target,
+            Err(e) => {
+                report.diagnostics.push(Diagnostic::file(
+                    Code::UnsafePath,
+                    opts.root.join(resource_target(path)),
+                    format!("not written: {e}"),
+                ));
+                continue;
+            }
+        };
         match fs::read(&target) {
             Ok(old) if old == *bytes => continue,
             Ok(_) => {
@@ -543,10 +554,7 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
             }
             Err(_) => {}
         }
-        let written = target
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::write(&target, bytes));
+        let written = crate::write::create_file(&target, bytes);
         match written {
             Ok(()) => report.resources += 1,
             Err(e) => report.diagnostics.push(Diagnostic::file(
