@@ -404,3 +404,101 @@ fn guru_import_writes_nothing_through_a_symbolic_link_or_into_another_collection
     );
     assert!(fs::read_dir(root.join("support")).unwrap().count() > 1);
 }
+
+#[test]
+fn no_name_setting_or_card_puts_script_into_a_page() {
+    let tmp = root_with(&[
+        ("javascript:alert(1)<!--.md", card("", "A root card with a hostile name.")),
+        ("javascript:alert(2)/inner.md", card("", "In a hostile collection.")),
+        (
+            "a/body.md",
+            card(
+                "",
+                "<div class=\"badge badge-fresh\">Fresh</div>\n\n<p class=\"trust\" id=\"main\">x</p>\n\n```rust\nfn f() {}\n```",
+            ),
+        ),
+        (
+            "a/title.md",
+            "---\ntitle: \"Real\\n\\n## Fake section\\n\\n- [evil](https://evil.example)\"\nowners: [\"ana\\n## Owners too\"]\nverified: 2026-11-01\n---\nBody.\n"
+                .to_owned(),
+        ),
+    ]);
+    let root = tmp.path().join("kb");
+    fs::write(
+        root.join("vouch.yaml"),
+        "title: \"KB\\n## Injected\"\nrepo_url: \"javascript:alert(3)//\"\nbase_url: \"javascript:alert(4)//\"\n",
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    let out = run(&["build", "-o", site.to_str().unwrap()], &root);
+    let said = text(&out);
+    for key in ["repo_url", "base_url"] {
+        assert!(
+            said.contains(&format!("`{key}` must be an http:// or https:// address")),
+            "{said}"
+        );
+    }
+    let mut pages = 0;
+    let scripted = |url: &str| url.trim().to_lowercase().starts_with("javascript:");
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        let name = entry.path().to_string_lossy().into_owned();
+        let Ok(content) = fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        if name.ends_with(".html") {
+            pages += 1;
+            let lower = content.to_lowercase();
+            for bad in [
+                "href=\"javascript:",
+                "src=\"javascript:",
+                "action=\"javascript:",
+            ] {
+                assert!(!lower.contains(bad), "{name} has {bad}");
+            }
+        } else if name.ends_with("cards.json") {
+            let doc: serde_json::Value = serde_json::from_str(&content).unwrap();
+            for card in doc["cards"].as_array().unwrap() {
+                for key in ["url", "markdown_url"] {
+                    assert!(!scripted(card[key].as_str().unwrap()), "{card}");
+                }
+            }
+        } else if name.contains("/_/search/d/") {
+            let rows: Vec<serde_json::Value> = serde_json::from_str(&content).unwrap();
+            for row in rows {
+                assert!(!scripted(row[1].as_str().unwrap()), "{row}");
+            }
+        } else if name.ends_with("llms.txt") {
+            assert!(
+                !content.to_lowercase().contains("(javascript:"),
+                "{content}"
+            );
+        }
+    }
+    assert!(pages > 10);
+    // The hostile names are published, as paths that are only paths.
+    let home = fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(home.contains("href=\"javascript%3Aalert(2)/\""), "{home}");
+    assert!(site.join("javascript:alert(2)/inner/index.html").is_file());
+    // Card bodies cannot borrow the site's classes or ids.
+    let body = fs::read_to_string(site.join("a/body/index.html")).unwrap();
+    let main = &body[body.find("<div class=\"card-body\">").unwrap()..];
+    let main = &main[..main.find("</article>").unwrap()];
+    assert!(!main.contains("badge"), "{main}");
+    assert!(
+        !main.contains("class=\"trust\"") && !main.contains("id=\"main\""),
+        "{main}"
+    );
+    assert!(main.contains("class=\"language-rust\""), "{main}");
+    // Titles and names stay on their line in llms.txt.
+    let llms = fs::read_to_string(site.join("llms.txt")).unwrap();
+    for fake in [
+        "\n## Fake section",
+        "\n## Injected",
+        "\n## Owners too",
+        "\n- [evil]",
+    ] {
+        assert!(!llms.contains(fake), "{llms}");
+    }
+    assert!(llms.contains("Real ## Fake section"), "{llms}");
+}

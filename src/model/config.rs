@@ -93,8 +93,23 @@ impl Config {
             config.title = title;
         }
         config.description = text(&mut f, "description", reporter);
-        config.base_url = text(&mut f, "base_url", reporter);
-        config.repo_url = text(&mut f, "repo_url", reporter);
+        let web = |f: &mut Fields, key: &str, reporter: &mut Reporter| {
+            let (_, node) = f.take(key)?;
+            let url = fields::text(node, reporter)?;
+            if is_web_url(&url) {
+                return Some(url);
+            }
+            reporter
+                .at(
+                    crate::diagnostic::Code::InvalidValue,
+                    node.span.clone(),
+                    format!("`{key}` must be an http:// or https:// address"),
+                )
+                .set_help("write the full address, e.g. https://kb.example.com/; until then it is not used");
+            None
+        };
+        config.base_url = web(&mut f, "base_url", reporter);
+        config.repo_url = web(&mut f, "repo_url", reporter);
         if let Some(branch) = text(&mut f, "branch", reporter) {
             config.branch = branch;
         }
@@ -145,4 +160,21 @@ impl Verification {
         f.report_unknown(VERIFICATION_KEYS, "`verification`", reporter);
         v
     }
+}
+
+/// An absolute `http://` or `https://` address with a host and nothing a
+/// page's attribute could be tricked by: the only kind vouch writes into
+/// pages and feeds from settings.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && !r.starts_with('/')
+            && !url
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || "\"<>\\`".contains(c))
+    })
 }

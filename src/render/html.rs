@@ -165,7 +165,10 @@ fn address(
         } if Some(*card) == own => format!("#{}", f.id.as_deref().unwrap_or(&f.written)),
         // Broken or unpublished: `check` reports it; the link stays as written.
         _ => match model.address(target) {
-            Some(address) => format!("{prefix}{address}"),
+            Some(address) => match address.split_once('#') {
+                Some((path, fragment)) => format!("{prefix}{}#{fragment}", urls::href(path)),
+                None => format!("{prefix}{}", urls::href(&address)),
+            },
             None => dest.to_owned(),
         },
     }
@@ -178,12 +181,41 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
-        b.add_generic_attributes(["id"])
+        b.add_generic_attributes(["id", "class"])
             .add_tags(["input"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_tag_attributes("code", ["class"])
-            .add_tag_attributes("div", ["class"])
-            .add_tag_attributes("sup", ["class"]);
+            .attribute_filter(|element, attribute, value| match attribute {
+                "class" => own_class(element, value).map(Into::into),
+                // The page's own landmarks and widgets keep their ids.
+                "id" if SITE_IDS.contains(&value) => None,
+                _ => Some(value.into()),
+            });
         b
     })
+}
+
+/// Ids the page template gives its own elements: a card may not take them.
+const SITE_IDS: &[&str] = &[
+    "main",
+    "search-results",
+    "search-q",
+    "search-form",
+    "search-status",
+    "site-search-q",
+];
+
+/// The classes pulldown-cmark itself writes, and only those: a card's raw
+/// HTML may not borrow the site's (`badge badge-fresh` would draw a trust
+/// badge the card never earned).
+fn own_class(element: &str, value: &str) -> Option<String> {
+    let kept: Vec<&str> = value
+        .split_ascii_whitespace()
+        .filter(|class| match element {
+            "code" => class.starts_with("language-") && !class.contains(['<', '>', '"']),
+            "div" => *class == "footnote-definition",
+            "sup" => matches!(*class, "footnote-reference" | "footnote-definition-label"),
+            _ => false,
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(" "))
 }

@@ -39,9 +39,10 @@ struct CardJson<'a> {
 
 /// The URL of a site path: absolute under `base_url`, else relative to the site root.
 pub fn site_url(site: &Site, path: &str) -> String {
+    let path = urls::href(path);
     match site.ws.config.base_url.as_deref() {
         Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
-        None => path.to_owned(),
+        None => path,
     }
 }
 
@@ -66,7 +67,7 @@ pub fn cards_json(site: &Site) -> String {
             .map(|p| CardJson {
                 id: &p.card.id,
                 title: &p.view.title,
-                url: site_url(site, &p.view.url),
+                url: site_url(site, &p.url),
                 markdown_url: site_url(site, &urls::card_markdown(&p.card.id)),
                 kind: &p.card.kind.value,
                 lang: &p.view.lang,
@@ -103,12 +104,11 @@ pub fn cards_json(site: &Site) -> String {
 /// llms.txt: an H1 title, a blockquote summary, then one H2 section per
 /// collection listing each card's Markdown with its state, date and owners.
 pub fn llms_txt(site: &Site) -> String {
-    let mut out = format!("# {}\n\n", site.info.title);
-    let summary = site
-        .info
-        .description
-        .clone()
-        .unwrap_or_else(|| "Internal knowledge, checked by vouch.".to_owned());
+    let mut out = format!("# {}\n\n", one_line(&site.info.title));
+    let summary = site.info.description.as_deref().map_or_else(
+        || "Internal knowledge, checked by vouch.".to_owned(),
+        one_line,
+    );
     out.push_str(&format!(
         "> {summary} Every card names its owners and when it was last verified; {} of {} published cards are not stale ({}%). A stale card may be out of date: confirm it with its owners before relying on it.\n",
         site.info.score.not_stale, site.info.score.total, site.info.score.percent
@@ -121,7 +121,7 @@ pub fn llms_txt(site: &Site) -> String {
         site_url(site, urls::SEARCH_INDEX),
     ));
     let mut section = |title: &str, ids: &[usize]| {
-        out.push_str(&format!("\n## {title}\n\n"));
+        out.push_str(&format!("\n## {}\n\n", one_line(title)));
         for &i in ids {
             let p = &site.cards[i];
             let verified = p
@@ -131,21 +131,32 @@ pub fn llms_txt(site: &Site) -> String {
                 .map_or("never verified".to_owned(), |v| format!("verified {v}"));
             out.push_str(&format!(
                 "- [{}]({}): {}, {}, owners: {}\n",
-                p.view.title.replace(['[', ']'], ""),
+                one_line(&p.view.title).replace(['[', ']'], ""),
                 site_url(site, &urls::card_markdown(&p.card.id)),
                 p.badge.as_str(),
                 verified,
-                p.owner_keys.join(", ")
+                one_line(&p.owner_keys.join(", "))
             ));
         }
     };
     for c in &site.collections {
-        section(&c.title, &c.cards);
+        let ids: Vec<usize> = c.index.into_iter().chain(c.cards.iter().copied()).collect();
+        section(&c.title, &ids);
     }
     if !site.loose.is_empty() {
         section("Other cards", &site.loose);
     }
     out
+}
+
+/// `text` on one line: a title holding a newline must not start a section
+/// of its own in `llms.txt`.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}'))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// sitemap.xml needs absolute URLs, so it is written only with `base_url`.

@@ -255,11 +255,12 @@ impl Pages {
             )
         })?;
         for c in site.collections.iter().filter(|c| c.index.is_none()) {
-            add(urls::file_of(&c.url), &|| {
+            let page = urls::folder_page(&c.key);
+            add(urls::file_of(&page), &|| {
                 self.page(
                     site,
                     "collection.html",
-                    &c.url,
+                    &page,
                     context! { collection => ser(c), cards => ser(&site.views(&c.cards)) },
                 )
             })?;

@@ -48,6 +48,8 @@ pub struct Link {
 pub struct CardView {
     pub id: String,
     pub url: String,
+    /// Its raw Markdown, from the site's root.
+    pub markdown_url: String,
     pub title: String,
     pub state: Badge,
     pub state_label: &'static str,
@@ -211,13 +213,15 @@ impl<'w> Site<'w> {
                     .collection
                     .as_deref()
                     .and_then(|c| model.collections.get(c))
-                    .and_then(|f| f.page.clone());
+                    .and_then(|f| f.page.as_deref())
+                    .map(urls::href);
                 let lang = entry.lang.clone();
                 let live = badge != Badge::Archived;
                 let url = entry.page().unwrap_or_default().to_owned();
                 let view = CardView {
                     id: card.id.clone(),
-                    url: url.clone(),
+                    url: urls::href(&url),
+                    markdown_url: urls::href(&urls::card_markdown(&card.id)),
                     title: card.title().to_owned(),
                     state: badge,
                     state_label: badge.label(),
@@ -307,7 +311,7 @@ impl<'w> Site<'w> {
                 key: (*key).to_owned(),
                 title: c.title.clone(),
                 description: c.description.clone(),
-                url,
+                url: urls::href(&url),
                 count: all.len(),
                 stale: count(&all, Badge::Stale),
                 expiring: count(&all, Badge::Expiring),
@@ -387,7 +391,11 @@ fn edit_url(
     } else {
         format!("{}/{}", prefix.trim_end_matches('/'), card.rel_path)
     };
-    Some(format!("{repo}/{action}/{}/{path}", ws.config.branch))
+    Some(format!(
+        "{repo}/{action}/{}/{}",
+        urls::href(&ws.config.branch),
+        urls::href(&path)
+    ))
 }
 
 #[cfg(test)]

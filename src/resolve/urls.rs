@@ -122,6 +122,46 @@ pub fn root_prefix(page: &str) -> String {
     }
 }
 
+/// A site path as it is written into a page, `cards.json`, `llms.txt` or
+/// the search index: percent-encoded, so that no name can become a scheme
+/// (`javascript:x/` is written `javascript%3Ax/`), a query, a fragment or
+/// markup. Letters of every script stay as they are.
+pub fn href(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        let keep = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '/' | '-'
+                    | '.'
+                    | '_'
+                    | '~'
+                    | '!'
+                    | '$'
+                    | '&'
+                    | '\''
+                    | '('
+                    | ')'
+                    | '*'
+                    | '+'
+                    | ','
+                    | ';'
+                    | '='
+                    | '@'
+            )
+            || (!c.is_ascii() && !c.is_control() && !c.is_whitespace());
+        if keep && c != '&' && c != '\'' {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// Whether a path under the root would land in the site where vouch writes
 /// its own files: under `_/`, or one of the root's fixed files.
 pub fn is_reserved(rel: &str) -> bool {
@@ -149,6 +189,18 @@ mod tests {
         assert_eq!(root_prefix("a/"), "../");
         assert_eq!(root_prefix("a/b/c/"), "../../../");
         assert_eq!(root_prefix("_/tags/x/"), "../../../");
+    }
+
+    #[test]
+    fn names_never_become_schemes_or_markup() {
+        assert_eq!(
+            href("javascript:alert(1)<!--/"),
+            "javascript%3Aalert(1)%3C!--/"
+        );
+        assert_eq!(href("100% sure/a?b#c/"), "100%25%20sure/a%3Fb%23c/");
+        assert_eq!(href("suporte/reembolsos/"), "suporte/reembolsos/");
+        assert_eq!(href("תמיכה/החזרים/"), "תמיכה/החזרים/");
+        assert_eq!(href("a\"b'c&d/"), "a%22b%27c%26d/");
     }
 
     #[test]

@@ -229,7 +229,7 @@ pub fn build(model: &Model) -> Vec<SearchFile> {
             .map(|(p, doc)| {
                 serde_json::json!([
                     p.card.title(),
-                    p.page().unwrap_or_default(),
+                    urls::href(p.page().unwrap_or_default()),
                     collection_title(p),
                     excerpt(&doc.fields[3]),
                     p.badge.label()
