@@ -244,6 +244,12 @@ impl Common {
 }
 
 fn main() -> ExitCode {
+    // Ctrl-C or SIGTERM mid-build: remove the half-written staging folder
+    // (and `serve`'s temporary site) before exiting as interrupted.
+    let _ = ctrlc::set_handler(|| {
+        vouch::write::clean_up_interrupted();
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(&cmd::check::Options {

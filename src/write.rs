@@ -19,6 +19,94 @@ pub enum WriteError {
     NotOurs(PathBuf),
     #[error("`{0}` would leave the output folder")]
     Escapes(String),
+    #[error(
+        "`{}` is a symbolic link; vouch writes its site only into a real folder\n  help: give -o the folder itself",
+        .0.display()
+    )]
+    Symlink(PathBuf),
+    #[error(
+        "`{}` holds the knowledge root; writing the site there would replace it\n  help: choose a folder beside the root, such as the default `site/`",
+        .0.display()
+    )]
+    HoldsRoot(PathBuf),
+}
+
+/// Folders a build or the dev server is writing, removed if the process is
+/// interrupted (Ctrl-C, SIGTERM) before it finishes with them.
+static IN_PROGRESS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Marks `dir` for removal should the process be interrupted.
+pub fn remove_if_interrupted(dir: &Path) {
+    if let Ok(mut dirs) = IN_PROGRESS.lock() {
+        dirs.push(dir.to_path_buf());
+    }
+}
+
+/// `dir` no longer needs removing on an interruption.
+pub fn done_with(dir: &Path) {
+    if let Ok(mut dirs) = IN_PROGRESS.lock() {
+        dirs.retain(|d| d != dir);
+    }
+}
+
+/// Removes every folder still in progress: the interrupt handler's work.
+pub fn clean_up_interrupted() {
+    if let Ok(dirs) = IN_PROGRESS.lock() {
+        for dir in dirs.iter() {
+            // Other threads may still be writing into it: try until it is gone.
+            for _ in 0..50 {
+                match fs::remove_dir_all(dir) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+/// Refuses an output folder that is a symbolic link, or that is the root
+/// or holds it (`-o` pointed at the knowledge root, or at its parent).
+pub fn check_output(target: &Path, root: &Path) -> Result<(), WriteError> {
+    if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(WriteError::Symlink(target.to_path_buf()));
+    }
+    let absolute = |p: &Path| -> PathBuf {
+        fs::canonicalize(p).unwrap_or_else(|_| {
+            std::env::current_dir()
+                .map(|cwd| cwd.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        })
+    };
+    let (target_abs, root_abs) = (absolute(target), absolute(root));
+    if root_abs.starts_with(&target_abs) {
+        return Err(WriteError::HoldsRoot(target.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Staging folders and swapped-out sites left by builds that were killed:
+/// `.NAME.vouch-tmp-PID` and `.NAME.vouch-tmp-PID.old` beside the target
+/// whose process is gone.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.vouch-tmp-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Ok(pid) = rest.trim_end_matches(".old").parse::<u32>() else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && cfg!(target_os = "linux") && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Marks a folder that `vouch build` wrote: only such a folder is ever
@@ -45,6 +133,9 @@ impl Staging {
     /// Starts a build of `target`. Refuses a target that exists and is neither
     /// empty nor a site vouch wrote (it holds the marker file).
     pub fn new(target: &Path) -> Result<Staging, WriteError> {
+        if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(WriteError::Symlink(target.to_path_buf()));
+        }
         if target.exists() && !is_ours(target) {
             return Err(WriteError::NotOurs(target.to_path_buf()));
         }
@@ -56,11 +147,13 @@ impl Staging {
         let name = target
             .file_name()
             .map_or("site".into(), |n| n.to_string_lossy().into_owned());
+        remove_leftovers(&parent, &name);
         let dir = parent.join(format!(".{name}.vouch-tmp-{}", std::process::id()));
-        if dir.exists() {
+        if fs::symlink_metadata(&dir).is_ok() {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
-        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        remove_if_interrupted(&dir);
+        fs::create_dir(&dir).map_err(io_err(&dir))?;
         let staging = Staging {
             target: target.to_path_buf(),
             dir,
@@ -84,7 +177,7 @@ impl Staging {
         dirs.dedup();
         for dir in dirs {
             let path = self.path_of(dir)?;
-            fs::create_dir_all(&path).map_err(io_err(&path))?;
+            self.make_dirs(&path)?;
         }
         Ok(())
     }
@@ -99,7 +192,7 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.path_of(rel)?;
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
+            self.make_dirs(parent)?;
         }
         fs::write(&path, bytes).map_err(io_err(&path))
     }
@@ -108,13 +201,32 @@ impl Staging {
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), WriteError> {
         let path = self.path_of(rel)?;
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
+            self.make_dirs(parent)?;
         }
         fs::copy(from, &path).map(|_| ()).map_err(io_err(from))
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf, WriteError> {
         safe_join(&self.dir, rel)
+    }
+
+    /// Creates the folders of `path` below the staging folder, never the
+    /// staging folder itself: once an interrupted build removed it, no
+    /// thread still writing can bring it back.
+    fn make_dirs(&self, path: &Path) -> Result<(), WriteError> {
+        let Ok(below) = path.strip_prefix(&self.dir) else {
+            return Err(WriteError::Escapes(path.display().to_string()));
+        };
+        let mut at = self.dir.clone();
+        for part in below.components() {
+            at.push(part);
+            match fs::create_dir(&at) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io_err(&at)(e)),
+            }
+        }
+        Ok(())
     }
 
     /// Swaps the finished folder in for the target.
@@ -137,6 +249,7 @@ impl Staging {
             });
         }
         self.committed = true;
+        done_with(&self.dir);
         if old.exists() {
             remove_tree(&old)?;
         }
@@ -148,6 +261,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
+            done_with(&self.dir);
         }
     }
 }

@@ -502,3 +502,106 @@ fn no_name_setting_or_card_puts_script_into_a_page() {
     }
     assert!(llms.contains("Real ## Fake section"), "{llms}");
 }
+
+fn build_into(root: &Path, out: &Path) -> Output {
+    run(&["build", "-o", out.to_str().unwrap()], root)
+}
+
+#[test]
+fn the_output_folder_is_never_the_root_its_parent_or_a_link() {
+    let tmp = root_with(&[("a/card.md", card("", "Body."))]);
+    let root = tmp.path().join("kb");
+    // A pull request can commit the marker that makes a folder "vouch's".
+    fs::write(root.join(".vouch-site"), "").unwrap();
+    for out in [root.clone(), tmp.path().to_path_buf()] {
+        let built = build_into(&root, &out);
+        assert_eq!(built.status.code(), Some(2), "{}", text(&built));
+        assert!(
+            text(&built).contains("holds the knowledge root"),
+            "{}",
+            text(&built)
+        );
+        assert!(root.join("a/card.md").is_file() && root.join("vouch.yaml").is_file());
+    }
+    // `-o` a symbolic link: the folder it points to keeps its files.
+    let precious = tmp.path().join("precious");
+    fs::create_dir_all(&precious).unwrap();
+    fs::write(precious.join(".vouch-site"), "").unwrap();
+    fs::write(precious.join("keep.txt"), "keep").unwrap();
+    let link = tmp.path().join("site-link");
+    std::os::unix::fs::symlink(&precious, &link).unwrap();
+    let built = build_into(&root, &link);
+    assert_eq!(built.status.code(), Some(2), "{}", text(&built));
+    assert!(
+        text(&built).contains("is a symbolic link"),
+        "{}",
+        text(&built)
+    );
+    assert_eq!(
+        fs::read_to_string(precious.join("keep.txt")).unwrap(),
+        "keep"
+    );
+}
+
+#[test]
+fn staging_folders_of_killed_builds_are_cleared_and_ctrl_c_leaves_none() {
+    let tmp = root_with(&[("a/card.md", card("", "Body."))]);
+    let root = tmp.path().join("kb");
+    // What a build killed with SIGKILL leaves (its process is long gone).
+    for stale in [".site.vouch-tmp-999999999", ".site.vouch-tmp-999999998.old"] {
+        fs::create_dir_all(tmp.path().join(stale).join("a")).unwrap();
+        fs::write(tmp.path().join(stale).join("a/x.html"), "half").unwrap();
+    }
+    let site = tmp.path().join("site");
+    assert_eq!(build_into(&root, &site).status.code(), Some(0));
+    let leftovers = |dir: &Path| -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".vouch-tmp"))
+            .collect()
+    };
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
+
+    // A build interrupted by SIGINT removes its staging folder.
+    for i in 0..3000 {
+        let path = root.join(format!("big/c{i}.md"));
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, card("", &format!("Body {i} ").repeat(50))).unwrap();
+    }
+    let mut interrupted = 0;
+    for attempt in 0..20 {
+        let out = tmp.path().join(format!("site{attempt}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .args(["build", "--no-history", "-q", "-o", out.to_str().unwrap()])
+            .arg(&root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the staging folder, then interrupt.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while leftovers(tmp.path()).is_empty() && std::time::Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let pid = child.id().to_string();
+        let _ = Command::new("kill").args(["-INT", &pid]).status();
+        let status = child.wait().unwrap();
+        if status.code() == Some(130) {
+            interrupted += 1;
+        }
+        assert_eq!(
+            leftovers(tmp.path()),
+            Vec::<String>::new(),
+            "attempt {attempt}"
+        );
+        if interrupted >= 3 {
+            break;
+        }
+    }
+    assert!(interrupted >= 1, "no build was interrupted mid-way");
+}

@@ -328,3 +328,33 @@ fn pages_the_site_no_longer_has_are_removed() {
     let home = get(serving.port, "/").1;
     assert!(!home.contains("href=\"lonely/\""), "{home}");
 }
+
+#[test]
+fn ctrl_c_removes_the_temporary_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("guides")).unwrap();
+    fs::write(root.join("vouch.yaml"), "").unwrap();
+    fs::write(
+        root.join("guides/a.md"),
+        "---\ntitle: A\nowners: [me]\nverified: 2026-11-20\n---\nA.\n",
+    )
+    .unwrap();
+    let mut serving = start(&root);
+    assert!(serving.site.join("index.html").is_file());
+    let pid = serving.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = serving.child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        !serving.site.exists(),
+        "{} is left behind",
+        serving.site.display()
+    );
+}

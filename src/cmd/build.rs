@@ -52,7 +52,9 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
                 exit::OK
             })
         }
-        Err(BuildError::Write(e @ WriteError::NotOurs(_))) => {
+        Err(BuildError::Write(
+            e @ (WriteError::NotOurs(_) | WriteError::Symlink(_) | WriteError::HoldsRoot(_)),
+        )) => {
             eprintln!("error: {e}");
             Ok(exit::USAGE)
         }

@@ -65,6 +65,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         Ok(server) => server,
         Err(e) => {
             eprintln!("error: cannot listen on {addr}: {e}");
+            let _ = fs::remove_dir_all(&out);
             return Ok(exit::USAGE);
         }
     };
@@ -75,6 +76,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         started.elapsed().as_millis(),
         root.display()
     );
+    crate::write::remove_if_interrupted(&out);
     report(&live);
     if opts.open {
         let _ = std::process::Command::new(if cfg!(target_os = "macos") {

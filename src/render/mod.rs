@@ -53,6 +53,7 @@ pub fn default_output(root: &Path) -> PathBuf {
 /// Writes the whole site of `model` into `out`, swapped in at the end.
 pub fn build(model: &Model, out: &Path) -> Result<Built, BuildError> {
     let ws = model.ws;
+    crate::write::check_output(out, &ws.root)?;
     let site = Site::new(model);
     let pages = pages::Pages::new(&ws.root)?;
     let staging = Staging::new(out)?;
