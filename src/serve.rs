@@ -6,9 +6,10 @@
 //! Written on `std::net` rather than tiny_http because server-sent events need
 //! a connection that stays open and is flushed after each event.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,11 +18,18 @@ use crate::urlpath::percent_decode;
 const RELOAD_JS: &str = include_str!("../templates/site/reload.js");
 const INJECT: &str = "<script src=\"/__vouch/reload.js\"></script>";
 
+/// At most this many requests are handled at once; more get a 503.
+const MAX_CONNECTIONS: usize = 64;
+/// At most this many pages listen for reloads at once.
+const MAX_LISTENERS: usize = 64;
+/// A request line and its headers together fit in this many bytes.
+const MAX_HEAD: u64 = 16 * 1024;
+
 /// What the server knows of the latest build.
 #[derive(Default)]
 struct Shared {
-    /// Open event streams.
-    clients: Vec<TcpStream>,
+    /// Open event streams, by a number of their own.
+    clients: Vec<(u64, TcpStream)>,
     /// The last build's error, shown to pages that connect meanwhile.
     error: Option<String>,
 }
@@ -30,6 +38,9 @@ struct Shared {
 pub struct Server {
     site: PathBuf,
     shared: Arc<Mutex<Shared>>,
+    /// Requests being handled now.
+    busy: Arc<AtomicUsize>,
+    next_client: Arc<AtomicU64>,
     pub addr: SocketAddr,
 }
 
@@ -41,13 +52,29 @@ impl Server {
         let server = Server {
             site,
             shared: Arc::default(),
+            busy: Arc::default(),
+            next_client: Arc::default(),
             addr: listener.local_addr()?,
         };
         let accepting = server.clone();
         std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
+            for mut stream in listener.incoming().flatten() {
+                if accepting.busy.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    accepting.busy.fetch_sub(1, Ordering::SeqCst);
+                    let _ = respond(
+                        &mut stream,
+                        "503 Service Unavailable",
+                        "text/plain",
+                        b"busy\n",
+                        false,
+                    );
+                    continue;
+                }
                 let server = accepting.clone();
-                std::thread::spawn(move || server.handle(stream));
+                std::thread::spawn(move || {
+                    server.handle(stream);
+                    server.busy.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
         Ok(server)
@@ -68,7 +95,7 @@ impl Server {
             return;
         };
         shared.error = error;
-        shared.clients.retain_mut(|client| {
+        shared.clients.retain_mut(|(_, client)| {
             client
                 .write_all(frame.as_bytes())
                 .and_then(|()| client.flush())
@@ -76,18 +103,48 @@ impl Server {
         });
     }
 
+    /// The `Host` values this server answers: its own address, by number or
+    /// as `localhost`. Anything else is a page of another site reaching it
+    /// through DNS rebinding.
+    fn own_host(&self, host: &str) -> bool {
+        let port = self.addr.port();
+        let host = host.trim().to_ascii_lowercase();
+        [
+            format!("{}:{port}", self.addr.ip()),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ]
+        .contains(&host)
+    }
+
     fn handle(&self, stream: TcpStream) {
         let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        let mut reader = BufReader::new(&stream);
+        // The request line and headers, bounded: a 256 MB line is refused,
+        // not kept.
+        let mut reader = BufReader::new((&stream).take(MAX_HEAD));
         let mut request = String::new();
-        if reader.read_line(&mut request).is_err() {
+        if reader.read_line(&mut request).is_err() || !request.ends_with('\n') {
+            drop(reader);
+            too_large(&stream);
             return;
         }
+        let mut host = None;
         loop {
             let mut header = String::new();
             match reader.read_line(&mut header) {
-                Ok(n) if n > 2 => continue,
-                _ => break,
+                Ok(n) if n > 2 && header.ends_with('\n') => {
+                    if let Some((name, value)) = header.split_once(':')
+                        && name.eq_ignore_ascii_case("host")
+                    {
+                        host = Some(value.trim().to_owned());
+                    }
+                }
+                Ok(n) if n <= 2 && header.trim().is_empty() => break,
+                _ => {
+                    drop(reader);
+                    too_large(&stream);
+                    return;
+                }
             }
         }
         let mut parts = request.split_whitespace();
@@ -95,6 +152,16 @@ impl Server {
         let target = parts.next().unwrap_or("/");
         let path = target.split(['?', '#']).next().unwrap_or("/");
         let mut stream = stream;
+        if !host.as_deref().is_some_and(|h| self.own_host(h)) {
+            let _ = respond(
+                &mut stream,
+                "421 Misdirected Request",
+                "text/plain",
+                b"this server answers only its own address\n",
+                false,
+            );
+            return;
+        }
         if method != "GET" && method != "HEAD" {
             let _ = respond(
                 &mut stream,
@@ -129,14 +196,44 @@ impl Server {
         {
             return;
         }
+        let id = self.next_client.fetch_add(1, Ordering::SeqCst);
+        let Ok(watch) = stream.try_clone() else {
+            return;
+        };
         if let Ok(mut shared) = self.shared.lock() {
+            if shared.clients.len() >= MAX_LISTENERS {
+                // The oldest listener makes room: it reconnects if still open.
+                let (_, oldest) = shared.clients.remove(0);
+                let _ = oldest.shutdown(std::net::Shutdown::Both);
+            }
             if let Some(error) = shared.error.clone() {
                 let frame: String = error.lines().map(|l| format!("data: {l}\n")).collect();
                 let _ = write!(stream, "event: build-error\n{frame}\n");
                 let _ = stream.flush();
             }
-            shared.clients.push(stream);
+            shared.clients.push((id, stream));
         }
+        // The page closing its connection is noticed at once, not at the next
+        // rebuild: its descriptor is released as soon as it goes.
+        let shared = Arc::clone(&self.shared);
+        std::thread::spawn(move || {
+            let _ = watch.set_read_timeout(None);
+            let mut buf = [0u8; 64];
+            let mut watch = watch;
+            while let Ok(n) = watch.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+            }
+            if let Ok(mut shared) = shared.lock() {
+                shared.clients.retain(|(client, _)| *client != id);
+            }
+        });
+    }
+
+    /// How many pages listen for reloads now.
+    pub fn listeners(&self) -> usize {
+        self.shared.lock().map_or(0, |s| s.clients.len())
     }
 
     fn serve_file(&self, stream: &mut TcpStream, path: &str, head_only: bool) {
@@ -153,7 +250,10 @@ impl Server {
         let mut file = self.site.join(&rel);
         if file.is_dir() {
             if !path.ends_with('/') {
-                let location = format!("{path}/");
+                // Built from the checked path, so `//evil.example` can
+                // never become a redirect to another site.
+                let location =
+                    format!("/{}/", rel.to_string_lossy().trim_matches('/')).replace("//", "/");
                 let _ = write!(
                     stream,
                     "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
@@ -182,8 +282,26 @@ impl Server {
     }
 }
 
+/// Answers a request too large to read with 431, then reads and drops what
+/// the client still sends (a little while, a bounded amount) before closing,
+/// so that the answer is not lost to a connection reset.
+fn too_large(stream: &TcpStream) {
+    let mut writer = stream;
+    let _ = respond(
+        &mut writer,
+        "431 Request Header Fields Too Large",
+        "text/plain",
+        b"request too large\n",
+        false,
+    );
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let mut rest = stream.take(64 << 20);
+    let _ = std::io::copy(&mut rest, &mut std::io::sink());
+}
+
 fn respond(
-    stream: &mut TcpStream,
+    stream: &mut dyn Write,
     status: &str,
     kind: &str,
     body: &[u8],

@@ -57,7 +57,11 @@ fn start(root: &std::path::Path) -> Serving {
 
 fn get(port: u16, path: &str) -> (String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
@@ -137,13 +141,7 @@ fn serves_rebuilds_and_reloads() {
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(script.contains("EventSource"));
 
-    let mut events = TcpStream::connect(("127.0.0.1", serving.port)).unwrap();
-    write!(
-        events,
-        "GET /__vouch/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
-    wait_for(&mut events, "text/event-stream");
+    let mut events = events(serving.port);
 
     // An editor's temporary file is ignored: no rebuild within a second.
     fs::write(root.join("guides/.hello.md.swp"), "swap").unwrap();
@@ -240,7 +238,7 @@ fn events(port: u16) -> TcpStream {
     let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         events,
-        "GET /__vouch/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        "GET /__vouch/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
     )
     .unwrap();
     wait_for(&mut events, "text/event-stream");
@@ -356,5 +354,120 @@ fn ctrl_c_removes_the_temporary_site() {
         !serving.site.exists(),
         "{} is left behind",
         serving.site.display()
+    );
+}
+
+/// Sends `request` as is and returns the status line of the answer.
+fn raw(port: u16, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    // Written beside the reading: the server may answer (and close) before
+    // a huge request is all sent.
+    let mut writer = stream.try_clone().unwrap();
+    let request = request.to_vec();
+    std::thread::spawn(move || {
+        let _ = writer.write_all(&request);
+    });
+    let mut response = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        response.extend_from_slice(&buf[..n]);
+    }
+    let response = String::from_utf8_lossy(&response).into_owned();
+    response.lines().next().unwrap_or_default().to_owned()
+        + &response
+            .lines()
+            .find(|l| l.starts_with("Location:"))
+            .map(|l| format!(" | {l}"))
+            .unwrap_or_default()
+}
+
+fn open_fds(pid: u32) -> usize {
+    fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
+}
+
+#[test]
+fn the_server_answers_only_its_own_host_within_bounds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("guides")).unwrap();
+    fs::write(root.join("vouch.yaml"), "").unwrap();
+    fs::write(
+        root.join("guides/a.md"),
+        "---\ntitle: A\nowners: [me]\nverified: 2026-11-20\n---\nA.\n",
+    )
+    .unwrap();
+    let serving = start(&root);
+    let port = serving.port;
+    let ok = |host: &str| {
+        raw(
+            port,
+            format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
+        )
+    };
+    assert!(ok(&format!("127.0.0.1:{port}")).starts_with("HTTP/1.1 200"));
+    assert!(ok(&format!("localhost:{port}")).starts_with("HTTP/1.1 200"));
+    // DNS rebinding: a page of another site reaching the server by name.
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_owned(),
+        format!("127.0.0.1:{}", port + 1),
+    ] {
+        assert!(ok(&host).starts_with("HTTP/1.1 421"), "{host}");
+    }
+    assert!(raw(port, b"GET / HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 421"));
+    // No open redirect: `//host` is a path here, never another site.
+    let redirect = raw(
+        port,
+        format!("GET //guides HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(
+        redirect,
+        "HTTP/1.1 301 Moved Permanently | Location: /guides/"
+    );
+    // A huge request line is refused, not kept.
+    let mut huge = b"GET /".to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 4 << 20));
+    assert!(raw(port, &huge).starts_with("HTTP/1.1 431"));
+    let mut many = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n").into_bytes();
+    for i in 0..2000 {
+        many.extend(format!("X-Header-{i}: yes\r\n").bytes());
+    }
+    assert!(raw(port, &many).starts_with("HTTP/1.1 431"));
+    assert!(
+        ok(&format!("127.0.0.1:{port}")).starts_with("HTTP/1.1 200"),
+        "still serving"
+    );
+
+    // Idle connections hold at most 64 handlers; the next gets a 503 at once.
+    let idle: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(ok(&format!("127.0.0.1:{port}")).starts_with("HTTP/1.1 503"));
+    drop(idle);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(ok(&format!("127.0.0.1:{port}")).starts_with("HTTP/1.1 200"));
+
+    // Live-reload connections a page closed give their descriptors back at once.
+    let pid = serving.child.id();
+    let before = open_fds(pid);
+    for _ in 0..200 {
+        let stream = events(port);
+        drop(stream);
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while open_fds(pid) > before + 5 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        open_fds(pid) <= before + 5,
+        "{} descriptors, {before} before",
+        open_fds(pid)
     );
 }
