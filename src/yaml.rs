@@ -236,7 +236,13 @@ impl Builder<'_> {
                     offset: span.start,
                 }),
             },
-            Event::DocumentEnd => Ok(self.root.is_some()),
+            // Read to the end of the stream: keys of a second document must
+            // not be dropped without a word.
+            Event::DocumentStart(_) if self.root.is_some() => Err(SyntaxError {
+                message: "a second YAML document starts here (`---`); front matter is one mapping, and keys after this line would be lost".to_owned(),
+                offset: span.start,
+            }),
+            Event::DocumentEnd => Ok(false),
             Event::StreamEnd => Ok(true),
             Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => Ok(false),
         }

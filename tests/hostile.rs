@@ -605,3 +605,120 @@ fn staging_folders_of_killed_builds_are_cleared_and_ctrl_c_leaves_none() {
     }
     assert!(interrupted >= 1, "no build was interrupted mid-way");
 }
+
+#[test]
+fn a_guru_card_of_ten_thousand_nested_tags_is_imported_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("bundle");
+    fs::create_dir_all(bundle.join("cards")).unwrap();
+    fs::write(
+        bundle.join("collection.yaml"),
+        "Version: 2\nItems:\n  - ID: \"deep\"\n    Type: \"card\"\n  - ID: \"fine\"\n    Type: \"card\"\n",
+    )
+    .unwrap();
+    for id in ["deep", "fine"] {
+        fs::write(
+            bundle.join(format!("cards/{id}.yaml")),
+            format!("Title: \"{id}\"\n"),
+        )
+        .unwrap();
+    }
+    let deep = format!("{}deep text{}", "<b>".repeat(10_000), "</b>".repeat(10_000));
+    fs::write(bundle.join("cards/deep.html"), deep).unwrap();
+    fs::write(bundle.join("cards/fine.html"), "<p><b>Fine</b> text</p>").unwrap();
+    let root = tmp.path().join("kb");
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(["import", "guru"])
+        .arg(&bundle)
+        .arg("--into")
+        .arg(&root)
+        .args([
+            "--collection",
+            "support",
+            "--owner",
+            "ana",
+            "--today",
+            "2026-11-25",
+        ])
+        .env("GIT_CEILING_DIRECTORIES", tmp.path())
+        .output()
+        .unwrap();
+    let said = text(&out);
+    assert!(
+        !said.contains("overflow") && out.status.code().is_some(),
+        "{said}"
+    );
+    assert!(said.contains("html-too-deep"), "{said}");
+    let deep = fs::read_to_string(root.join("support/deep.md")).unwrap();
+    assert!(
+        deep.contains("deep text") && !deep.contains("<b>"),
+        "{deep}"
+    );
+    let fine = fs::read_to_string(root.join("support/fine.md")).unwrap();
+    assert!(fine.contains("**Fine** text"), "{fine}");
+}
+
+#[test]
+fn a_second_yaml_document_in_front_matter_is_an_error_not_lost_keys() {
+    let tmp = root_with(&[
+        (
+            "a/sneaky.md",
+            "---\ntitle: Sneaky\nowners: [ana]\nverified: 2026-11-01\n--- # a comment\nstatus: draft\n---\nA draft that must not be published.\n"
+                .to_owned(),
+        ),
+        ("a/fine.md", card("", "Fine.")),
+    ]);
+    let root = tmp.path().join("kb");
+    let site = tmp.path().join("site");
+    let out = build_into(&root, &site);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("a second YAML document starts here"),
+        "{said}"
+    );
+    assert!(said.contains("sneaky.md:5:1"), "{said}");
+    assert!(
+        !site.join("a/sneaky/index.html").exists(),
+        "never published as a non-draft"
+    );
+    assert!(site.join("a/fine/index.html").is_file());
+}
+
+#[test]
+fn a_zip_that_unpacks_to_a_hundred_times_its_size_is_refused() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let zip_path = tmp.path().join("bomb.zip");
+    let mut zip = zip::ZipWriter::new(fs::File::create(&zip_path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("collection.yaml", options).unwrap();
+    zip.write_all(b"Version: 2\nItems: []\n").unwrap();
+    zip.start_file("resources/zeros.bin", options).unwrap();
+    let block = vec![0u8; 1 << 20];
+    for _ in 0..80 {
+        zip.write_all(&block).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(
+        fs::metadata(&zip_path).unwrap().len() < 1 << 20,
+        "a small zip"
+    );
+    let root = tmp.path().join("kb");
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(["import", "guru"])
+        .arg(&zip_path)
+        .arg("--into")
+        .arg(&root)
+        .args(["--collection", "support", "--today", "2026-11-25"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("vouch does not unpack it"),
+        "{}",
+        text(&out)
+    );
+    assert!(!root.join("support/resources").exists());
+}

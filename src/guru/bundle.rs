@@ -15,7 +15,11 @@ use crate::yaml::{self, Node, Value};
 
 /// A bundle larger than this (uncompressed) is refused: a zip bomb, or not a
 /// knowledge export.
-const MAX_BYTES: u64 = 1 << 30;
+const MAX_BYTES: u64 = 256 << 20;
+/// A zip may unpack to at most this many times its own size (and 64 MB
+/// whatever its size): real exports compress text perhaps tenfold, a zip
+/// bomb a thousandfold.
+const MAX_RATIO: u64 = 100;
 const MAX_FILES: usize = 200_000;
 
 /// The files of a bundle by their path inside it (`cards/a.yaml`).
@@ -41,7 +45,7 @@ pub enum ReadError {
     },
     #[error("`{}` is not a zip file Guru could have written: {message}", path.display())]
     Zip { path: PathBuf, message: String },
-    #[error("`{}` holds more than {} files or {} MB uncompressed; vouch does not unpack it", path.display(), MAX_FILES, MAX_BYTES >> 20)]
+    #[error("`{}` holds more than {} files, more than {} MB uncompressed, or unpacks to over {}× its size; vouch does not unpack it", path.display(), MAX_FILES, MAX_BYTES >> 20, MAX_RATIO)]
     TooLarge { path: PathBuf },
 }
 
@@ -107,6 +111,8 @@ pub fn read(path: &Path, out: &mut Vec<Diagnostic>) -> Result<Files, ReadError> 
         return Ok(files);
     }
     let file = fs::File::open(path).map_err(io)?;
+    let zipped = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let budget = MAX_BYTES.min(zipped.saturating_mul(MAX_RATIO).max(64 << 20));
     let zip_error = |e: zip::result::ZipError| ReadError::Zip {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -135,16 +141,17 @@ pub fn read(path: &Path, out: &mut Vec<Diagnostic>) -> Result<Files, ReadError> 
             continue;
         };
         // The declared size may lie; read at most what is left of the budget.
-        let mut bytes = Vec::new();
+        let left = budget - total;
+        let mut bytes = Vec::with_capacity(entry.size().min(left) as usize);
         (&mut entry)
-            .take(MAX_BYTES - total + 1)
+            .take(left + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| ReadError::Zip {
                 path: path.to_path_buf(),
                 message: format!("{name}: {e}"),
             })?;
         total += bytes.len() as u64;
-        if total > MAX_BYTES {
+        if total > budget {
             return Err(ReadError::TooLarge {
                 path: path.to_path_buf(),
             });

@@ -232,6 +232,26 @@ fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Vec<(String, Vec<String>
     walk.placed
 }
 
+/// Whether HTML nests deeper than the site renders raw HTML.
+fn too_deep(html: &str) -> bool {
+    crate::markdown::html_nesting(html, &mut 0) > crate::markdown::MAX_HTML_DEPTH
+}
+
+/// The text of HTML without its tags (character references stay, and read
+/// as the characters they name).
+fn text_of(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        rest = rest[open..]
+            .find('>')
+            .map_or("", |end| &rest[open + end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The HTML-to-Markdown converter for card bodies.
 fn html_converter() -> htmd::HtmlToMarkdown {
     htmd::HtmlToMarkdown::builder()
@@ -251,9 +271,13 @@ fn html_converter() -> htmd::HtmlToMarkdown {
 }
 
 /// The Markdown of a card body: HTML converted, line endings made `\n`.
+/// HTML nested deeper than vouch renders is not converted (the converter
+/// recurses once per level, and 10,000 nested tags overflowed its stack):
+/// its text is kept, without the tags.
 fn markdown_of(body: &Body, converter: &htmd::HtmlToMarkdown) -> String {
     let text = match body {
         Body::Markdown(md) => md.clone(),
+        Body::Html(html) if too_deep(html) => text_of(html),
         Body::Html(html) => converter.convert(html).unwrap_or_else(|_| html.clone()),
     };
     let text = text
@@ -412,6 +436,19 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
         let card = &bundle.cards[*id];
         let markdown = markdown_of(&card.body, &converter);
         let mut warnings = Vec::new();
+        if matches!(&card.body, Body::Html(html) if too_deep(html)) {
+            report.diagnostics.push(
+                Diagnostic::file(
+                    Code::HtmlTooDeep,
+                    opts.root.join(rel),
+                    format!(
+                        "this card's HTML nests deeper than {} elements: it was imported as plain text",
+                        crate::markdown::MAX_HTML_DEPTH
+                    ),
+                )
+                .with_help("check the card's formatting after the import"),
+            );
+        }
         let body = crate::markdown::rewrite_destinations(&markdown, |dest| {
             let (path, fragment) = match dest.split_once('#') {
                 Some((p, f)) => (p, Some(f)),

@@ -228,6 +228,11 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         path: root.clone(),
         source,
     })?;
+    // A root that cannot be listed is a usage problem (exit 2), not a card's.
+    fs::read_dir(&root).map_err(|source| LoadError::RootUnreadable {
+        path: root.clone(),
+        source,
+    })?;
     let mut diagnostics = Vec::new();
 
     let config = match read_yaml(&root, "vouch.yaml", &mut diagnostics) {
