@@ -232,6 +232,11 @@ fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Vec<(String, Vec<String>
     walk.placed
 }
 
+/// A Guru card's HTML body as the Markdown `import` writes for it.
+pub fn html_to_markdown(html: &str) -> String {
+    markdown_of(&Body::Html(html.to_owned()), &html_converter())
+}
+
 /// Whether HTML nests deeper than the site renders raw HTML.
 fn too_deep(html: &str) -> bool {
     crate::markdown::html_nesting(html, &mut 0) > crate::markdown::MAX_HTML_DEPTH
