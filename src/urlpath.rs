@@ -108,7 +108,9 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Site-absolute and relative URLs, and the schemes a reader can follow safely.
+/// Site-absolute and relative URLs, and the schemes a reader can follow
+/// safely: http, https, mailto, and tel (a support number). Any other
+/// scheme (`javascript:`, `data:`, `file:`, `ftp:`) is written as `#`.
 pub fn is_safe_url(dest: &str) -> bool {
     let lower = dest.trim().to_ascii_lowercase();
     let Some(colon) = lower.find(':') else {
@@ -117,7 +119,7 @@ pub fn is_safe_url(dest: &str) -> bool {
     if lower[..colon].contains(['/', '?', '#']) {
         return true; // the colon is in the path, not a scheme
     }
-    matches!(&lower[..colon], "http" | "https" | "mailto" | "tel" | "ftp")
+    matches!(&lower[..colon], "http" | "https" | "mailto" | "tel")
 }
 
 #[cfg(test)]
@@ -168,6 +170,7 @@ mod tests {
             "data:text/html,x",
             "vbscript:x",
             "file:///etc/passwd",
+            "ftp://files.example/x",
         ] {
             assert!(!is_safe_url(bad), "{bad}");
         }
