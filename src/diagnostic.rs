@@ -81,6 +81,7 @@ codes! {
     NotUtf8 => "not-utf8", Error;
     UnreadableFile => "unreadable-file", Error;
     SkippedSymlink => "skipped-symlink", Warning;
+    SkippedSite => "skipped-site", Warning;
     UnverifiedChange => "unverified-change", Error;
     ChangedAfterVerification => "changed-after-verification", Warning;
     BundleSyntax => "bundle-syntax", Error;

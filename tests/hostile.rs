@@ -722,3 +722,38 @@ fn a_zip_that_unpacks_to_a_hundred_times_its_size_is_refused() {
     );
     assert!(!root.join("support/resources").exists());
 }
+
+#[test]
+fn a_site_marker_committed_into_a_collection_is_reported() {
+    let tmp = root_with(&[
+        ("support/refunds.md", card("", "Body.")),
+        ("guides/a.md", card("", "Body.")),
+    ]);
+    let root = tmp.path().join("kb");
+    fs::write(root.join("support/.vouch-site"), "").unwrap();
+    let out = run(&["check"], &root);
+    let said = text(&out);
+    assert!(
+        said.contains("warning[skipped-site]: `support/` holds `.vouch-site`"),
+        "{said}"
+    );
+    // A site built inside a root that is the working folder stays quiet.
+    let here = tempfile::tempdir().unwrap();
+    fs::write(here.path().join("vouch.yaml"), "").unwrap();
+    fs::create_dir_all(here.path().join("guides")).unwrap();
+    fs::write(here.path().join("guides/a.md"), card("", "Body.")).unwrap();
+    let vouch = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .current_dir(here.path())
+            .args(args)
+            .args(["--today", "2026-11-25"])
+            .env("GIT_CEILING_DIRECTORIES", here.path().parent().unwrap())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(vouch(&["build"]).status.code(), Some(0));
+    assert!(here.path().join("site/index.html").is_file());
+    let again = vouch(&["check"]);
+    assert!(!text(&again).contains("skipped-site"), "{}", text(&again));
+    assert!(text(&again).contains("1 card:"), "{}", text(&again));
+}

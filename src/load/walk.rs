@@ -40,6 +40,7 @@ fn is_card_name(name: &str) -> bool {
 /// Lists the cards under `root` in a stable (sorted) order.
 pub fn walk(root: &Path, canonical_root: &Path) -> Walked {
     let mut out = Walked::default();
+    let mut marked = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -56,11 +57,30 @@ pub fn walk(root: &Path, canonical_root: &Path) -> Walked {
                 if entry.depth() == 1 && name == "templates" {
                     return false;
                 }
-                return !entry.path().join(OUTPUT_MARKER).exists();
+                if entry.path().join(OUTPUT_MARKER).exists() {
+                    marked.push(entry.path().to_path_buf());
+                    return false;
+                }
+                return true;
             }
             true
         });
-    for entry in walker {
+    let entries: Vec<_> = walker.collect();
+    // A folder marked as a built site is not read; unless it is the default
+    // `site/` of a root that is the working folder, say so: a marker
+    // committed into a collection must not hide its cards without a word.
+    for dir in &marked {
+        let rel = dir.strip_prefix(root).map(rel_string).unwrap_or_default();
+        if rel != "site" {
+            out.problems.push((
+                rel.clone(),
+                Code::SkippedSite,
+                format!("`{rel}/` holds `{OUTPUT_MARKER}`, the mark of a site vouch built, so nothing in it is read as cards"),
+                Some(format!("if `{rel}/` is not a built site, remove `{rel}/{OUTPUT_MARKER}`; build sites outside the root")),
+            ));
+        }
+    }
+    for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
