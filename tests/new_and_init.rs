@@ -149,6 +149,19 @@ fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch_isolated() {
         };
         assert!(top.iter().any(|(k, _)| k.name == "jobs"), "{name} has jobs");
         assert!(!text.contains("ROOT"), "{name}: the root is filled in");
+        // crates.io's `vouch` is someone else's program: install vouch's
+        // own package, pinned to this version.
+        let install = format!(
+            "cargo install --locked vouch-kb --version {}",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(text.contains(&install), "{name} installs `{install}`");
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.contains("cargo install") && !l.contains("vouch-kb")),
+            "{name} installs another package"
+        );
         for line in text.lines().map(str::trim) {
             let line = line.strip_prefix("run: ").unwrap_or(line);
             if let Some(rest) = line.strip_prefix("vouch ") {

@@ -94,7 +94,8 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     for (name, text) in WORKFLOWS {
         files.push((
             top.join(".github/workflows").join(name),
-            text.replace("ROOT", &root_in_repo),
+            text.replace("ROOT", &root_in_repo)
+                .replace("VOUCH_VERSION", env!("CARGO_PKG_VERSION")),
         ));
     }
 

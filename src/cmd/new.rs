@@ -62,6 +62,15 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         return Ok(exit::USAGE);
     }
 
+    if let (Some(owner), Some(registry)) = (&opts.owner, &ws.registry)
+        && registry.resolve(owner).is_none()
+    {
+        eprintln!(
+            "error: `{owner}` is not in owners.yaml{}",
+            crate::resolve::owners::did_you_mean(registry, owner)
+        );
+        return Ok(exit::USAGE);
+    }
     let user = git_user(&ws.root);
     let (owner, verifier) = new_card_owner(
         &ws,

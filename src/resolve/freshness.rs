@@ -44,6 +44,12 @@ pub struct Freshness {
     pub state: Option<State>,
 }
 
+/// Whether `verified` is later than `today` allows: more than a day ahead,
+/// since a person east of UTC may rightly write tomorrow's UTC date.
+pub fn is_future(verified: Date, today: Date) -> bool {
+    today.tomorrow().is_ok_and(|tomorrow| verified > tomorrow)
+}
+
 /// The state of a card on `today`: fresh when due − today > warn_within,
 /// expiring when 0 ≤ due − today ≤ warn_within, stale when today > due.
 pub fn state_on(due: Date, today: Date, warn_within: Interval) -> State {
@@ -68,7 +74,13 @@ pub fn evaluate(card: &Card, ws: &Workspace, today: Date) -> Freshness {
     } else {
         (ws.config.verification.every, IntervalSource::Config)
     };
-    let due = card.verified.as_ref().and_then(|v| interval.after(v.value));
+    // A `verified` date in the future vouches for nothing (`check` reports
+    // it): the card counts as never verified.
+    let due = card
+        .verified
+        .as_ref()
+        .filter(|v| !is_future(v.value, today))
+        .and_then(|v| interval.after(v.value));
     let state = due.map(|due| state_on(due, today, ws.config.verification.warn_within));
     Freshness {
         interval,

@@ -181,8 +181,8 @@ pub fn new_card_owner(
 pub enum VerifierError {
     #[error("cannot tell who is verifying: pass --by PERSON")]
     NoOne,
-    #[error("`{0}` is not in owners.yaml")]
-    Unknown(String),
+    #[error("`{0}` is not in owners.yaml{1}")]
+    Unknown(String, String),
     #[error(
         "the git user ({0}) is not in owners.yaml: pass --by PERSON, or add your email or name to owners.yaml"
     )]
@@ -209,7 +209,7 @@ pub fn verifier(
     let person = match by {
         Some(name) => registry
             .resolve(name)
-            .ok_or_else(|| VerifierError::Unknown(name.to_owned()))?,
+            .ok_or_else(|| VerifierError::Unknown(name.to_owned(), did_you_mean(registry, name)))?,
         None => user
             .as_ref()
             .and_then(|u| identify(registry, u))
@@ -225,4 +225,11 @@ pub fn verifier(
         Err(Refusal::Inactive) => Err(VerifierError::Inactive(person.key.clone())),
         _ => Ok(person.key.clone()),
     }
+}
+
+/// `; did you mean `x`?` for a name the registry does not know, or nothing.
+pub fn did_you_mean(registry: &Registry, name: &str) -> String {
+    crate::model::fields::closest(name, registry.names())
+        .map(|hint| format!("; did you mean `{hint}`?"))
+        .unwrap_or_default()
 }

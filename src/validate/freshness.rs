@@ -40,6 +40,20 @@ pub fn check(
             )),
         );
     }
+    if let Some(verified) = &card.verified
+        && crate::resolve::freshness::is_future(verified.value, today)
+    {
+        out.push(
+            Diagnostic::at(
+                Code::InvalidDate,
+                card.file.clone(),
+                &card.source,
+                verified.span.clone(),
+                format!("`verified: {}` is in the future (today is {today})", verified.value),
+            )
+            .with_help("a card is verified on the day an owner checks it: write that date, or run `vouch verify`"),
+        );
+    }
     if card.status != Status::Published {
         return;
     }

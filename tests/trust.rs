@@ -1,0 +1,119 @@
+//! Trust rules a team relies on: a `verified` date in the future vouches
+//! for nothing, and a typo'd owner or verifier gets a "did you mean".
+
+use std::fs;
+use std::process::Command;
+
+fn root() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("support")).unwrap();
+    fs::write(root.join("vouch.yaml"), "").unwrap();
+    fs::write(
+        root.join("owners.yaml"),
+        "people:\n  maria:\n    name: Maria\nteams:\n  billing:\n    members: [maria]\n",
+    )
+    .unwrap();
+    tmp
+}
+
+fn card(verified: &str) -> String {
+    format!(
+        "---\ntitle: A\nowners: [billing]\nverified: {verified}\nverified_by: maria\n---\nBody.\n"
+    )
+}
+
+fn vouch(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CEILING_DIRECTORIES", dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn a_verified_date_in_the_future_is_an_error_and_vouches_for_nothing() {
+    let tmp = root();
+    let kb = tmp.path().join("kb");
+    fs::write(kb.join("support/never-stale.md"), card("9999-12-31")).unwrap();
+    // East of UTC it may already be tomorrow: that is not the future.
+    fs::write(kb.join("support/tomorrow.md"), card("2026-11-26")).unwrap();
+    let (status, said) = vouch(tmp.path(), &["check", "kb", "--today", "2026-11-25"]);
+    assert_eq!(status, Some(1), "{said}");
+    assert!(
+        said.contains(
+            "error[invalid-date]: `verified: 9999-12-31` is in the future (today is 2026-11-25)"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("2026-11-26` is in the future"), "{said}");
+    // On the site and in cards.json the card is unverified, not fresh.
+    let site = tmp.path().join("site");
+    vouch(
+        tmp.path(),
+        &[
+            "build",
+            "kb",
+            "-o",
+            site.to_str().unwrap(),
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    let cards = fs::read_to_string(site.join("cards.json")).unwrap();
+    let line = cards.lines().find(|l| l.contains("never-stale")).unwrap();
+    assert!(line.contains("\"state\":\"unverified\""), "{line}");
+}
+
+#[test]
+fn a_typo_in_an_owner_or_a_verifier_gets_a_did_you_mean() {
+    let tmp = root();
+    let kb = tmp.path().join("kb");
+    fs::write(kb.join("support/a.md"), card("2026-11-01")).unwrap();
+    let (status, said) = vouch(
+        tmp.path(),
+        &[
+            "verify",
+            "kb/support/a.md",
+            "--by",
+            "mraia",
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(status, Some(1), "{said}");
+    assert!(
+        said.contains("`mraia` is not in owners.yaml; did you mean `maria`?"),
+        "{said}"
+    );
+    let (status, said) = vouch(
+        &kb,
+        &[
+            "new",
+            "faq",
+            "Refunds?",
+            "--collection",
+            "support",
+            "--owner",
+            "biling",
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(status, Some(2), "{said}");
+    assert!(
+        said.contains("`biling` is not in owners.yaml; did you mean `billing`?"),
+        "{said}"
+    );
+    assert!(!kb.join("support/refunds.md").exists());
+}
