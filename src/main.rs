@@ -90,7 +90,7 @@ struct ImportGuruArgs {
 
 #[derive(Debug, Args)]
 struct ExportGuruArgs {
-    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    /// The knowledge root (default: the nearest folder up from here holding vouch.yaml or knowledge/vouch.yaml)
     root: Option<PathBuf>,
     /// The zip file to write
     #[arg(long, short, value_name = "ZIP")]
@@ -124,7 +124,7 @@ struct NewArgs {
     /// The card's language (BCP 47), when it differs from the site's
     #[arg(long)]
     lang: Option<String>,
-    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    /// The knowledge root (default: the nearest folder up from here holding vouch.yaml or knowledge/vouch.yaml)
     #[arg(long, value_name = "ROOT")]
     root: Option<PathBuf>,
     /// The verification date to write instead of today's UTC date
@@ -134,7 +134,7 @@ struct NewArgs {
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    /// The knowledge root (default: the nearest folder up from here holding vouch.yaml or knowledge/vouch.yaml)
     root: Option<PathBuf>,
     /// The port on 127.0.0.1 (0 picks a free one)
     #[arg(long, default_value_t = 4000)]
@@ -149,7 +149,7 @@ struct ServeArgs {
 
 #[derive(Debug, Args)]
 struct ReportArgs {
-    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    /// The knowledge root (default: the nearest folder up from here holding vouch.yaml or knowledge/vouch.yaml)
     root: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = cmd::report::ReportFormat::Markdown)]
@@ -179,7 +179,7 @@ struct VerifyArgs {
 
 #[derive(Debug, Args)]
 struct BuildArgs {
-    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    /// The knowledge root (default: the nearest folder up from here holding vouch.yaml or knowledge/vouch.yaml)
     root: Option<PathBuf>,
     /// Where to write the site (default: site/ beside the root)
     #[arg(long, short, value_name = "DIR")]
@@ -190,7 +190,7 @@ struct BuildArgs {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// The knowledge root (default: ./knowledge when it holds vouch.yaml, else .)
+    /// The knowledge root (default: the nearest folder up from here holding vouch.yaml or knowledge/vouch.yaml)
     root: Option<PathBuf>,
     /// Require every card changed since the merge base with REF to be re-verified
     #[arg(long, value_name = "REF")]

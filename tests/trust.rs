@@ -117,3 +117,61 @@ fn a_typo_in_an_owner_or_a_verifier_gets_a_did_you_mean() {
     );
     assert!(!kb.join("support/refunds.md").exists());
 }
+
+#[test]
+fn the_root_is_found_by_walking_up_and_its_absence_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::create_dir_all(repo.join("knowledge/support/deep")).unwrap();
+    fs::create_dir_all(repo.join(".github/workflows")).unwrap();
+    fs::write(repo.join("knowledge/vouch.yaml"), "").unwrap();
+    fs::write(
+        repo.join("knowledge/support/a.md"),
+        "---\ntitle: A\nowners: [x]\nverified: 2020-01-01\n---\nBody.\n",
+    )
+    .unwrap();
+    let check = |dir: &std::path::Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .current_dir(dir)
+            .args(["check", "--today", "2026-11-25", "--color", "never"])
+            .env("GIT_CEILING_DIRECTORIES", tmp.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    for (dir, path) in [
+        (repo.clone(), "knowledge/support/a.md"),
+        (repo.join("knowledge/support/deep"), "../../support/a.md"),
+        (
+            repo.join(".github/workflows"),
+            "../../knowledge/support/a.md",
+        ),
+    ] {
+        let (status, said) = check(&dir);
+        assert_eq!(status, Some(1), "{}: {said}", dir.display());
+        assert!(
+            said.contains(&format!("--> {path}:4:11")),
+            "{}: {said}",
+            dir.display()
+        );
+        assert!(said.contains("1 card:"), "{said}");
+    }
+    // A folder with no root above it, up to the repository's top: exit 2.
+    let other = tmp.path().join("other");
+    fs::create_dir_all(other.join(".git")).unwrap();
+    fs::create_dir_all(other.join("notes")).unwrap();
+    let (status, said) = check(&other.join("notes"));
+    assert_eq!(status, Some(2), "{said}");
+    assert!(
+        said.contains("no knowledge root here or above") && said.contains("vouch init"),
+        "{said}"
+    );
+}

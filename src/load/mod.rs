@@ -35,15 +35,21 @@ pub enum LoadError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "no knowledge root here or above: no vouch.yaml (or knowledge/vouch.yaml) from this folder up to the repository's top\n  help: run `vouch init` to make one, or name the root: `vouch check path/to/root`"
+    )]
+    NoRoot,
 }
 
-/// The folder that holds `vouch.yaml`: the given path, else `./knowledge` when
-/// it has a `vouch.yaml`, else the current folder.
+/// The knowledge root: the given path as it is; else, walking up from the
+/// working folder as git and cargo do, the first folder that holds
+/// `vouch.yaml` or `knowledge/vouch.yaml`, or is a tech-docs-gem
+/// repository. The walk stops at the repository's top (a folder holding
+/// `.git`) and never enters a folder of `GIT_CEILING_DIRECTORIES`.
 pub fn find_root(given: Option<&Path>) -> Result<PathBuf, LoadError> {
     let root = match given {
         Some(path) => path.to_path_buf(),
-        None if Path::new("knowledge/vouch.yaml").is_file() => PathBuf::from("knowledge"),
-        None => PathBuf::from("."),
+        None => find_upward()?,
     };
     match fs::metadata(&root) {
         Ok(meta) if meta.is_dir() => Ok(tech_docs_source(&root).unwrap_or(root)),
@@ -51,6 +57,47 @@ pub fn find_root(given: Option<&Path>) -> Result<PathBuf, LoadError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(LoadError::RootMissing(root)),
         Err(source) => Err(LoadError::RootUnreadable { path: root, source }),
     }
+}
+
+fn find_upward() -> Result<PathBuf, LoadError> {
+    let here = std::env::current_dir().map_err(|source| LoadError::RootUnreadable {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    let ceilings: Vec<PathBuf> = std::env::var_os("GIT_CEILING_DIRECTORIES")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    for (depth, dir) in here.ancestors().enumerate() {
+        if depth > 0 && ceilings.iter().any(|c| c == dir) {
+            break;
+        }
+        let up = if depth == 0 {
+            PathBuf::from(".")
+        } else {
+            std::iter::repeat_n("..", depth).collect()
+        };
+        if dir.join("vouch.yaml").is_file() {
+            return Ok(up);
+        }
+        if dir.join("knowledge/vouch.yaml").is_file() {
+            return Ok(if depth == 0 {
+                PathBuf::from("knowledge")
+            } else {
+                up.join("knowledge")
+            });
+        }
+        if tech_docs_source(dir).is_some() {
+            return Ok(up);
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    Err(LoadError::NoRoot)
 }
 
 /// A tech-docs-gem repository (no `vouch.yaml`, pages under `source/`, and
