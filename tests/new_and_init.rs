@@ -229,3 +229,45 @@ fn completions_and_man_page_cover_every_command() {
     }
     assert!(bash.contains("--changed-since"));
 }
+
+#[test]
+fn init_in_a_subfolder_writes_its_paths_and_ignores_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    git_isolated(tmp.path(), &["init", "-q"]);
+    fs::write(tmp.path().join(".gitignore"), "target").unwrap();
+    let output = vouch_isolated(tmp.path(), &["init", "docs/kb", "--today", "2026-11-25"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(tmp.path().join(".gitignore")).unwrap(),
+        "target\n/docs/site/\n",
+        "the existing line is kept, the site's folder added"
+    );
+    let check = fs::read_to_string(tmp.path().join(".github/workflows/vouch-check.yml")).unwrap();
+    assert!(check.contains("run: vouch check docs/kb\n"), "{check}");
+    // The workflows' command works from the repository's top.
+    let run = vouch_isolated(tmp.path(), &["check", "docs/kb", "--today", "2026-11-25"]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let built = vouch_isolated(tmp.path(), &["build", "docs/kb", "--today", "2026-11-25"]);
+    assert_eq!(built.status.code(), Some(0));
+    assert!(tmp.path().join("docs/site/index.html").is_file());
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=all"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        !status.contains("docs/site"),
+        "the site is ignored: {status}"
+    );
+}

@@ -118,12 +118,47 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         crate::write::create_file(path, text.as_bytes())?;
         println!("created {}", path.display());
     }
+    // The built site is output, not source: keep it out of git.
+    let site = crate::render::default_output(&dir);
+    let ignored = format!("/{}/", relative_to(&site, &top));
+    match ignore(&top.join(".gitignore"), &ignored) {
+        Ok(true) => println!("added {ignored} to {}", top.join(".gitignore").display()),
+        Ok(false) => {}
+        Err(e) => eprintln!("warning: cannot add {ignored} to .gitignore: {e}"),
+    }
     println!(
         "\nNext: list your people in {}, then `vouch check {}` and `vouch new faq \"A question\" --collection examples`.",
         dir.join("owners.yaml").display(),
         dir.display()
     );
     Ok(exit::OK)
+}
+
+/// Adds the line `entry` to the `.gitignore` at `path` unless a line already
+/// says it, keeping every byte already there; returns whether it added it.
+fn ignore(path: &Path, entry: &str) -> std::io::Result<bool> {
+    let old = match fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let bare = entry.trim_matches('/');
+    if let Some(text) = &old
+        && text.lines().any(|l| l.trim().trim_matches('/') == bare)
+    {
+        return Ok(false);
+    }
+    let mut text = old.clone().unwrap_or_default();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(entry);
+    text.push('\n');
+    match old {
+        Some(_) => crate::write::replace_file(path, text.as_bytes())?,
+        None => crate::write::create_file(path, text.as_bytes())?,
+    }
+    Ok(true)
 }
 
 /// The top of the git work tree around `dir`'s parent, else the current folder.
