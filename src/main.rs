@@ -166,9 +166,12 @@ struct VerifyArgs {
     /// Who verified them (default: the git user, matched by email or name in owners.yaml)
     #[arg(long, value_name = "PERSON")]
     by: Option<String>,
-    /// Also verify every stale card the verifier may verify, after listing them
+    /// Also verify every stale card the verifier may verify: lists them and asks first
     #[arg(long)]
     stale: bool,
+    /// With --stale: verify the listed cards without asking (for scripts)
+    #[arg(long, requires = "stale")]
+    yes: bool,
     /// The knowledge root for --stale (default: the root holding the first card, else as for check)
     #[arg(long, value_name = "ROOT")]
     root: Option<PathBuf>,
@@ -319,6 +322,7 @@ fn main() -> ExitCode {
             by: args.by.clone(),
             today: args.today.unwrap_or_else(vouch::utc_today),
             stale: args.stale,
+            yes: args.yes,
             root: args.root.clone(),
         }),
     };

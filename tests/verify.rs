@@ -127,7 +127,15 @@ fn refusals_leave_the_file_untouched() {
 #[test]
 fn stale_verifies_only_the_stale_cards_the_verifier_may_verify() {
     let tmp = root();
-    let output = vouch(tmp.path(), &["--stale", "--root", "kb", "--by", "ana"]);
+    // Nobody can answer here: without --yes nothing is verified.
+    let asked = vouch(tmp.path(), &["--stale", "--root", "kb", "--by", "ana"]);
+    assert_eq!(asked.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("pass --yes"));
+    assert!(read(tmp.path(), "kb/support/old.md").contains("verified: 2020-01-01"));
+    let output = vouch(
+        tmp.path(),
+        &["--stale", "--yes", "--root", "kb", "--by", "ana"],
+    );
     assert_eq!(
         output.status.code(),
         Some(0),

@@ -2,6 +2,7 @@
 //! an owner confirmed cards are right, changing nothing else in the files.
 
 use std::fs;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -21,6 +22,8 @@ pub struct Options {
     pub today: Date,
     /// Verify every stale card the verifier may verify.
     pub stale: bool,
+    /// With `stale`: do not ask first.
+    pub yes: bool,
     /// The root for `--stale` (default as for `check`).
     pub root: Option<PathBuf>,
 }
@@ -85,6 +88,17 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             for e in &stale {
                 println!("  {}", display_path(&e.card.file));
             }
+            // Re-verifying is a promise that each card was read: ask.
+            if !opts.yes && !confirmed(stale.len()) {
+                eprintln!(
+                    "nothing verified: read each card, then answer `y`, or pass --yes where nobody can answer"
+                );
+                return Ok(if std::io::stdin().is_terminal() {
+                    exit::OK
+                } else {
+                    exit::USAGE
+                });
+            }
         }
         targets.extend(stale);
     }
@@ -148,6 +162,19 @@ fn find_card<'m>(model: &'m Model, path: &Path) -> Option<&'m Entry<'m>> {
         .cards
         .iter()
         .find(|e| fs::canonicalize(model.ws.root.join(&e.card.rel_path)).is_ok_and(|p| p == wanted))
+}
+
+/// Asks on the terminal whether to verify `n` cards; `false` without one.
+fn confirmed(n: usize) -> bool {
+    use std::io::{BufRead, Write};
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    print!("verify these {n} card(s), each read and still right? [y/N] ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim(), "y" | "Y" | "yes")
 }
 
 /// Whether `verifier` may vouch for the card: the verifier rule of
