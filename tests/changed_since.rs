@@ -179,3 +179,62 @@ fn a_shallow_clone_says_how_to_get_the_history() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_pull_request_fails_on_its_own_cards_not_on_staleness_elsewhere() {
+    let tmp = repository();
+    let dir = tmp.path();
+    // A card that went stale on main long ago, untouched by the branch.
+    git(dir, &["checkout", "-q", "main"]);
+    write_card(dir, "ancient", "2020-01-01", "Stale for years.");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "an old card"]);
+    git(dir, &["checkout", "-q", "change"]);
+    git(dir, &["merge", "-q", "main"]);
+    write_card(dir, "added", "2026-11-20", "A new, verified card.");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "add a card"]);
+
+    // The default gate: the old stale card is a warning in this pull request...
+    let output = vouch(dir, &["--changed-since", "main"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("::warning file=kb/support/ancient.md"),
+        "{stdout}"
+    );
+    // ...and an error for the scheduled check, which runs without a range.
+    let output = vouch(dir, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("::error file=kb/support/ancient.md"));
+
+    // A pull request that touches the stale card fails on it.
+    write_card(dir, "ancient", "2020-01-01", "Edited, not re-verified.");
+    git(dir, &["commit", "-qam", "edit the old card"]);
+    let output = vouch(dir, &["--changed-since", "main"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout
+            .contains("::error file=kb/support/ancient.md,line=4,col=11,endColumn=20,title=stale"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("title=unverified-change"), "{stdout}");
+
+    // `gate: all` keeps every stale card failing every pull request.
+    git(dir, &["checkout", "-q", "kb/support/ancient.md"]);
+    git(dir, &["reset", "-q", "--hard", "HEAD~1"]);
+    fs::write(
+        dir.join("kb/vouch.yaml"),
+        "title: Test\nverification:\n  gate: all\n",
+    )
+    .unwrap();
+    git(dir, &["commit", "-qam", "strict gate"]);
+    let output = vouch(dir, &["--changed-since", "main"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

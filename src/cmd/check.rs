@@ -29,7 +29,12 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     let mut checked = validate::check(&model, &root.history);
     if let Some(reference) = &opts.changed_since {
         match validate::changes::check(&root.ws, reference) {
-            Ok(found) => checked.extend(found),
+            Ok(found) => {
+                if root.ws.config.verification.gate == crate::model::config::Gate::Changed {
+                    checked.gate_to(&found.cards);
+                }
+                checked.extend(found.diagnostics);
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return Ok(exit::USAGE);

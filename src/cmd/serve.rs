@@ -70,6 +70,11 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         }
     };
     let url = format!("http://{}/", server.addr);
+    // Watch before saying "serving": an edit made right after that line
+    // must not be missed.
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx)?;
+    debouncer.watch(&root, RecursiveMode::Recursive)?;
     println!(
         "serving {url} from {} (built in {} ms); watching {} for changes, Ctrl-C to stop",
         out.display(),
@@ -88,9 +93,6 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         .spawn();
     }
 
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx)?;
-    debouncer.watch(&root, RecursiveMode::Recursive)?;
     let canonical_out = fs::canonicalize(&out).unwrap_or(out.clone());
     // Never panic on a closed stdout or stderr: the server outlives its terminal.
     let say = |line: String| {

@@ -32,6 +32,19 @@ pub struct Verification {
     pub max_every: Interval,
     /// What makes `vouch check` exit 1 besides errors. Default: stale.
     pub fail_on: FailOn,
+    /// Which cards' staleness fails a pull request's check
+    /// (`--changed-since`). Default: the changed cards.
+    pub gate: Gate,
+}
+
+/// Which cards `fail_on` applies to under `--changed-since`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Only the cards the change touches: a card that went stale elsewhere
+    /// is a warning there (the scheduled check fails on it).
+    Changed,
+    /// Every card, as without `--changed-since`.
+    All,
 }
 
 /// Which card states fail `vouch check`.
@@ -66,6 +79,7 @@ impl Default for Verification {
                 unit: Unit::Day,
             },
             fail_on: FailOn::Stale,
+            gate: Gate::Changed,
         }
     }
 }
@@ -79,7 +93,7 @@ const KEYS: &[&str] = &[
     "lang",
     "verification",
 ];
-const VERIFICATION_KEYS: &[&str] = &["every", "warn_within", "max_every", "fail_on"];
+const VERIFICATION_KEYS: &[&str] = &["every", "warn_within", "max_every", "fail_on", "gate"];
 
 impl Config {
     /// Reads a parsed `vouch.yaml`; bad values are reported and keep their default.
@@ -153,6 +167,22 @@ impl Verification {
                             format!("`{other}` is not a value of `fail_on`"),
                         )
                         .set_help("use `stale`, `expiring` or `never`");
+                }
+                None => {}
+            }
+        }
+        if let Some((_, node)) = f.take("gate") {
+            match fields::text(node, reporter).as_deref() {
+                Some("changed") => v.gate = Gate::Changed,
+                Some("all") => v.gate = Gate::All,
+                Some(other) => {
+                    reporter
+                        .at(
+                            crate::diagnostic::Code::InvalidValue,
+                            node.span.clone(),
+                            format!("`{other}` is not a value of `gate`"),
+                        )
+                        .set_help("use `changed` or `all`");
                 }
                 None => {}
             }

@@ -14,8 +14,18 @@ use crate::model::card::{Card, Status};
 use crate::model::fields::parse_date;
 use crate::yaml::{self, Value};
 
+/// What `--changed-since` found.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// `unverified-change` for every card changed and not re-verified.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files (as diagnostics name them) of every card the change adds
+    /// or changes.
+    pub cards: std::collections::BTreeSet<std::path::PathBuf>,
+}
+
 /// Reports `unverified-change` for every card changed since `reference`.
-pub fn check(ws: &Workspace, reference: &str) -> Result<Vec<Diagnostic>, GitError> {
+pub fn check(ws: &Workspace, reference: &str) -> Result<Changes, GitError> {
     let repo = Repo::discover(&ws.root)?;
     let base = repo.merge_base(reference)?;
     let prefix = &repo.prefix;
@@ -28,10 +38,12 @@ pub fn check(ws: &Workspace, reference: &str) -> Result<Vec<Diagnostic>, GitErro
         .collect();
     let short_base = &base[..base.len().min(10)];
     let mut out = Vec::new();
+    let mut cards = std::collections::BTreeSet::new();
     for change in changed {
         let Some(card) = by_repo_path.get(&change.path) else {
             continue;
         };
+        cards.insert(card.file.clone());
         if card.status == Status::Draft || change.unchanged_content {
             continue;
         }
@@ -68,7 +80,10 @@ pub fn check(ws: &Workspace, reference: &str) -> Result<Vec<Diagnostic>, GitErro
             ),
         );
     }
-    Ok(out)
+    Ok(Changes {
+        diagnostics: out,
+        cards,
+    })
 }
 
 fn repo_path(prefix: &str, rel: &str) -> String {
