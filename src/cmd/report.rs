@@ -6,9 +6,8 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::cmd::{exit, open_root};
+use crate::cmd::{exit, open};
 pub use crate::report::due::ReportFormat;
-use crate::resolve::{GitFacts, Model};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -18,12 +17,16 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let ws = match open_root(opts.root.as_deref()) {
-        Ok(ws) => ws,
+    // No history: only the repository's path, for links to the files.
+    let root = match open(opts.root.as_deref(), false) {
+        Ok(root) => root,
         Err(status) => return Ok(status),
     };
-    let model = Model::new(&ws, opts.today, GitFacts::default());
+    let model = root.model(opts.today);
     let report = crate::report::due::due(&model);
-    print!("{}", crate::report::due::render(&report, opts.format));
+    print!(
+        "{}",
+        crate::report::due::render(&report, opts.format, &model)
+    );
     Ok(exit::OK)
 }

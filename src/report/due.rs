@@ -20,6 +20,10 @@ pub enum ReportFormat {
     /// One line of JSON per owner, `{"owner", "channel", "text"}`, the text in
     /// Slack's mrkdwn: feed each line to a webhook.
     Slack,
+    /// One JSON document for a GitHub issue per owner: `open` (title, body
+    /// with absolute links and mentions, assignees) and `close` (owners with
+    /// nothing left), under one label: the scheduled workflow's input.
+    GithubIssues,
 }
 
 #[derive(Serialize)]
@@ -44,6 +48,10 @@ struct CardDue {
     id: String,
     title: String,
     file: String,
+    /// Where a reader opens it: the site's page under `base_url`, else the
+    /// file on the repository's host under `repo_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
     state: State,
     due: String,
     /// Positive: days left; negative: days overdue.
@@ -78,6 +86,7 @@ pub fn due(model: &Model) -> Report {
                 id: card.id.clone(),
                 title: card.title().to_owned(),
                 file: display_path(&card.file),
+                url: card_url(model, entry),
                 state,
                 due: due.to_string(),
                 days: (due - today).get_days(),
@@ -110,9 +119,161 @@ pub fn due(model: &Model) -> Report {
     }
 }
 
+/// The address of a card for someone reading an issue or a message.
+fn card_url(model: &Model, entry: &crate::resolve::Entry) -> Option<String> {
+    let config = &model.ws.config;
+    if let (Some(base), Some(page)) = (&config.base_url, entry.page()) {
+        return Some(format!(
+            "{}/{}",
+            base.trim_end_matches('/'),
+            crate::resolve::urls::href(page)
+        ));
+    }
+    let repo = config.repo_url.as_deref()?.trim_end_matches('/');
+    let path = match model.repo_prefix.as_deref().filter(|p| !p.is_empty()) {
+        Some(prefix) => format!("{}/{}", prefix.trim_end_matches('/'), entry.card.rel_path),
+        None => entry.card.rel_path.clone(),
+    };
+    Some(format!(
+        "{repo}/blob/{}/{}",
+        crate::resolve::urls::href(&config.branch),
+        crate::resolve::urls::href(&path)
+    ))
+}
+
+/// The label every owner's issue carries.
+pub const ISSUE_LABEL: &str = "vouch: re-verify";
+
+#[derive(Serialize)]
+struct Issues {
+    label: &'static str,
+    /// One issue per owner with cards to re-verify: opened, or updated in
+    /// place when an open issue of that label has the same title.
+    open: Vec<Issue>,
+    /// Every other owner: an open issue with this title is closed.
+    close: Vec<Closed>,
+}
+
+#[derive(Serialize)]
+struct Issue {
+    owner: String,
+    title: String,
+    body: String,
+    /// GitHub logins: the person, or a team's members.
+    assignees: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Closed {
+    owner: String,
+    title: String,
+}
+
+fn issue_title(name: &str, key: &str) -> String {
+    if name == key {
+        format!("Cards to re-verify: {key}")
+    } else {
+        format!("Cards to re-verify: {name} ({key})")
+    }
+}
+
+/// `report` as GitHub issues: who gets one, and whose issue can close.
+fn github_issues(report: &Report, model: &Model) -> String {
+    let registry = model.ws.registry.as_ref();
+    let login = |handle: &str| handle.trim_start_matches('@').to_owned();
+    let mut open = Vec::new();
+    for o in &report.owners {
+        let owner = registry.and_then(|r| r.get(&o.key));
+        let mut assignees = Vec::new();
+        let mut mentions = Vec::new();
+        match owner.map(|x| &x.kind) {
+            Some(crate::model::owners::OwnerKind::Team { members }) => {
+                if let Some(team) = &o.github {
+                    mentions.push(format!("@{}", login(team)));
+                }
+                for member in members {
+                    if let Some(person) = registry.and_then(|r| r.get(member))
+                        && person.is_active_person()
+                        && let Some(github) = &person.github
+                    {
+                        assignees.push(login(github));
+                    }
+                }
+            }
+            _ => {
+                if let Some(github) = &o.github {
+                    assignees.push(login(github));
+                    mentions.push(format!("@{}", login(github)));
+                }
+            }
+        }
+        let mut body = format!(
+            "{} must re-verify {}: read each card, fix what changed, then run `vouch verify` on it (or set `verified` to today). This issue is updated every run and closes when nothing is left.\n",
+            if mentions.is_empty() {
+                o.name.clone()
+            } else {
+                format!("{} ({})", o.name, mentions.join(", "))
+            },
+            crate::diagnostic::plural(o.cards.len(), "card")
+        );
+        body.push_str("\n| Card | State | Due | |\n| --- | --- | --- | --- |\n");
+        for c in &o.cards {
+            let title = c.title.replace('|', "\\|").replace(['[', ']'], "");
+            let link = match &c.url {
+                Some(url) => format!("[{title}]({url})"),
+                None => format!("{title} (`{}`)", c.file),
+            };
+            body.push_str(&format!(
+                "| {link} | {} | {} | {} |\n",
+                c.state.as_str(),
+                c.due,
+                when(c.days)
+            ));
+        }
+        body.push_str(&format!("\n<!-- vouch-owner: {} -->\n", o.key));
+        open.push(Issue {
+            owner: o.key.clone(),
+            title: issue_title(&o.name, &o.key),
+            body,
+            assignees,
+        });
+    }
+    // Everyone who could have had an issue and has none now.
+    let mut everyone: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(r) = registry {
+        everyone.extend(
+            r.owners()
+                .map(|o| (o.key.clone(), o.display_name().to_owned())),
+        );
+    }
+    for entry in &model.cards {
+        for o in &entry.owners {
+            everyone.insert(o.key().to_owned(), o.display_name().to_owned());
+        }
+    }
+    let close = everyone
+        .into_iter()
+        .filter(|(key, _)| !report.owners.iter().any(|o| &o.key == key))
+        .map(|(key, name)| Closed {
+            title: issue_title(&name, &key),
+            owner: key,
+        })
+        .collect();
+    let issues = Issues {
+        label: ISSUE_LABEL,
+        open,
+        close,
+    };
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&issues).unwrap_or_default()
+    )
+}
+
 /// The report as text in `format`.
-pub fn render(report: &Report, format: ReportFormat) -> String {
+pub fn render(report: &Report, format: ReportFormat, model: &Model) -> String {
     match format {
+        ReportFormat::GithubIssues => github_issues(report, model),
         ReportFormat::Json => format!(
             "{}\n",
             serde_json::to_string_pretty(report).unwrap_or_default()
