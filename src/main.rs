@@ -77,9 +77,9 @@ struct ImportGuruArgs {
     /// The owner of the new cards (a bundle names none)
     #[arg(long)]
     owner: Option<String>,
-    /// Leave the new cards without a `verified` date instead of the import day
+    /// Record the import day as the new cards' `verified` date (only when someone checked the bundle's cards as they are); by default they arrive unverified
     #[arg(long)]
-    unverified: bool,
+    verified: bool,
     /// The date to record as `verified` instead of today's UTC date
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     today: Option<Date>,
@@ -307,7 +307,7 @@ fn main() -> ExitCode {
                 into: args.into.clone(),
                 collection: args.collection.clone(),
                 owner: args.owner.clone(),
-                unverified: args.unverified,
+                verified: args.verified,
                 today: args.today.unwrap_or_else(vouch::utc_today),
                 color: args.color.enabled(),
             })

@@ -63,6 +63,8 @@ fn zip_dir(dir: &Path, zip_path: &Path, extra: &[(&str, &[u8])]) {
     zip.finish().unwrap();
 }
 
+/// Imports with `--verified` (the cards of these fixtures count as checked),
+/// unless `extra` says `--unverified`: then as vouch does by default.
 fn import(dir: &Path, source: &Path, root: &str, extra: &[&str]) -> Output {
     let source = source.to_str().unwrap();
     let mut args = vec![
@@ -74,7 +76,10 @@ fn import(dir: &Path, source: &Path, root: &str, extra: &[&str]) -> Output {
         "--today",
         "2026-11-25",
     ];
-    args.extend_from_slice(extra);
+    if !extra.contains(&"--unverified") {
+        args.push("--verified");
+    }
+    args.extend(extra.iter().filter(|a| **a != "--unverified"));
     vouch(dir, &args)
 }
 

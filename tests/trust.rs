@@ -175,3 +175,39 @@ fn the_root_is_found_by_walking_up_and_its_absence_is_exit_2() {
         "{said}"
     );
 }
+
+#[test]
+fn a_guru_import_arrives_unverified_unless_asked() {
+    let bundle = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/guru/bundle");
+    let tmp = tempfile::tempdir().unwrap();
+    let (status, said) = vouch(
+        tmp.path(),
+        &[
+            "import",
+            "guru",
+            bundle,
+            "--into",
+            "kb",
+            "--owner",
+            "ana",
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(status, Some(0), "{said}");
+    assert!(said.contains("needs verifying"), "{said}");
+    let card = fs::read_to_string(tmp.path().join("kb/bundle/billing/refunds-annual-plans.md"))
+        .or_else(|_| {
+            walkdir::WalkDir::new(tmp.path().join("kb"))
+                .into_iter()
+                .filter_map(Result::ok)
+                .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+                .map(|e| fs::read_to_string(e.path()).unwrap())
+                .ok_or(())
+        })
+        .unwrap();
+    assert!(!card.contains("verified:"), "{card}");
+    let (status, said) = vouch(tmp.path(), &["check", "kb", "--today", "2026-11-25"]);
+    assert_eq!(status, Some(1));
+    assert!(said.contains("card has no `verified` date"), "{said}");
+}

@@ -16,7 +16,7 @@ pub struct ImportOptions {
     pub into: Option<PathBuf>,
     pub collection: Option<String>,
     pub owner: Option<String>,
-    pub unverified: bool,
+    pub verified: bool,
     pub today: Date,
     pub color: bool,
 }
@@ -129,7 +129,7 @@ pub fn run_import(opts: &ImportOptions) -> anyhow::Result<i32> {
             root: &root,
             collection: &collection,
             owner: opts.owner.as_deref(),
-            unverified: opts.unverified,
+            verified: opts.verified,
             today: opts.today,
         },
     );
@@ -176,15 +176,15 @@ pub fn run_import(opts: &ImportOptions) -> anyhow::Result<i32> {
             collection_file.display()
         )?;
     }
-    if opts.unverified && !imported.created.is_empty() {
+    if !opts.verified && !imported.created.is_empty() {
         writeln!(
             out,
-            "needs verifying: the new cards have no `verified` date; an owner reads each and runs `vouch verify` on it"
+            "needs verifying: the new cards have no `verified` date, so `check` reports each until an owner reads it and runs `vouch verify` on it"
         )?;
     } else if !imported.created.is_empty() {
         writeln!(
             out,
-            "verified: the new cards say they were verified on {} (the import day); pass --unverified to leave that to their owners",
+            "verified: the new cards say they were verified on {} (the import day), as --verified asked",
             opts.today
         )?;
     }

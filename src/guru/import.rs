@@ -25,7 +25,7 @@ pub struct Options<'a> {
     /// The collection folder under the root.
     pub collection: &'a str,
     pub owner: Option<&'a str>,
-    pub unverified: bool,
+    pub verified: bool,
     pub today: Date,
 }
 
@@ -313,7 +313,7 @@ fn new_card(
         Some(owner) => text.push_str(&format!("owners: [{}]\n", quoted(owner))),
         None => text.push_str("owners: []\n"),
     }
-    if !opts.unverified {
+    if opts.verified {
         text.push_str(&format!("verified: {}\n", opts.today));
     }
     if !tags.is_empty() {
