@@ -193,8 +193,9 @@ struct BuildArgs {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// The knowledge root (default: the nearest folder up from here holding vouch.yaml or knowledge/vouch.yaml)
-    root: Option<PathBuf>,
+    /// The knowledge root, or card files to check alone as an editor or a pre-commit hook does (default: the nearest folder up from here holding vouch.yaml or knowledge/vouch.yaml)
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
     /// Require every card changed since the merge base with REF to be re-verified
     #[arg(long, value_name = "REF")]
     changed_since: Option<String>,
@@ -256,7 +257,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(&cmd::check::Options {
-            root: args.root.clone(),
+            root: match args.paths.as_slice() {
+                [one] if one.is_dir() => Some(one.clone()),
+                _ => None,
+            },
+            files: match args.paths.as_slice() {
+                [one] if one.is_dir() => Vec::new(),
+                paths => paths.to_vec(),
+            },
             today: args.common.today(),
             changed_since: args.changed_since.clone(),
             history: !args.common.no_history,

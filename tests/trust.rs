@@ -211,3 +211,48 @@ fn a_guru_import_arrives_unverified_unless_asked() {
     assert_eq!(status, Some(1));
     assert!(said.contains("card has no `verified` date"), "{said}");
 }
+
+#[test]
+fn named_cards_are_checked_alone_against_their_root() {
+    let tmp = root();
+    let kb = tmp.path().join("kb");
+    fs::write(kb.join("support/good.md"), card("2026-11-20")).unwrap();
+    fs::write(kb.join("support/stale.md"), card("2020-01-01")).unwrap();
+    fs::write(
+        kb.join("support/links.md"),
+        "---\ntitle: L\nowners: [billing]\nverified: 2026-11-20\nverified_by: maria\n---\n[good](good.md) [gone](gone.md)\n",
+    )
+    .unwrap();
+    // Only the named cards are reported, but links resolve in the whole root.
+    let (status, said) = vouch(
+        tmp.path(),
+        &[
+            "check",
+            "kb/support/good.md",
+            "kb/support/links.md",
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(status, Some(1), "{said}");
+    assert!(said.contains("`gone.md` does not lead to a card"), "{said}");
+    assert!(!said.contains("stale.md"), "{said}");
+    assert!(
+        said.contains("2 cards: 1 error, 0 warnings, 0 stale"),
+        "{said}"
+    );
+    let (status, said) = vouch(
+        tmp.path(),
+        &["check", "kb/support/good.md", "--today", "2026-11-25"],
+    );
+    assert_eq!(status, Some(0), "{said}");
+    let (status, said) = vouch(
+        tmp.path(),
+        &["check", "kb/owners.yaml", "--today", "2026-11-25"],
+    );
+    assert_eq!(status, Some(2), "{said}");
+    assert!(
+        said.contains("is not a card of the knowledge root"),
+        "{said}"
+    );
+}

@@ -11,6 +11,9 @@ use crate::validate;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub root: Option<PathBuf>,
+    /// Check only these cards (their root is the nearest `vouch.yaml` above
+    /// the first); every rule still sees the whole root.
+    pub files: Vec<PathBuf>,
     pub today: Date,
     /// Require cards changed since the merge base with this revision to be
     /// re-verified in the same change.
@@ -21,7 +24,12 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let root = match open(opts.root.as_deref(), opts.history) {
+    let given = opts.root.clone().or_else(|| {
+        opts.files
+            .first()
+            .and_then(|f| crate::load::root_of_file(f))
+    });
+    let root = match open(given.as_deref(), opts.history) {
         Ok(root) => root,
         Err(status) => return Ok(status),
     };
@@ -37,6 +45,19 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             }
             Err(e) => {
                 eprintln!("error: {e}");
+                return Ok(exit::USAGE);
+            }
+        }
+    }
+    if !opts.files.is_empty() {
+        match checked.only(&model, &opts.files) {
+            Ok(()) => {}
+            Err(path) => {
+                eprintln!(
+                    "error: `{}` is not a card of the knowledge root `{}`",
+                    path.display(),
+                    root.ws.root.display()
+                );
                 return Ok(exit::USAGE);
             }
         }

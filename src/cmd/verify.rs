@@ -39,10 +39,11 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             return Ok(exit::USAGE);
         }
     }
-    let root = opts
-        .root
-        .clone()
-        .or_else(|| opts.cards.first().and_then(|c| root_of(c)));
+    let root = opts.root.clone().or_else(|| {
+        opts.cards
+            .first()
+            .and_then(|c| crate::load::root_of_file(c))
+    });
     let ws = match open_root(root.as_deref()) {
         Ok(ws) => ws,
         Err(status) => return Ok(status),
@@ -130,30 +131,6 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         }
     }
     Ok(status)
-}
-
-/// The nearest folder above `card` that holds `vouch.yaml`.
-fn root_of(card: &Path) -> Option<PathBuf> {
-    let absolute = fs::canonicalize(card).ok()?;
-    let found = absolute
-        .ancestors()
-        .skip(1)
-        .find(|dir| dir.join("vouch.yaml").is_file())?;
-    // Keep paths relative to the working folder when the root is below it.
-    let cwd = std::env::current_dir().ok()?;
-    Some(
-        found
-            .strip_prefix(&cwd)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| found.to_path_buf()),
-    )
-    .map(|p| {
-        if p.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            p
-        }
-    })
 }
 
 fn find_card<'m>(model: &'m Model, path: &Path) -> Option<&'m Entry<'m>> {

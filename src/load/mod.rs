@@ -59,6 +59,30 @@ pub fn find_root(given: Option<&Path>) -> Result<PathBuf, LoadError> {
     }
 }
 
+/// The nearest folder above `card` that holds `vouch.yaml`.
+pub fn root_of_file(card: &Path) -> Option<PathBuf> {
+    let absolute = fs::canonicalize(card).ok()?;
+    let found = absolute
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join("vouch.yaml").is_file())?;
+    // Keep paths relative to the working folder when the root is below it.
+    let cwd = std::env::current_dir().ok()?;
+    Some(
+        found
+            .strip_prefix(&cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| found.to_path_buf()),
+    )
+    .map(|p| {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p
+        }
+    })
+}
+
 fn find_upward() -> Result<PathBuf, LoadError> {
     let here = std::env::current_dir().map_err(|source| LoadError::RootUnreadable {
         path: PathBuf::from("."),

@@ -55,6 +55,55 @@ impl Checked {
         }
     }
 
+    /// Keeps only what concerns the card files `files` (as the user named
+    /// them): their diagnostics and their counts. Returns a path that is
+    /// not a card of the model.
+    pub fn only(
+        &mut self,
+        model: &Model,
+        files: &[std::path::PathBuf],
+    ) -> Result<(), std::path::PathBuf> {
+        let canonical = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+        let mut wanted = std::collections::BTreeSet::new();
+        for file in files {
+            let target = canonical(file);
+            let entry = model.cards.iter().find(|e| {
+                target.is_some() && canonical(&model.ws.root.join(&e.card.rel_path)) == target
+            });
+            match entry {
+                Some(e) => {
+                    wanted.insert(e.card.file.clone());
+                }
+                None => return Err(file.clone()),
+            }
+        }
+        self.diagnostics.retain(|d| wanted.contains(&d.file));
+        let mut summary = Summary {
+            cards: wanted.len(),
+            owners_registry: self.summary.owners_registry,
+            notes: self.summary.notes.clone(),
+            ..Summary::default()
+        };
+        for d in &self.diagnostics {
+            match d.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+            }
+        }
+        for e in model.cards.iter().filter(|e| wanted.contains(&e.card.file)) {
+            if e.card.status == Status::Published {
+                match e.freshness.state {
+                    Some(State::Fresh) => summary.fresh += 1,
+                    Some(State::Expiring) => summary.expiring += 1,
+                    Some(State::Stale) => summary.stale += 1,
+                    None => {}
+                }
+            }
+        }
+        self.summary = summary;
+        Ok(())
+    }
+
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }
