@@ -247,6 +247,11 @@ impl Common {
     }
 }
 
+/// A file named like a card: what `vouch check PATH...` checks alone.
+fn is_card_file(path: &std::path::Path) -> bool {
+    path.is_file() && vouch::model::card::card_id(&path.to_string_lossy()).is_some()
+}
+
 fn main() -> ExitCode {
     // Ctrl-C or SIGTERM mid-build: remove the half-written staging folder
     // (and `serve`'s temporary site) before exiting as interrupted.
@@ -257,12 +262,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(&cmd::check::Options {
+            // One path that is not a card file is the root (and its
+            // errors say so); otherwise the paths are cards.
             root: match args.paths.as_slice() {
-                [one] if one.is_dir() => Some(one.clone()),
+                [one] if !is_card_file(one) => Some(one.clone()),
                 _ => None,
             },
             files: match args.paths.as_slice() {
-                [one] if one.is_dir() => Vec::new(),
+                [one] if !is_card_file(one) => Vec::new(),
                 paths => paths.to_vec(),
             },
             today: args.common.today(),

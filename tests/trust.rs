@@ -248,11 +248,17 @@ fn named_cards_are_checked_alone_against_their_root() {
     assert_eq!(status, Some(0), "{said}");
     let (status, said) = vouch(
         tmp.path(),
-        &["check", "kb/owners.yaml", "--today", "2026-11-25"],
+        &[
+            "check",
+            "kb/support/good.md",
+            "kb/vouch.yaml",
+            "--today",
+            "2026-11-25",
+        ],
     );
     assert_eq!(status, Some(2), "{said}");
     assert!(
-        said.contains("is not a card of the knowledge root"),
+        said.contains("`kb/vouch.yaml` is not a card of the knowledge root"),
         "{said}"
     );
 }

@@ -60,6 +60,9 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             return Ok(exit::FAILED);
         }
     };
+    // Registered before anything is said: an interrupt right after
+    // "serving" still removes the temporary site.
+    crate::write::remove_if_interrupted(&out);
     let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), opts.port);
     let server = match Server::start(addr, out.clone()) {
         Ok(server) => server,
@@ -81,7 +84,6 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         started.elapsed().as_millis(),
         root.display()
     );
-    crate::write::remove_if_interrupted(&out);
     report(&live);
     if opts.open {
         let _ = std::process::Command::new(if cfg!(target_os = "macos") {
