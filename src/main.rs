@@ -41,6 +41,8 @@ enum Command {
     Serve(ServeArgs),
     /// Stale and expiring cards grouped by owner, with contacts (always exits 0)
     Report(ReportArgs),
+    /// Write .github/CODEOWNERS from owners.yaml, so an owner reviews changes to their cards
+    Codeowners(CodeownersArgs),
     /// Record that cards were checked today: set `verified` and `verified_by`, nothing else
     Verify(VerifyArgs),
     /// Bring knowledge in from another tool
@@ -98,6 +100,15 @@ struct ExportGuruArgs {
     /// When to color the output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+struct CodeownersArgs {
+    /// The knowledge root (default: the nearest folder up from here holding vouch.yaml or knowledge/vouch.yaml)
+    root: Option<PathBuf>,
+    /// Write nothing: exit 1 when the file is missing or out of date
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -292,6 +303,10 @@ fn main() -> ExitCode {
             .render(&mut std::io::stdout())
             .map(|()| exit::OK)
             .map_err(Into::into),
+        Command::Codeowners(args) => cmd::codeowners::run(&cmd::codeowners::Options {
+            root: args.root.clone(),
+            check: args.check,
+        }),
         Command::Init(args) => cmd::init::run(&cmd::init::Options {
             dir: args.dir.clone(),
             today: args.today.unwrap_or_else(vouch::utc_today),

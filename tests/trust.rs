@@ -262,3 +262,71 @@ fn named_cards_are_checked_alone_against_their_root() {
         "{said}"
     );
 }
+
+#[test]
+fn codeowners_follows_owners_yaml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(repo.join("kb/support")).unwrap();
+    assert!(
+        Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(&repo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    fs::write(repo.join("kb/vouch.yaml"), "").unwrap();
+    fs::write(
+        repo.join("kb/owners.yaml"),
+        "people:\n  maria:\n    github: msilva\n  joao: {}\n  ines:\n    github: \"@ines\"\nteams:\n  billing:\n    github: \"@acme/billing\"\n    members: [maria]\n  docs:\n    members: [ines, joao]\n",
+    )
+    .unwrap();
+    // git must find this repository (and no other above it).
+    let vouch = |dir: &std::path::Path, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CEILING_DIRECTORIES", tmp.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let card = |owners: &str| {
+        format!("---\ntitle: A\nowners: [{owners}]\nverified: 2026-11-20\n---\nA.\n")
+    };
+    fs::write(repo.join("kb/support/refunds.md"), card("billing, maria")).unwrap();
+    fs::write(repo.join("kb/support/guide.md"), card("docs")).unwrap();
+    fs::write(repo.join("kb/support/orphan.md"), card("joao")).unwrap();
+    let (status, said) = vouch(&repo, &["codeowners", "kb"]);
+    assert_eq!(status, Some(0), "{said}");
+    let text = fs::read_to_string(repo.join(".github/CODEOWNERS")).unwrap();
+    assert_eq!(
+        text,
+        "# Written by `vouch codeowners` from owners.yaml: regenerate it, do not edit.\n\
+         # Each card's owners review changes to it.\n\n\
+         /kb/support/guide.md @ines\n\
+         # /kb/support/orphan.md: no owner has a GitHub handle in owners.yaml\n\
+         /kb/support/refunds.md @acme/billing @msilva\n"
+    );
+    assert_eq!(vouch(&repo, &["codeowners", "kb", "--check"]).0, Some(0));
+    fs::write(repo.join("kb/support/orphan.md"), card("maria")).unwrap();
+    let (status, said) = vouch(&repo, &["codeowners", "kb", "--check"]);
+    assert_eq!(status, Some(1), "{said}");
+    assert!(said.contains("out of date"), "{said}");
+    // A CODEOWNERS someone wrote by hand is not replaced.
+    fs::write(repo.join(".github/CODEOWNERS"), "* @someone\n").unwrap();
+    let (status, said) = vouch(&repo, &["codeowners", "kb"]);
+    assert_eq!(status, Some(2), "{said}");
+    assert_eq!(
+        fs::read_to_string(repo.join(".github/CODEOWNERS")).unwrap(),
+        "* @someone\n"
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod codeowners;
 pub mod guru;
 pub mod init;
 pub mod new;

@@ -1,6 +1,7 @@
 //! Renderers: one per `--format`. Each takes the finished diagnostics and summary
 //! and writes text; none of them decides anything about the exit status.
 
+pub mod codeowners;
 pub mod due;
 mod github;
 mod human;

@@ -1,0 +1,70 @@
+//! `.github/CODEOWNERS` from `owners.yaml`: each card's path and the GitHub
+//! users and teams that own it, so GitHub asks an owner to review a pull
+//! request that touches their cards. Written by `vouch codeowners`.
+
+use std::fmt::Write as _;
+
+use crate::resolve::{Model, Ownership};
+
+/// The first line of the file vouch writes: how `check` knows it is vouch's.
+pub const HEADER: &str =
+    "# Written by `vouch codeowners` from owners.yaml: regenerate it, do not edit.";
+
+/// The file's text: a line per card whose owners have GitHub handles, in
+/// path order; cards whose owners have none are listed as comments.
+pub fn codeowners(model: &Model) -> String {
+    let prefix = model
+        .repo_prefix
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{}/", p.trim_end_matches('/')))
+        .unwrap_or_default();
+    let mut entries: Vec<(String, Vec<String>)> = model
+        .cards
+        .iter()
+        .map(|e| {
+            let mut handles: Vec<String> = Vec::new();
+            for owner in &e.owners {
+                for handle in github_handles(owner, model) {
+                    if !handles.contains(&handle) {
+                        handles.push(handle);
+                    }
+                }
+            }
+            (format!("/{prefix}{}", e.card.rel_path), handles)
+        })
+        .collect();
+    entries.sort();
+    let mut out = format!("{HEADER}\n# Each card's owners review changes to it.\n\n");
+    for (path, handles) in entries {
+        // CODEOWNERS paths are gitignore patterns: escape what would match more.
+        let path = path.replace(' ', "\\ ").replace('#', "\\#");
+        if handles.is_empty() {
+            let _ = writeln!(out, "# {path}: no owner has a GitHub handle in owners.yaml");
+        } else {
+            let _ = writeln!(out, "{path} {}", handles.join(" "));
+        }
+    }
+    out
+}
+
+/// `@login` for a person, `@org/team` for a team (or its members' logins
+/// when the team has no GitHub team).
+fn github_handles(owner: &Ownership, model: &Model) -> Vec<String> {
+    let at = |h: &str| format!("@{}", h.trim_start_matches('@'));
+    let Some(o) = owner.owner() else {
+        return Vec::new();
+    };
+    if let Some(github) = &o.github {
+        return vec![at(github)];
+    }
+    match (&o.kind, model.ws.registry.as_ref()) {
+        (crate::model::owners::OwnerKind::Team { members }, Some(registry)) => members
+            .iter()
+            .filter_map(|m| registry.get(m))
+            .filter(|p| p.is_active_person())
+            .filter_map(|p| p.github.as_deref().map(at))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
