@@ -8,6 +8,8 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
 fn run(args: &[&str], root: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vouch"))
         .args(args)
@@ -174,7 +176,7 @@ fn tens_of_thousands_of_front_matter_keys_are_read() {
 /// Runs vouch and fails if it has not finished within 20 s (a FIFO read
 /// blocks forever).
 fn run_bounded(args: &[&str], root: &Path) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+    let child = Command::new(env!("CARGO_BIN_EXE_vouch"))
         .args(args)
         .arg(root)
         .args(["--today", "2026-11-25", "--color", "never"])
@@ -184,15 +186,7 @@ fn run_bounded(args: &[&str], root: &Path) -> Output {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("vouch starts");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("vouch {args:?} blocked");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    common::wait_bounded(child, 20)
 }
 
 fn mkfifo(path: &Path) {

@@ -7,6 +7,8 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
 fn vouch(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vouch"))
         .arg("check")
@@ -166,22 +168,14 @@ fn a_fifo_named_like_a_card_does_not_hang_the_check() {
         .status()
         .expect("mkfifo runs");
     assert!(made.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+    let child = Command::new(env!("CARGO_BIN_EXE_vouch"))
         .arg("check")
         .arg(tmp.path())
         .args(["--today", "2026-11-25", "--format", "json"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("vouch starts");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("vouch check blocked on a FIFO");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().unwrap();
+    let output = common::wait_bounded(child, 20);
     let found = diagnostics(&output);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "unreadable-file");

@@ -24,10 +24,20 @@ fn card(verified: &str) -> String {
 }
 
 fn vouch(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    vouch_below(dir, dir, args)
+}
+
+/// Runs vouch in `dir`, where git looks for repositories no higher than
+/// below `ceiling`; returns the exit status and everything it printed.
+fn vouch_below(
+    dir: &std::path::Path,
+    ceiling: &std::path::Path,
+    args: &[&str],
+) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
         .current_dir(dir)
         .args(args)
-        .env("GIT_CEILING_DIRECTORIES", dir)
+        .env("GIT_CEILING_DIRECTORIES", ceiling)
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
@@ -132,19 +142,10 @@ fn the_root_is_found_by_walking_up_and_its_absence_is_exit_2() {
     )
     .unwrap();
     let check = |dir: &std::path::Path| {
-        let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
-            .current_dir(dir)
-            .args(["check", "--today", "2026-11-25", "--color", "never"])
-            .env("GIT_CEILING_DIRECTORIES", tmp.path())
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
+        vouch_below(
+            dir,
+            tmp.path(),
+            &["check", "--today", "2026-11-25", "--color", "never"],
         )
     };
     for (dir, path) in [
@@ -283,22 +284,7 @@ fn codeowners_follows_owners_yaml() {
     )
     .unwrap();
     // git must find this repository (and no other above it).
-    let vouch = |dir: &std::path::Path, args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
-            .current_dir(dir)
-            .args(args)
-            .env("GIT_CEILING_DIRECTORIES", tmp.path())
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        )
-    };
+    let vouch = |dir: &std::path::Path, args: &[&str]| vouch_below(dir, tmp.path(), args);
     let card = |owners: &str| {
         format!("---\ntitle: A\nowners: [{owners}]\nverified: 2026-11-20\n---\nA.\n")
     };

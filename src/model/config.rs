@@ -154,42 +154,57 @@ impl Verification {
         if let Some(max) = interval(&mut f, "max_every", reporter) {
             v.max_every = max;
         }
-        if let Some((_, node)) = f.take("fail_on") {
-            match fields::text(node, reporter).as_deref() {
-                Some("stale") => v.fail_on = FailOn::Stale,
-                Some("expiring") => v.fail_on = FailOn::Expiring,
-                Some("never") => v.fail_on = FailOn::Never,
-                Some(other) => {
-                    reporter
-                        .at(
-                            crate::diagnostic::Code::InvalidValue,
-                            node.span.clone(),
-                            format!("`{other}` is not a value of `fail_on`"),
-                        )
-                        .set_help("use `stale`, `expiring` or `never`");
-                }
-                None => {}
-            }
+        if let Some(fail_on) = one_of(
+            &mut f,
+            "fail_on",
+            &[
+                ("stale", FailOn::Stale),
+                ("expiring", FailOn::Expiring),
+                ("never", FailOn::Never),
+            ],
+            reporter,
+        ) {
+            v.fail_on = fail_on;
         }
-        if let Some((_, node)) = f.take("gate") {
-            match fields::text(node, reporter).as_deref() {
-                Some("changed") => v.gate = Gate::Changed,
-                Some("all") => v.gate = Gate::All,
-                Some(other) => {
-                    reporter
-                        .at(
-                            crate::diagnostic::Code::InvalidValue,
-                            node.span.clone(),
-                            format!("`{other}` is not a value of `gate`"),
-                        )
-                        .set_help("use `changed` or `all`");
-                }
-                None => {}
-            }
+        if let Some(gate) = one_of(
+            &mut f,
+            "gate",
+            &[("changed", Gate::Changed), ("all", Gate::All)],
+            reporter,
+        ) {
+            v.gate = gate;
         }
         f.report_unknown(VERIFICATION_KEYS, "`verification`", reporter);
         v
     }
+}
+
+/// The value of `key` among `choices`, or `None` (absent, or reported as
+/// `invalid-value` with the choices in the help).
+fn one_of<T: Copy>(
+    f: &mut Fields,
+    key: &str,
+    choices: &[(&str, T)],
+    reporter: &mut Reporter,
+) -> Option<T> {
+    let (_, node) = f.take(key)?;
+    let text = fields::text(node, reporter)?;
+    if let Some((_, value)) = choices.iter().find(|(name, _)| *name == text) {
+        return Some(*value);
+    }
+    let names: Vec<String> = choices.iter().map(|(n, _)| format!("`{n}`")).collect();
+    reporter
+        .at(
+            crate::diagnostic::Code::InvalidValue,
+            node.span.clone(),
+            format!("`{text}` is not a value of `{key}`"),
+        )
+        .set_help(match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("use {} or {last}", rest.join(", ")),
+            Some((last, _)) => format!("use {last}"),
+            None => String::new(),
+        });
+    None
 }
 
 /// An absolute `http://` or `https://` address with a host and nothing a

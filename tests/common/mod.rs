@@ -193,3 +193,17 @@ pub fn git_isolated(dir: &Path, args: &[&str]) {
         .expect("git runs");
     assert!(status.success(), "git {args:?} failed");
 }
+
+/// Waits for `child` at most `seconds`, killing it and failing the test if
+/// it runs longer (a read of a FIFO blocks forever); returns its output.
+pub fn wait_bounded(mut child: std::process::Child, seconds: u64) -> std::process::Output {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("vouch blocked for more than {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
