@@ -307,6 +307,18 @@ fn codeowners_follows_owners_yaml() {
     let (status, said) = vouch(&repo, &["codeowners", "kb", "--check"]);
     assert_eq!(status, Some(1), "{said}");
     assert!(said.contains("out of date"), "{said}");
+    // `check` says so too, as a warning at the file.
+    let (_, said) = vouch(
+        &repo,
+        &["check", "kb", "--today", "2026-11-25", "--color", "never"],
+    );
+    assert!(
+        said.contains("warning[codeowners-outdated]: CODEOWNERS no longer matches"),
+        "{said}"
+    );
+    vouch(&repo, &["codeowners", "kb"]);
+    let (_, said) = vouch(&repo, &["check", "kb", "--today", "2026-11-25"]);
+    assert!(!said.contains("codeowners-outdated"), "{said}");
     // A CODEOWNERS someone wrote by hand is not replaced.
     fs::write(repo.join(".github/CODEOWNERS"), "* @someone\n").unwrap();
     let (status, said) = vouch(&repo, &["codeowners", "kb"]);

@@ -35,6 +35,11 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     };
     let model = root.model(opts.today);
     let mut checked = validate::check(&model, &root.history);
+    if let Some(top) = &root.repo_top
+        && let Some(d) = crate::report::codeowners::outdated(&model, top)
+    {
+        checked.extend(vec![d]);
+    }
     if let Some(reference) = &opts.changed_since {
         match validate::changes::check(&root.ws, reference) {
             Ok(found) => {

@@ -3,6 +3,9 @@
 //! request that touches their cards. Written by `vouch codeowners`.
 
 use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic};
 
 use crate::resolve::{Model, Ownership};
 
@@ -67,4 +70,27 @@ fn github_handles(owner: &Ownership, model: &Model) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// `codeowners-outdated` when the repository at `top` has a CODEOWNERS that
+/// vouch wrote and that no longer says what `owners.yaml` and the cards say.
+pub fn outdated(model: &Model, top: &Path) -> Option<Diagnostic> {
+    model.ws.registry.as_ref()?;
+    let path = top.join(".github/CODEOWNERS");
+    let current = std::fs::read_to_string(&path).ok()?;
+    if !current.starts_with(HEADER) || current == codeowners(model) {
+        return None;
+    }
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(path);
+    Some(
+        Diagnostic::file(
+            Code::CodeownersOutdated,
+            shown,
+            "CODEOWNERS no longer matches the cards' owners in owners.yaml",
+        )
+        .with_help("run `vouch codeowners` and commit the file"),
+    )
 }

@@ -357,6 +357,8 @@ pub struct Root {
     pub history: crate::history::Outcome,
     /// The root's path inside its git repository, for edit and history links.
     pub repo_prefix: Option<String>,
+    /// The top of that repository's work tree.
+    pub repo_top: Option<std::path::PathBuf>,
 }
 
 impl Root {
@@ -367,20 +369,25 @@ impl Root {
         use crate::history::Outcome;
         std::thread::scope(|scope| {
             let git = scope.spawn(|| {
-                let prefix = crate::git::Repo::discover(root).ok().map(|r| r.prefix);
-                let outcome = if history && prefix.is_some() {
+                let repo = crate::git::Repo::discover(root).ok();
+                let outcome = if history && repo.is_some() {
                     crate::history::read(root)
                 } else {
                     Outcome::Off
                 };
-                (outcome, prefix)
+                (outcome, repo)
             });
             let ws = crate::load::load(root);
-            let (history, repo_prefix) = git.join().unwrap_or((Outcome::Off, None));
+            let (history, repo) = git.join().unwrap_or((Outcome::Off, None));
+            let (repo_prefix, repo_top) = match repo {
+                Some(r) => (Some(r.prefix), Some(r.top)),
+                None => (None, None),
+            };
             ws.map(|ws| Root {
                 ws,
                 history,
                 repo_prefix,
+                repo_top,
             })
         })
     }
