@@ -66,12 +66,9 @@ pub fn clean_up_interrupted() {
     }
 }
 
-/// Refuses an output folder that is a symbolic link, or that is the root
-/// or holds it (`-o` pointed at the knowledge root, or at its parent).
+/// Refuses an output folder that is the root or holds it (`-o` pointed at
+/// the knowledge root, or at its parent); [`Staging::new`] refuses links.
 pub fn check_output(target: &Path, root: &Path) -> Result<(), WriteError> {
-    if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(WriteError::Symlink(target.to_path_buf()));
-    }
     let absolute = |p: &Path| -> PathBuf {
         fs::canonicalize(p).unwrap_or_else(|_| {
             std::env::current_dir()

@@ -263,8 +263,12 @@ pub fn update(
         done.paths.insert(page_file);
         done.paths.insert(markdown);
     }
+    // A linked file that changed on disk is not a card edit (`serve`
+    // rebuilds everything then): only files new to the site are copied.
     for rel in model.linked_files() {
-        if let Ok(bytes) = std::fs::read(ws.root.join(rel)) {
+        if !known.contains(rel)
+            && let Ok(bytes) = std::fs::read(ws.root.join(rel))
+        {
             done.written += usize::from(live.write(rel, &bytes)?);
         }
         done.paths.insert(rel.to_owned());

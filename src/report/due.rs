@@ -239,24 +239,13 @@ fn github_issues(report: &Report, model: &Model) -> String {
         });
     }
     // Everyone who could have had an issue and has none now.
-    let mut everyone: BTreeMap<String, String> = BTreeMap::new();
-    if let Some(r) = registry {
-        everyone.extend(
-            r.owners()
-                .map(|o| (o.key.clone(), o.display_name().to_owned())),
-        );
-    }
-    for entry in &model.cards {
-        for o in &entry.owners {
-            everyone.insert(o.key().to_owned(), o.display_name().to_owned());
-        }
-    }
-    let close = everyone
+    let close = model
+        .owner_names(&model.cards)
         .into_iter()
-        .filter(|(key, _)| !report.owners.iter().any(|o| &o.key == key))
+        .filter(|(key, _)| !report.owners.iter().any(|o| o.key == *key))
         .map(|(key, name)| Closed {
-            title: issue_title(&name, &key),
-            owner: key,
+            title: issue_title(name, key),
+            owner: key.to_owned(),
         })
         .collect();
     let issues = Issues {

@@ -281,6 +281,28 @@ impl<'w> Model<'w> {
         }
     }
 
+    /// Everyone in the registry and every owner `entries` name, by key, with
+    /// the name to show: the owners a site, a search filter or a report
+    /// can speak of.
+    pub fn owner_names<'e>(
+        &self,
+        entries: impl IntoIterator<Item = &'e Entry<'w>>,
+    ) -> BTreeMap<&'w str, &'w str>
+    where
+        'w: 'e,
+    {
+        let mut names: BTreeMap<&'w str, &'w str> = BTreeMap::new();
+        if let Some(r) = &self.ws.registry {
+            names.extend(r.owners().map(|o| (o.key.as_str(), o.display_name())));
+        }
+        for entry in entries {
+            for o in &entry.owners {
+                names.insert(o.key(), o.display_name());
+            }
+        }
+        names
+    }
+
     /// The cards a card links to (itself excluded), by position, each once.
     pub fn linked_cards(&self, entry: &Entry) -> Vec<usize> {
         let own = self.index.position(&entry.card.id);

@@ -346,16 +346,10 @@ fn meta(model: &Model, cards: &[&Entry], docs: &[Doc], shards: Vec<String>) -> S
         .filter_map(|(k, _)| ws.collections.get(*k).map(|c| (*k, c.title.as_str())))
         .collect();
     // Every owner of a published card, and everyone in the registry, by key.
-    let mut owner_names: BTreeMap<&str, &str> = BTreeMap::new();
-    for p in cards {
-        for o in &p.owners {
-            owner_names.insert(o.key(), o.display_name());
-        }
-    }
-    if let Some(r) = &ws.registry {
-        owner_names.extend(r.owners().map(|o| (o.key.as_str(), o.display_name())));
-    }
-    let owners: Vec<(&str, &str)> = owner_names.into_iter().collect();
+    let owners: Vec<(&str, &str)> = model
+        .owner_names(cards.iter().copied())
+        .into_iter()
+        .collect();
     let mut tag_names: BTreeMap<String, &str> = BTreeMap::new();
     for p in cards {
         for t in &p.card.tags {

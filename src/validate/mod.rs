@@ -78,29 +78,16 @@ impl Checked {
             }
         }
         self.diagnostics.retain(|d| wanted.contains(&d.file));
-        let mut summary = Summary {
-            cards: wanted.len(),
-            owners_registry: self.summary.owners_registry,
-            notes: self.summary.notes.clone(),
-            ..Summary::default()
-        };
-        for d in &self.diagnostics {
-            match d.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-            }
-        }
-        for e in model.cards.iter().filter(|e| wanted.contains(&e.card.file)) {
-            if e.card.status == Status::Published {
-                match e.freshness.state {
-                    Some(State::Fresh) => summary.fresh += 1,
-                    Some(State::Expiring) => summary.expiring += 1,
-                    Some(State::Stale) => summary.stale += 1,
-                    None => {}
-                }
-            }
-        }
-        self.summary = summary;
+        self.summary = summarize(
+            Summary {
+                cards: wanted.len(),
+                owners_registry: self.summary.owners_registry,
+                notes: self.summary.notes.clone(),
+                ..Summary::default()
+            },
+            &self.diagnostics,
+            model.cards.iter().filter(|e| wanted.contains(&e.card.file)),
+        );
         Ok(())
     }
 
@@ -154,21 +141,35 @@ pub fn validate(model: &Model) -> Checked {
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
-    let mut summary = Summary {
-        cards: ws.card_files,
-        owners_registry: ws.registry.is_some(),
-        ..Summary::default()
-    };
-    for d in &diagnostics {
+    let summary = summarize(
+        Summary {
+            cards: ws.card_files,
+            owners_registry: ws.registry.is_some(),
+            ..Summary::default()
+        },
+        &diagnostics,
+        model.cards.iter(),
+    );
+    Checked {
+        diagnostics,
+        summary,
+    }
+}
+
+/// `base` with the errors and warnings of `diagnostics` and the states of
+/// the published cards among `entries` counted in.
+fn summarize<'m>(
+    mut summary: Summary,
+    diagnostics: &[Diagnostic],
+    entries: impl Iterator<Item = &'m crate::resolve::Entry<'m>>,
+) -> Summary {
+    for d in diagnostics {
         match d.severity {
             Severity::Error => summary.errors += 1,
             Severity::Warning => summary.warnings += 1,
         }
     }
-    for entry in &model.cards {
-        if entry.card.status != Status::Published {
-            continue;
-        }
+    for entry in entries.filter(|e| e.card.status == Status::Published) {
         match entry.freshness.state {
             Some(State::Fresh) => summary.fresh += 1,
             Some(State::Expiring) => summary.expiring += 1,
@@ -176,8 +177,5 @@ pub fn validate(model: &Model) -> Checked {
             None => {}
         }
     }
-    Checked {
-        diagnostics,
-        summary,
-    }
+    summary
 }
