@@ -327,8 +327,8 @@ fn pages_the_site_no_longer_has_are_removed() {
     assert!(!home.contains("href=\"lonely/\""), "{home}");
 }
 
-#[test]
-fn ctrl_c_removes_the_temporary_site() {
+/// A root with one card, `guides/a.md`, in a temp folder.
+fn one_card_root() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("kb");
     fs::create_dir_all(root.join("guides")).unwrap();
@@ -338,6 +338,12 @@ fn ctrl_c_removes_the_temporary_site() {
         "---\ntitle: A\nowners: [me]\nverified: 2026-11-20\n---\nA.\n",
     )
     .unwrap();
+    (tmp, root)
+}
+
+#[test]
+fn ctrl_c_removes_the_temporary_site() {
+    let (_tmp, root) = one_card_root();
     let mut serving = start(&root);
     assert!(serving.site.join("index.html").is_file());
     let pid = serving.child.id().to_string();
@@ -393,15 +399,7 @@ fn open_fds(pid: u32) -> usize {
 
 #[test]
 fn the_server_answers_only_its_own_host_within_bounds() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    fs::create_dir_all(root.join("guides")).unwrap();
-    fs::write(root.join("vouch.yaml"), "").unwrap();
-    fs::write(
-        root.join("guides/a.md"),
-        "---\ntitle: A\nowners: [me]\nverified: 2026-11-20\n---\nA.\n",
-    )
-    .unwrap();
+    let (_tmp, root) = one_card_root();
     let serving = start(&root);
     let port = serving.port;
     let ok = |host: &str| {

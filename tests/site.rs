@@ -298,6 +298,16 @@ fn machine_outputs_describe_every_published_card() {
         "{llms}"
     );
     assert!(llms.contains("\n## Support\n\n"));
+    // An agent learns where the search page and the static index are.
+    assert!(
+        llms.contains("`https://kb.acme.example/help/_/search/?q=WORDS`")
+            && llms.contains("`https://kb.acme.example/help/_/search/meta.json`"),
+        "{llms}"
+    );
+    assert!(
+        site.join("_/search/meta.json").is_file(),
+        "the address llms.txt gives exists"
+    );
     assert!(llms.contains(
         "- [Refunding an annual plan](https://kb.acme.example/help/support/refunds.md): fresh, verified 2026-11-01, owners: billing\n"
     ));
