@@ -15,6 +15,19 @@ use vouch::report::Format;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Turns transparent huge pages off for this process. mimalloc asks the
+/// kernel for them, and zeroing 2 MB pages on first touch took a fifth of
+/// `vouch build`'s CPU time on 10,000 cards (and 40 MB of its peak memory):
+/// a short-lived process touches most of what it allocates once.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this
+    // process's memory policy.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// Keep internal knowledge true: check cards' owners and verification dates.
 #[derive(Debug, Parser)]
 #[command(name = "vouch", version, about, max_term_width = 100)]
@@ -264,6 +277,7 @@ fn is_card_file(path: &std::path::Path) -> bool {
 }
 
 fn main() -> ExitCode {
+    no_huge_pages();
     // Ctrl-C or SIGTERM mid-build: remove the half-written staging folder
     // (and `serve`'s temporary site) before exiting as interrupted.
     let _ = ctrlc::set_handler(|| {

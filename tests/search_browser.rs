@@ -272,7 +272,7 @@ fn the_browser_tokenizer_agrees_with_the_build() {
         "tokens.html",
         &format!(
             "{WHEN_READY}
-fetch('meta.json').then(function (r) {{ return r.json(); }}).then(function (meta) {{
+whenReady(function () {{ fetch('meta.json').then(function (r) {{ return r.json(); }}).then(function (meta) {{
   var langs = ['en', 'es', 'pt'];
   out({cases}.map(function (s) {{
     var words = vouchSearch.words(s);
@@ -280,7 +280,7 @@ fetch('meta.json').then(function (r) {{ return r.json(); }}).then(function (meta
     langs.forEach(function (l) {{ row[l] = words.map(function (w) {{ return vouchSearch.stem(w, meta.stemmers[l] || []); }}); }});
     return row;
   }}));
-}});"
+}}); }});"
         ),
     );
     let dom = rendered_dom(&site.browser, &url, &site.profile);
@@ -298,4 +298,76 @@ fetch('meta.json').then(function (r) {{ return r.json(); }}).then(function (meta
         })
         .collect();
     assert_eq!(browser, serde_json::Value::Array(build));
+}
+
+/// The result links and status of a search on a copy of the search page
+/// whose clock reads `day` (the reader opens the site long after its build).
+fn results_on(site: &Site, day: &str, query: &str) -> (Vec<String>, String, String) {
+    let name = format!("clock-{day}.html");
+    scripted_page(
+        site,
+        &name,
+        &format!(
+            "(function () {{ var Real = Date; var fixed = Real.parse('{day}T12:00:00Z');
+  function Clock() {{ return arguments.length ? new (Function.prototype.bind.apply(Real, [null].concat(Array.prototype.slice.call(arguments))))() : new Real(fixed); }}
+  Clock.now = function () {{ return fixed; }}; Clock.parse = Real.parse; Clock.UTC = Real.UTC; Clock.prototype = Real.prototype;
+  window.Date = Clock; }})();"
+        ),
+    );
+    let url = format!("{}_/search/{name}?{query}", site.base);
+    let dom = rendered_dom(&site.browser, &url, &site.profile);
+    assert!(
+        dom.contains("data-search-ready"),
+        "search did not finish:\n{dom}"
+    );
+    let list = element_text(&dom, "ol", "search-results").unwrap_or_default();
+    let hrefs = list
+        .split("<li><a href=\"")
+        .skip(1)
+        .map(|s| {
+            let href = s.split('"').next().unwrap_or_default();
+            href.trim_start_matches("../").to_owned()
+        })
+        .collect();
+    let status = element_text(&dom, "p", "search-status").unwrap_or_default();
+    (hrefs, status, list)
+}
+
+#[test]
+fn filters_without_words_list_the_matching_cards() {
+    let Some(site) = site() else { return };
+    let (hrefs, status, list) = results(&site, "state=stale");
+    assert_eq!(hrefs, ["support/legacy-refunds/"], "{status}");
+    assert!(list.contains("badge-stale"), "{list}");
+    let (hrefs, _, _) = results(&site, "owner=lucia");
+    assert_eq!(hrefs, ["soporte/conocimientos/", "soporte/facturas/"]);
+    let (mut hrefs, _, _) = results(&site, "collection=support&state=fresh");
+    hrefs.sort();
+    assert_eq!(hrefs, ["support/exports/", "support/refunds/"]);
+    let (hrefs, status, _) = results(&site, "collection=he&state=stale");
+    assert!(hrefs.is_empty());
+    assert_eq!(status, "No card matches these filters.");
+}
+
+#[test]
+fn states_follow_the_readers_clock() {
+    let Some(site) = site() else { return };
+    // On the day of the build only the legacy card is stale.
+    let (hrefs, _, _) = results_on(&site, "2026-11-25", "state=stale");
+    assert_eq!(hrefs, ["support/legacy-refunds/"]);
+    // Months later every card verified on 2026-11-20 (every 90 days) is
+    // past due: the filter, the ranking and the badges all say so.
+    let (hrefs, status, list) = results_on(&site, "2027-06-01", "state=stale");
+    assert_eq!(hrefs.len(), 8, "{status}: {hrefs:?}");
+    assert!(!list.contains("badge-fresh"), "{list}");
+    let (hrefs, _, _) = results_on(&site, "2027-06-01", "state=fresh");
+    assert!(hrefs.is_empty(), "{hrefs:?}");
+    let (_, _, list) = results_on(&site, "2027-06-01", "q=engenheiro");
+    assert!(
+        list.contains(r#"<span class="badge badge-stale">Stale</span>"#),
+        "{list}"
+    );
+    // Between the two, cards are expiring before they go stale.
+    let (hrefs, _, _) = results_on(&site, "2027-02-10", "state=expiring");
+    assert_eq!(hrefs.len(), 7, "{hrefs:?}");
 }

@@ -76,15 +76,32 @@ fn main_of(html: &str) -> &str {
 fn page_set_and_urls() {
     let (_tmp, site) = built_fixture();
     let all: Vec<String> = files(&site).into_keys().collect();
-    // Which term shards exist depends on the index's layout, tested with search.
+    // Which term shards, filter lists and state-change files exist depends
+    // on the index's layout, tested with search.
     let shards = all.iter().filter(|p| p.starts_with("_/search/t/")).count();
     assert!(
         shards > 10,
         "the search index is split into shards: {shards}"
     );
+    let facets = [
+        "_/search/f/c/",
+        "_/search/f/o/",
+        "_/search/f/t/",
+        "_/search/f/l/",
+    ];
+    for facet in facets {
+        assert!(
+            all.iter().any(|p| p.starts_with(facet)),
+            "a filter list under {facet}"
+        );
+    }
     let paths: Vec<&String> = all
         .iter()
-        .filter(|p| !p.starts_with("_/search/t/"))
+        .filter(|p| {
+            !["_/search/t/", "_/search/f/", "_/search/w/"]
+                .iter()
+                .any(|d| p.starts_with(d))
+        })
         .collect();
     let expected = [
         ".nojekyll",

@@ -1,22 +1,27 @@
-//! Building the search files from the site's published cards.
-//!
-//! elasticlunr-rs builds one inverted index per language (its terms come from
-//! [`tokenize::terms`], its own pipeline left empty); vouch then merges them,
-//! weights each posting by field (title above tags above headings above body)
-//! and writes the postings in shards by term prefix.
+//! Building the search files from the site's published cards, in one pass:
+//! every card's fields are tokenized in parallel ([`tokenize::for_each_word`],
+//! each distinct word stemmed once), weighted by field, and merged into
+//! postings that are written in shards by term prefix. No search crate's index
+//! is built along the way (see `knowledge/decisions/search-index.md`).
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::hash::BuildHasherDefault;
 
 use rayon::prelude::*;
+use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use crate::markdown::plain_text;
 use crate::resolve::freshness::expiring_from;
 use crate::resolve::{Badge, Entry, Model, urls};
-use crate::search::tokenize::{self, ENGLISH, PORTUGUESE, Rule, SPANISH, terms};
+use crate::search::tokenize::{self, ENGLISH, PORTUGUESE, Rule, SPANISH};
 
-/// Field boosts, in the order fields are given to elasticlunr.
-pub const FIELDS: &[(&str, f64)] = &[
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Field boosts: title above tags above headings above body. A term's weight
+/// in a card is the sum over fields of boost · √(occurrences in the field).
+pub const FIELDS: &[(&str, f32)] = &[
     ("title", 10.0),
     ("tags", 6.0),
     ("headings", 4.0),
@@ -26,117 +31,133 @@ pub const FIELDS: &[(&str, f64)] = &[
 pub const CHUNK: usize = 16;
 /// A shard larger than this (bytes of JSON) is split by a longer prefix.
 const SHARD_BUDGET: usize = 24 * 1024;
-/// Cards per elasticlunr index (see `build`).
-const BATCH: usize = 128;
 /// Characters of body text kept per card for snippets.
 const EXCERPT: usize = 240;
+/// Days per file of state changes (see [`weeks`]).
+const WEEK: i32 = 7;
 
 /// One file of the search index, as (path under the site, content).
 pub type SearchFile = (String, String);
 
 /// The folders the index files live in.
-pub const FOLDERS: &[&str] = &["_/search/t", "_/search/d"];
+pub const FOLDERS: &[&str] = &[
+    "_/search/t",
+    "_/search/d",
+    "_/search/f/c",
+    "_/search/f/o",
+    "_/search/f/t",
+    "_/search/f/l",
+    "_/search/f/s",
+    "_/search/w",
+];
 
 /// Whether a path of the site is a file of the search index.
 pub fn is_index_file(path: &str) -> bool {
     path.starts_with(urls::SEARCH_INDEX) && path.ends_with(".json")
 }
 
+/// How a card's state weighs on its rank, carried in every posting: fresh and
+/// expiring cards rank fully, stale and unverified ones lower, archived lowest.
+fn trust_code(badge: Badge) -> u32 {
+    match badge {
+        Badge::Fresh | Badge::Expiring => 0,
+        Badge::Stale | Badge::Unverified => 1,
+        Badge::Archived => 2,
+    }
+}
+
+fn state_letter(badge: Badge) -> &'static str {
+    match badge {
+        Badge::Fresh => "f",
+        Badge::Expiring => "e",
+        Badge::Stale => "s",
+        Badge::Unverified => "u",
+        Badge::Archived => "a",
+    }
+}
+
+/// A card's terms with their weights, sorted by term, and its snippet text.
 struct Doc {
-    lang_key: &'static str,
-    fields: [String; 4],
+    terms: Vec<(String, f32)>,
+    excerpt: String,
 }
 
-/// elasticlunr's language hook: vouch's tokenizer, no pipeline.
-struct Terms(&'static str);
-
-impl elasticlunr::Language for Terms {
-    fn name(&self) -> String {
-        format!("vouch-{}", self.0)
-    }
-
-    fn code(&self) -> String {
-        self.0.to_owned()
-    }
-
-    fn tokenize(&self, text: &str) -> Vec<String> {
-        terms(text, self.0)
-    }
-
-    fn make_pipeline(&self) -> elasticlunr::Pipeline {
-        elasticlunr::Pipeline { queue: Vec::new() }
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct Exported {
-    index: BTreeMap<String, serde_json::Value>,
-}
-
-/// Walks elasticlunr's serialized trie (one object per character, `docs`
-/// holding `{ref: {tf}}` where a term ends) and collects every term's postings.
-fn walk(node: &serde_json::Value, prefix: &mut String, out: &mut Vec<(String, Vec<(usize, f64)>)>) {
-    let Some(object) = node.as_object() else {
-        return;
-    };
-    for (key, child) in object {
-        if key == "docs" {
-            let postings: Vec<(usize, f64)> = child
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter_map(|(r, tf)| Some((r.parse().ok()?, tf.get("tf")?.as_f64()?)))
-                .collect();
-            if !postings.is_empty() {
-                out.push((prefix.clone(), postings));
+fn index_card(p: &Entry) -> Doc {
+    let stemmer = tokenize::stemmer(&p.lang).map(|(_, s)| s);
+    let body = plain_text(p.card.source.as_str(), p.card.body.clone());
+    let headings = p
+        .card
+        .outline
+        .headings
+        .iter()
+        .map(|h| h.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let tags = p.card.tags.join(" ");
+    let fields = [
+        p.card.title(),
+        tags.as_str(),
+        headings.as_str(),
+        body.as_str(),
+    ];
+    let mut weights: FxMap<String, f32> = FxMap::default();
+    let mut counts: FxMap<String, u32> = FxMap::default();
+    for (text, (_, boost)) in fields.iter().zip(FIELDS) {
+        counts.clear();
+        tokenize::for_each_word(text, |w| {
+            if let Some(n) = counts.get_mut(w) {
+                *n += 1;
+            } else {
+                counts.insert(w.to_owned(), 1);
             }
-            continue;
-        }
-        let mut chars = key.chars();
-        let (Some(c), None) = (chars.next(), chars.next()) else {
-            continue; // "df" and other bookkeeping keys
-        };
-        prefix.push(c);
-        walk(child, prefix, out);
-        prefix.pop();
-    }
-}
-
-/// Postings of one language group: term → [(doc, weight)].
-fn index_group(lang: &'static str, docs: &[(usize, &Doc)]) -> HashMap<String, Vec<(usize, f64)>> {
-    let mut builder =
-        elasticlunr::IndexBuilder::with_language(Box::new(Terms(lang))).save_docs(false);
-    for (name, _) in FIELDS {
-        builder = builder.add_field(name);
-    }
-    let mut index = builder.build();
-    for (i, doc) in docs {
-        index.add_doc(&i.to_string(), doc.fields.iter().map(String::as_str));
-    }
-    let exported: Exported = serde_json::from_str(&index.to_json()).unwrap_or(Exported {
-        index: BTreeMap::new(),
-    });
-    let mut merged: HashMap<String, HashMap<usize, f64>> = HashMap::new();
-    for (field, inverted) in exported.index {
-        let Some(trie) = inverted.get("root") else {
-            continue;
-        };
-        let boost = FIELDS
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map_or(1.0, |(_, b)| *b);
-        let mut found = Vec::new();
-        walk(trie, &mut String::new(), &mut found);
-        for (term, postings) in found {
-            let entry = merged.entry(term).or_default();
-            for (doc, tf) in postings {
-                *entry.entry(doc).or_default() += boost * tf;
-            }
+        });
+        for (word, n) in counts.drain() {
+            let term = match stemmer {
+                Some(s) => tokenize::stem(&word, s),
+                None => word,
+            };
+            *weights.entry(term).or_default() += boost * (n as f32).sqrt();
         }
     }
-    merged
-        .into_iter()
-        .map(|(term, docs)| (term, docs.into_iter().collect()))
+    let mut terms: Vec<(String, f32)> = weights.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Doc {
+        terms,
+        excerpt: excerpt(&body),
+    }
+}
+
+/// The postings of every term: (term, JSON array `[doc delta, value, …]`),
+/// sorted by term. A value is `round(weight · 10) · 4 + trust code`.
+fn postings(docs: &[Doc], trust: &[u32]) -> Vec<(String, String)> {
+    let mut by_term: FxMap<&str, Vec<(u32, u32)>> = FxMap::default();
+    for (i, doc) in docs.iter().enumerate() {
+        for (term, weight) in &doc.terms {
+            let value = ((weight * 10.0).round().max(1.0) as u32) * 4 + trust[i];
+            by_term
+                .entry(term.as_str())
+                .or_default()
+                .push((i as u32, value));
+        }
+    }
+    let mut terms: Vec<(&str, Vec<(u32, u32)>)> = by_term.into_iter().collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    terms
+        .into_par_iter()
+        .map(|(term, list)| {
+            let mut json = String::with_capacity(list.len() * 6 + 2);
+            json.push('[');
+            let mut last = 0;
+            for (i, (doc, value)) in list.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                let _ = write!(json, "{},{value}", doc - last);
+                last = *doc;
+            }
+            json.push(']');
+            (term.to_owned(), json)
+        })
         .collect()
 }
 
@@ -147,72 +168,62 @@ struct Meta<'a> {
     built: String,
     n: usize,
     chunk: usize,
+    /// Days per file of state changes under `w/`.
+    week: i32,
     /// Term prefixes that have a shard, sorted.
     shards: Vec<String>,
     stemmers: BTreeMap<&'static str, &'static [&'static [Rule]]>,
     cjk: &'static [(u32, u32)],
+    /// Facet values as (key, name); the file `f/<facet>/<position>.json`
+    /// lists the cards that have each.
     langs: Vec<&'a str>,
     collections: Vec<(&'a str, &'a str)>,
     owners: Vec<(&'a str, &'a str)>,
     tags: Vec<(&'a str, &'a str)>,
-    /// Per card: [collection, language, state, due offset, expiring offset, owners, tags].
-    docs: Vec<serde_json::Value>,
+    /// States (as of the build) that have a file `f/s/<letter>.json`.
+    states: Vec<&'static str>,
+    /// Numbers `k` of the files `w/<k>.json` that exist.
+    weeks: Vec<i32>,
+}
+
+/// A sorted list of card numbers as `[gap, run, gap, run, …]`: `run`
+/// consecutive cards starting `gap` after the end of the previous run, so
+/// "every card" is two numbers however large the site.
+fn runs(docs: &[u32]) -> String {
+    let mut json = String::from("[");
+    let mut next = 0u32; // the first card after the previous run
+    let mut i = 0;
+    while i < docs.len() {
+        let start = docs[i];
+        let mut end = i + 1;
+        while end < docs.len() && docs[end] == docs[end - 1] + 1 {
+            end += 1;
+        }
+        if i > 0 {
+            json.push(',');
+        }
+        let _ = write!(json, "{},{}", start - next, end - i);
+        next = docs[end - 1] + 1;
+        i = end;
+    }
+    json.push(']');
+    json
 }
 
 /// The files of the search index.
 pub fn build(model: &Model) -> Vec<SearchFile> {
     let cards: Vec<&Entry> = model.published.iter().map(|&i| &model.cards[i]).collect();
-    let docs: Vec<Doc> = cards
-        .par_iter()
-        .map(|p| {
-            let text = p.card.source.as_str();
-            let lang_key = tokenize::stemmer(&p.lang).map_or("none", |(k, _)| k);
-            Doc {
-                lang_key,
-                fields: [
-                    p.card.title().to_owned(),
-                    p.card.tags.join(" "),
-                    p.card
-                        .outline
-                        .headings
-                        .iter()
-                        .map(|h| h.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                    plain_text(text, p.card.body.clone()),
-                ],
-            }
-        })
-        .collect();
+    let docs: Vec<Doc> = cards.par_iter().map(|p| index_card(p)).collect();
+    let trust: Vec<u32> = cards.iter().map(|p| trust_code(p.badge)).collect();
 
-    // elasticlunr keeps its index as a trie of maps and hands it over only as
-    // JSON; indexing a whole site at once held 1.2 GB for 10,000 cards. Small
-    // batches per language keep memory flat and use both cores.
-    let mut groups: BTreeMap<&'static str, Vec<(usize, &Doc)>> = BTreeMap::new();
-    for (i, doc) in docs.iter().enumerate() {
-        groups.entry(doc.lang_key).or_default().push((i, doc));
+    let mut out = Vec::new();
+    let mut shard_keys = Vec::new();
+    for (key, json) in shards(postings(&docs, &trust)) {
+        out.push((format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json));
+        shard_keys.push(key);
     }
-    let batches: Vec<(&'static str, &[(usize, &Doc)])> = groups
-        .iter()
-        .flat_map(|(lang, group)| group.chunks(BATCH).map(move |batch| (*lang, batch)))
-        .collect();
-    let indexed: Vec<HashMap<String, Vec<(usize, f64)>>> = batches
-        .into_par_iter()
-        .map(|(lang, batch)| index_group(lang, batch))
-        .collect();
-    let mut postings: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
-    for group in indexed {
-        for (term, mut list) in group {
-            postings.entry(term).or_default().append(&mut list);
-        }
-    }
-
-    let mut files = shards(postings);
-    let shard_keys: Vec<String> = files.iter().map(|(k, _)| k.clone()).collect();
-    let mut out: Vec<SearchFile> = files
-        .drain(..)
-        .map(|(key, json)| (format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json))
-        .collect();
+    let offsets: Vec<(Option<i32>, Option<i32>)> =
+        cards.iter().map(|p| due_offsets(model, p)).collect();
 
     let collection_title = |p: &Entry| {
         p.card
@@ -225,14 +236,17 @@ pub fn build(model: &Model) -> Vec<SearchFile> {
     for (n, chunk) in cards.chunks(CHUNK).enumerate() {
         let rows: Vec<serde_json::Value> = chunk
             .iter()
-            .zip(&docs[n * CHUNK..])
-            .map(|(p, doc)| {
+            .enumerate()
+            .map(|(k, p)| {
+                let i = n * CHUNK + k;
                 serde_json::json!([
                     p.card.title(),
                     urls::href(p.page().unwrap_or_default()),
                     collection_title(p),
-                    excerpt(&doc.fields[3]),
-                    p.badge.label()
+                    docs[i].excerpt,
+                    state_letter(p.badge),
+                    offsets[i].0,
+                    offsets[i].1,
                 ])
             })
             .collect();
@@ -241,11 +255,24 @@ pub fn build(model: &Model) -> Vec<SearchFile> {
             serde_json::to_string(&rows).unwrap_or_default(),
         ));
     }
-    out.push((
-        format!("{}meta.json", urls::SEARCH_INDEX),
-        meta(model, &cards, &docs, shard_keys),
-    ));
+    let (meta, facet_files) = meta(model, &cards, &offsets, shard_keys);
+    out.extend(facet_files);
+    out.push((format!("{}meta.json", urls::SEARCH_INDEX), meta));
     out
+}
+
+/// Days from the build to a live card's due date, and to its first expiring
+/// day: what the client needs to tell the card's state on the reader's day.
+fn due_offsets(model: &Model, p: &Entry) -> (Option<i32>, Option<i32>) {
+    if p.badge == Badge::Archived {
+        return (None, None);
+    }
+    let warn = model.ws.config.verification.warn_within;
+    let offset = |d: jiff::civil::Date| (d - model.today).get_days();
+    match p.freshness.due {
+        Some(due) => (Some(offset(due)), Some(offset(expiring_from(due, warn)))),
+        None => (None, None),
+    }
 }
 
 fn excerpt(body: &str) -> String {
@@ -257,33 +284,19 @@ fn excerpt(body: &str) -> String {
 }
 
 /// Postings grouped into shards by term prefix: two characters, or more where
-/// a shard would exceed the budget. Returns (prefix, JSON) pairs.
-fn shards(postings: BTreeMap<String, Vec<(usize, f64)>>) -> Vec<(String, String)> {
-    let encoded: Vec<(String, String)> = postings
-        .into_iter()
-        .map(|(term, mut list)| {
-            list.sort_by_key(|(d, _)| *d);
-            let mut json = String::from("[");
-            let mut last = 0;
-            for (i, (doc, weight)) in list.iter().enumerate() {
-                if i > 0 {
-                    json.push(',');
-                }
-                let w = (weight * 10.0).round().max(1.0) as u64;
-                json.push_str(&format!("{},{w}", doc - last));
-                last = *doc;
-            }
-            json.push(']');
-            (term, json)
-        })
-        .collect();
+/// a shard would exceed the budget. Takes and returns (term or prefix, JSON)
+/// pairs sorted by term.
+fn shards(encoded: Vec<(String, String)>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     split(&encoded, 2, &mut out);
     out
 }
 
-fn prefix(term: &str, len: usize) -> String {
-    term.chars().take(len).collect()
+fn prefix(term: &str, len: usize) -> &str {
+    match term.char_indices().nth(len) {
+        Some((i, _)) => &term[..i],
+        None => term,
+    }
 }
 
 fn split(terms: &[(String, String)], len: usize, out: &mut Vec<(String, String)>) {
@@ -305,18 +318,20 @@ fn split(terms: &[(String, String)], len: usize, out: &mut Vec<(String, String)>
                 .cloned()
                 .partition(|(t, _)| t.chars().count() <= len);
             if !short.is_empty() {
-                out.push((key.clone(), shard_json(&short)));
+                out.push((key.to_owned(), shard_json(&short)));
             }
             split(&long, len + 1, out);
         } else {
-            out.push((key, shard_json(group)));
+            out.push((key.to_owned(), shard_json(group)));
         }
         start = end;
     }
 }
 
 fn shard_json(terms: &[(String, String)]) -> String {
-    let mut json = String::from("{");
+    let size: usize = terms.iter().map(|(t, j)| t.len() + j.len() + 4).sum();
+    let mut json = String::with_capacity(size + 2);
+    json.push('{');
     for (i, (term, postings)) in terms.iter().enumerate() {
         if i > 0 {
             json.push(',');
@@ -334,7 +349,37 @@ pub fn hex(key: &str) -> String {
     key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn meta(model: &Model, cards: &[&Entry], docs: &[Doc], shards: Vec<String>) -> String {
+/// The files of state changes after the build: `w/<k>.json` lists, as
+/// `[doc delta, due offset, expiring offset, …]`, the cards that turn
+/// expiring or stale on days `k·7+1 … k·7+7` after it. A reader's browser
+/// days later fetches only the weeks that have passed (none on the day of a
+/// build), so states follow the clock without a file of every card.
+fn weeks(offsets: &[(Option<i32>, Option<i32>)], badges: &[Badge]) -> BTreeMap<i32, Vec<u32>> {
+    let mut weeks: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
+    for (i, ((due, expiring), badge)) in offsets.iter().zip(badges).enumerate() {
+        let (Some(due), Some(expiring)) = (due, expiring) else {
+            continue;
+        };
+        if !matches!(badge, Badge::Fresh | Badge::Expiring) {
+            continue;
+        }
+        // Expiring from `expiring`, stale from the day after `due`.
+        let mut days = vec![*expiring, due + 1];
+        days.retain(|d| *d > 0);
+        days.dedup_by_key(|d| (*d - 1) / WEEK);
+        for day in days {
+            weeks.entry((day - 1) / WEEK).or_default().push(i as u32);
+        }
+    }
+    weeks
+}
+
+fn meta(
+    model: &Model,
+    cards: &[&Entry],
+    offsets: &[(Option<i32>, Option<i32>)],
+    shards: Vec<String>,
+) -> (String, Vec<SearchFile>) {
     let mut langs: Vec<&str> = cards.iter().map(|p| p.lang.as_str()).collect();
     langs.sort_unstable();
     langs.dedup();
@@ -357,59 +402,105 @@ fn meta(model: &Model, cards: &[&Entry], docs: &[Doc], shards: Vec<String>) -> S
         }
     }
     let tags: Vec<(&str, &str)> = tag_names.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    let position = |list: &[(&str, &str)], key: &str| list.iter().position(|(k, _)| *k == key);
     let mut stemmers = BTreeMap::new();
     for (key, stemmer) in [("pt", PORTUGUESE), ("es", SPANISH), ("en", ENGLISH)] {
-        if docs.iter().any(|d| d.lang_key == key) || cards.iter().any(|p| p.lang.starts_with(key)) {
+        if cards
+            .iter()
+            .any(|p| tokenize::stemmer(&p.lang).is_some_and(|(k, _)| k == key))
+        {
             stemmers.insert(key, stemmer);
         }
     }
     // Queries are stemmed for every language of the site.
     stemmers.entry("en").or_insert(ENGLISH);
-    let warn = ws.config.verification.warn_within;
-    let rows = cards
-        .iter()
-        .map(|p| {
-            let offset = |d: Option<jiff::civil::Date>| d.map(|d| (d - model.today).get_days());
-            let live = p.badge != Badge::Archived;
-            let expiring = p
-                .freshness
-                .due
-                .filter(|_| live)
-                .map(|d| expiring_from(d, warn));
-            let state = match p.badge {
-                Badge::Fresh => "f",
-                Badge::Expiring => "e",
-                Badge::Stale => "s",
-                Badge::Unverified => "u",
-                Badge::Archived => "a",
-            };
-            serde_json::json!([
-                p.card
-                    .collection
-                    .as_deref()
-                    .and_then(|c| position(&collections, c)),
-                langs.iter().position(|l| *l == p.lang),
-                state,
-                offset(p.freshness.due.filter(|_| p.badge != Badge::Archived)),
-                offset(expiring),
-                p.owners
-                    .iter()
-                    .filter_map(|o| position(&owners, o.key()))
-                    .collect::<Vec<_>>(),
-                p.card
-                    .tags
-                    .iter()
-                    .filter_map(|t| position(&tags, &urls::tag_slug(t)))
-                    .collect::<Vec<_>>(),
-            ])
-        })
-        .collect();
+
+    // Facets: for each value, the cards that have it.
+    let index_of = |list: &[(&str, &str)]| -> FxMap<String, usize> {
+        list.iter()
+            .enumerate()
+            .map(|(i, (k, _))| ((*k).to_owned(), i))
+            .collect()
+    };
+    let (collection_at, owner_at, tag_at) =
+        (index_of(&collections), index_of(&owners), index_of(&tags));
+    let mut by_collection = vec![Vec::new(); collections.len()];
+    let mut by_owner = vec![Vec::new(); owners.len()];
+    let mut by_tag = vec![Vec::new(); tags.len()];
+    let mut by_lang = vec![Vec::new(); langs.len()];
+    let mut by_state: BTreeMap<&'static str, Vec<u32>> = BTreeMap::new();
+    for (i, p) in cards.iter().enumerate() {
+        let doc = i as u32;
+        if let Some(&c) = p
+            .card
+            .collection
+            .as_ref()
+            .and_then(|c| collection_at.get(c))
+        {
+            by_collection[c].push(doc);
+        }
+        for o in &p.owners {
+            if let Some(&o) = owner_at.get(o.key()) {
+                push_once(&mut by_owner[o], doc);
+            }
+        }
+        for t in &p.card.tags {
+            if let Some(&t) = tag_at.get(&urls::tag_slug(t)) {
+                push_once(&mut by_tag[t], doc);
+            }
+        }
+        if let Ok(l) = langs.binary_search(&p.lang.as_str()) {
+            by_lang[l].push(doc);
+        }
+        by_state.entry(state_letter(p.badge)).or_default().push(doc);
+    }
+    let mut files = Vec::new();
+    for (facet, lists) in [
+        ("c", &by_collection),
+        ("o", &by_owner),
+        ("t", &by_tag),
+        ("l", &by_lang),
+    ] {
+        for (i, docs) in lists.iter().enumerate() {
+            files.push((
+                format!("{}f/{facet}/{i}.json", urls::SEARCH_INDEX),
+                runs(docs),
+            ));
+        }
+    }
+    for (state, docs) in &by_state {
+        files.push((
+            format!("{}f/s/{state}.json", urls::SEARCH_INDEX),
+            runs(docs),
+        ));
+    }
+    let badges: Vec<Badge> = cards.iter().map(|p| p.badge).collect();
+    let weeks = weeks(offsets, &badges);
+    for (k, docs) in &weeks {
+        let mut json = String::from("[");
+        let mut last = 0;
+        for (n, &doc) in docs.iter().enumerate() {
+            if n > 0 {
+                json.push(',');
+            }
+            let (due, expiring) = offsets[doc as usize];
+            let _ = write!(
+                json,
+                "{},{},{}",
+                doc - last,
+                due.unwrap_or_default(),
+                expiring.unwrap_or_default()
+            );
+            last = doc;
+        }
+        json.push(']');
+        files.push((format!("{}w/{k}.json", urls::SEARCH_INDEX), json));
+    }
     let meta = Meta {
-        v: 1,
+        v: 2,
         built: model.today.to_string(),
         n: cards.len(),
         chunk: CHUNK,
+        week: WEEK,
         shards,
         stemmers,
         cjk: tokenize::CJK_RANGES,
@@ -417,9 +508,17 @@ fn meta(model: &Model, cards: &[&Entry], docs: &[Doc], shards: Vec<String>) -> S
         collections,
         owners,
         tags,
-        docs: rows,
+        states: by_state.keys().copied().collect(),
+        weeks: weeks.keys().copied().collect(),
     };
-    serde_json::to_string(&meta).unwrap_or_default()
+    (serde_json::to_string(&meta).unwrap_or_default(), files)
+}
+
+/// Appends `doc` unless it is already last (a card naming an owner twice).
+fn push_once(list: &mut Vec<u32>, doc: u32) {
+    if list.last() != Some(&doc) {
+        list.push(doc);
+    }
 }
 
 #[cfg(test)]
@@ -428,12 +527,12 @@ mod tests {
 
     #[test]
     fn big_shards_split_by_longer_prefixes() {
-        let mut postings = BTreeMap::new();
-        for i in 0..3000 {
-            postings.insert(format!("re{i:04}"), vec![(i, 1.0)]);
-        }
-        postings.insert("re".to_owned(), vec![(1, 1.0)]);
-        postings.insert("xy".to_owned(), vec![(2, 2.0)]);
+        let mut postings: Vec<(String, String)> = (0..3000)
+            .map(|i| (format!("re{i:04}"), format!("[{i},40]")))
+            .collect();
+        postings.push(("re".to_owned(), "[1,40]".to_owned()));
+        postings.push(("xy".to_owned(), "[2,80]".to_owned()));
+        postings.sort();
         let shards = shards(postings);
         let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
         assert!(keys.contains(&"re") && keys.contains(&"xy"), "{keys:?}");
@@ -443,6 +542,33 @@ mod tests {
         );
         assert!(shards.iter().all(|(_, j)| j.len() <= SHARD_BUDGET + 64));
         let xy = shards.iter().find(|(k, _)| k == "xy").unwrap();
-        assert_eq!(xy.1, r#"{"xy":[2,20]}"#);
+        assert_eq!(xy.1, r#"{"xy":[2,80]}"#);
+    }
+
+    #[test]
+    fn card_lists_are_runs() {
+        assert_eq!(runs(&[]), "[]");
+        assert_eq!(runs(&[0, 1, 2, 3]), "[0,4]");
+        assert_eq!(runs(&[2, 3, 7, 9, 10]), "[2,2,3,1,1,2]");
+    }
+
+    #[test]
+    fn state_changes_land_in_the_week_they_happen() {
+        let offsets = [
+            (Some(10), Some(3)),  // expiring on day 3 (week 0), stale on 11 (week 1)
+            (Some(-5), Some(-9)), // stale already
+            (Some(5), Some(-2)),  // expiring already, stale on day 6 (week 0)
+            (None, None),
+        ];
+        let badges = [
+            Badge::Fresh,
+            Badge::Stale,
+            Badge::Expiring,
+            Badge::Unverified,
+        ];
+        let weeks = weeks(&offsets, &badges);
+        assert_eq!(weeks.get(&0), Some(&vec![0, 2]));
+        assert_eq!(weeks.get(&1), Some(&vec![0]));
+        assert_eq!(weeks.len(), 2);
     }
 }

@@ -2,14 +2,26 @@
 //! files, so the browser fetches only what a query needs, and a client of
 //! vouch's own (`templates/site/search.js`) that reads it.
 //!
-//! Layout under `search/` in the site:
-//! - `meta.json`: the stemmer rules, the shard list, and one compact row of
-//!   facets per card (collection, owners, tags, language, due offsets) so
-//!   filters work without fetching anything else;
+//! Layout under `_/search/` in the site (format `v: 2`):
+//! - `meta.json`: the stemmer rules, the shard list, the names of facet
+//!   values (collections, owners, tags, languages) and which state-change
+//!   files exist; its size grows with the vocabulary, not with the cards. The
+//!   search page preloads it with the page itself;
 //! - `t/<hex of prefix>.json`: postings of every term with that prefix, as
-//!   `[doc, weight, doc delta, weight, …]`;
-//! - `d/<n>.json`: titles, URLs and excerpts of cards `n·16 … n·16+15`,
-//!   fetched only for the results shown.
+//!   `[doc delta, value, …]`, where a value is `round(weight·10)·4 + trust`
+//!   (trust: 0 fresh or expiring, 1 stale or unverified, 2 archived, as of
+//!   the build);
+//! - `f/<c|o|t|l>/<n>.json`: the cards of the `n`-th collection, owner, tag
+//!   or language, and `f/s/<state>.json` the cards in a state at the build,
+//!   as runs `[gap, length, …]`; fetched only when a filter asks;
+//! - `w/<k>.json`: cards whose state changes on days `7k+1 … 7k+7` after the
+//!   build, as `[doc delta, due offset, expiring offset, …]`, fetched only
+//!   once those days have come;
+//! - `d/<n>.json`: titles, URLs, excerpts, state and due offsets of cards
+//!   `n·16 … n·16+15`, fetched only for the results shown.
+//!
+//! A query costs two sequential round trips: term shards with any facet and
+//! state-change files, then the chunks of the results shown.
 
 pub mod index;
 pub mod tokenize;

@@ -8,9 +8,9 @@
 //!    whose rules are data shipped to the client, strips plural and gender
 //!    endings in Portuguese, Spanish and English.
 //!
-//! elasticlunr-rs's own pipelines drop Hebrew and other non-Latin words and
-//! strip digits in Portuguese and Spanish, so vouch tokenizes itself and gives
-//! elasticlunr the finished terms.
+//! vouch tokenizes itself rather than through a search crate's pipeline:
+//! elasticlunr-rs's pipelines drop Hebrew and other non-Latin words and strip
+//! digits in Portuguese and Spanish (see `knowledge/decisions/search-index.md`).
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
@@ -56,43 +56,52 @@ fn is_word_char(c: char) -> bool {
 pub const MAX_WORD: usize = 64;
 
 /// `word` cut to [`MAX_WORD`] characters.
-fn cut(mut word: String) -> String {
-    if word.len() > MAX_WORD
-        && let Some((end, _)) = word.char_indices().nth(MAX_WORD)
-    {
-        word.truncate(end);
+fn cut(word: &str) -> &str {
+    match word.char_indices().nth(MAX_WORD) {
+        Some((end, _)) if word.len() > MAX_WORD => &word[..end],
+        _ => word,
     }
-    word
+}
+
+/// Calls `each` with every word of `text`, folded but not stemmed, in order;
+/// no allocation per word, so indexing a large site stays cheap.
+pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
+    if text.is_ascii() {
+        // The same result without Unicode tables: most text is ASCII.
+        let lower = text.to_ascii_lowercase();
+        for w in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if !w.is_empty() {
+                each(cut(w));
+            }
+        }
+        return;
+    }
+    let folded = fold(text);
+    let mut current = String::new();
+    let mut one = [0u8; 4];
+    for c in folded.chars() {
+        if is_cjk(c) {
+            if !current.is_empty() {
+                each(cut(&current));
+                current.clear();
+            }
+            each(c.encode_utf8(&mut one));
+        } else if is_word_char(c) {
+            current.push(c);
+        } else if !current.is_empty() {
+            each(cut(&current));
+            current.clear();
+        }
+    }
+    if !current.is_empty() {
+        each(cut(&current));
+    }
 }
 
 /// The words of `text`, folded but not stemmed.
 pub fn words(text: &str) -> Vec<String> {
-    if text.is_ascii() {
-        // The same result without Unicode tables: most text is ASCII.
-        return text
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(|w| cut(w.to_ascii_lowercase()))
-            .collect();
-    }
-    let folded = fold(text);
     let mut out = Vec::new();
-    let mut current = String::new();
-    for c in folded.chars() {
-        if is_cjk(c) {
-            if !current.is_empty() {
-                out.push(cut(std::mem::take(&mut current)));
-            }
-            out.push(c.to_string());
-        } else if is_word_char(c) {
-            current.push(c);
-        } else if !current.is_empty() {
-            out.push(cut(std::mem::take(&mut current)));
-        }
-    }
-    if !current.is_empty() {
-        out.push(cut(current));
-    }
+    for_each_word(text, |w| out.push(w.to_owned()));
     out
 }
 

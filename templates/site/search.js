@@ -1,8 +1,11 @@
 // vouch's search client. It tokenizes a query exactly as `vouch build` tokenized
 // the cards (src/search/tokenize.rs: fold, split, stem with the rules shipped in
-// search/meta.json), fetches only the index shards the query's words need, and
-// ranks cards by tf-idf with field weights (title, tags, headings, body). The
-// word being typed matches as a prefix, so a half-typed word finds its card.
+// meta.json, which the search page preloads), fetches only the term shards and
+// filter lists the query needs, ranks cards by tf-idf with field weights (title,
+// tags, headings, body), then fetches the titles of the results shown: two
+// round trips. The word being typed matches as a prefix, so a half-typed word
+// finds its card. States follow the reader's clock (the week files of days
+// passed since the build).
 (function () {
   "use strict";
 
@@ -77,18 +80,23 @@
   var form = document.getElementById("search-form");
   if (!form) return;
 
-  // --- Index files ------------------------------------------------------------
+  // --- Index files (layout: src/search/mod.rs) --------------------------------
   var root = form.getAttribute("data-root") || "";
   var base = form.getAttribute("data-index") || "";
   var meta = null;
-  var shardFiles = {};
-  var chunkFiles = {};
+  var files = {};
 
   function getJson(url) {
     return fetch(url).then(function (r) {
       if (!r.ok) throw new Error(url + ": " + r.status);
       return r.json();
     });
+  }
+
+  // Each index file is fetched once per page.
+  function file(path) {
+    if (!files[path]) files[path] = getJson(base + path);
+    return files[path];
   }
 
   function hex(s) {
@@ -98,13 +106,23 @@
   }
 
   function shard(key) {
-    if (!shardFiles[key]) shardFiles[key] = getJson(base + "t/" + hex(key) + ".json");
-    return shardFiles[key];
+    return file("t/" + hex(key) + ".json");
   }
 
   function chunk(n) {
-    if (!chunkFiles[n]) chunkFiles[n] = getJson(base + "d/" + n + ".json");
-    return chunkFiles[n];
+    return file("d/" + n + ".json");
+  }
+
+  // A list of cards stored as runs [gap, length, ...], as a Set.
+  function fromRuns(list) {
+    var out = new Set();
+    var next = 0;
+    for (var i = 0; i < list.length; i += 2) {
+      var start = next + list[i];
+      for (var d = start; d < start + list[i + 1]; d++) out.add(d);
+      next = start + list[i + 1];
+    }
+    return out;
   }
 
   // The shard holding term `t`: the longest shard key that starts it.
@@ -139,7 +157,11 @@
     });
   }
 
-  // For one query word: doc -> best weighted score among the terms it matches.
+  // How a state weighs on rank; postings carry it as of the build (0, 1, 2).
+  var TRUST = [1, 0.75, 0.5];
+  var TRUST_OF = { fresh: 1, expiring: 1, stale: 0.75, unverified: 0.75, archived: 0.5 };
+
+  // For one query word: doc -> {score, trust} of the best term it matches.
   function matchWord(qw) {
     var keys = new Set();
     qw.variants.forEach(function (v) {
@@ -147,25 +169,27 @@
       if (k) keys.add(k);
     });
     if (qw.prefix) shardsFor(qw.word).forEach(function (k) { keys.add(k); });
-    return Promise.all(Array.from(keys).map(shard)).then(function (files) {
+    return Promise.all(Array.from(keys).map(shard)).then(function (shards) {
       var best = new Map();
       var seen = new Set();
-      files.forEach(function (file) {
-        Object.keys(file).forEach(function (term) {
+      shards.forEach(function (terms) {
+        Object.keys(terms).forEach(function (term) {
           if (seen.has(term)) return;
           var exact = qw.variants.has(term);
           var partial = !exact && qw.prefix && term.startsWith(qw.word);
           if (!exact && !partial) return;
           seen.add(term);
-          var postings = file[term];
+          var postings = terms[term];
           var df = postings.length / 2;
           var idf = 1 + Math.log(meta.n / (df + 1));
           var factor = exact ? 1 : 0.7;
           var doc = 0;
           for (var i = 0; i < postings.length; i += 2) {
             doc += postings[i];
-            var s = (postings[i + 1] / 10) * idf * factor;
-            if (!best.has(doc) || best.get(doc) < s) best.set(doc, s);
+            var value = postings[i + 1];
+            var s = (Math.floor(value / 4) / 10) * idf * factor;
+            var old = best.get(doc);
+            if (!old || old.score < s) best.set(doc, { score: s, trust: TRUST[value % 4] });
           }
         });
       });
@@ -173,55 +197,106 @@
     });
   }
 
-  // --- Facets and states ------------------------------------------------------
+  // --- States on the reader's day ---------------------------------------------
   var DAY = 86400000;
   var todayOffset = 0;
   var STATES = { f: "fresh", e: "expiring", s: "stale", u: "unverified", a: "archived" };
+  var LETTERS = { fresh: "f", expiring: "e", stale: "s", unverified: "u", archived: "a" };
   var LABELS = { fresh: "Fresh", expiring: "Expiring", stale: "Stale", unverified: "Unverified", archived: "Archived" };
 
-  function stateOf(doc) {
-    var row = meta.docs[doc];
-    if (row[2] === "a" || row[2] === "u" || row[3] === null) return STATES[row[2]];
-    if (todayOffset > row[3]) return "stale";
-    if (todayOffset >= row[4]) return "expiring";
+  function stateOn(letter, due, expiring) {
+    if (letter === "a" || letter === "u" || due === null) return STATES[letter];
+    if (todayOffset > due) return "stale";
+    if (todayOffset >= expiring) return "expiring";
     return "fresh";
   }
 
-  function passes(doc, filters) {
-    var row = meta.docs[doc];
-    if (filters.collection && (row[0] === null || meta.collections[row[0]][0] !== filters.collection)) return false;
-    if (filters.lang && meta.langs[row[1]] !== filters.lang) return false;
-    if (filters.state && stateOf(doc) !== filters.state) return false;
-    if (filters.owner && !row[5].some(function (o) { return meta.owners[o][0] === filters.owner; })) return false;
-    if (filters.tag && !row[6].some(function (t) { return meta.tags[t][0] === filters.tag; })) return false;
-    return true;
+  // Cards whose state changed between the build and today: doc -> state,
+  // from the week files of the days that have passed.
+  var changes = null;
+  function changed() {
+    if (!changes) {
+      var last = Math.floor((todayOffset - 1) / meta.week);
+      var weeks = todayOffset > 0 ? meta.weeks.filter(function (k) { return k <= last; }) : [];
+      changes = Promise.all(weeks.map(function (k) { return file("w/" + k + ".json"); })).then(function (lists) {
+        var out = new Map();
+        lists.forEach(function (list) {
+          var doc = 0;
+          for (var i = 0; i < list.length; i += 3) {
+            doc += list[i];
+            out.set(doc, stateOn("f", list[i + 1], list[i + 2]));
+          }
+        });
+        return out;
+      });
+    }
+    return changes;
+  }
+
+  // --- Filters ----------------------------------------------------------------
+  var FACETS = { collection: ["c", "collections"], owner: ["o", "owners"], tag: ["t", "tags"], lang: ["l", "langs"] };
+
+  // The cards a filter lets through, as a Set (null: the filter is not set).
+  function allowed(name, value, now) {
+    if (!value) return Promise.resolve(null);
+    if (name === "state") {
+      var letter = LETTERS[value];
+      var list = meta.states.indexOf(letter) >= 0 ? file("f/s/" + letter + ".json") : Promise.resolve([]);
+      return list.then(function (l) {
+        var out = new Set();
+        fromRuns(l).forEach(function (d) { if (!now.has(d)) out.add(d); });
+        now.forEach(function (state, d) { if (state === value) out.add(d); });
+        return out;
+      });
+    }
+    var facet = FACETS[name];
+    var position = meta[facet[1]].findIndex(function (e) { return (Array.isArray(e) ? e[0] : e) === value; });
+    if (position < 0) return Promise.resolve(new Set());
+    return file("f/" + facet[0] + "/" + position + ".json").then(fromRuns);
   }
 
   function search(q, filters) {
     var query = parseQuery(q);
-    if (!query.length) return Promise.resolve({ hits: [], all: true, query: query });
-    return Promise.all(query.map(matchWord)).then(function (perWord) {
-      var totals = new Map();
-      perWord.forEach(function (best) {
-        best.forEach(function (score, doc) {
-          var t = totals.get(doc) || { score: 0, words: 0 };
-          t.score += score;
-          t.words += 1;
-          totals.set(doc, t);
+    var names = Object.keys(filters).filter(function (f) { return filters[f]; });
+    if (!query.length && !names.length) return Promise.resolve({ hits: [], all: true, query: query, empty: true });
+    return changed().then(function (now) {
+      return Promise.all([
+        Promise.all(query.map(matchWord)),
+        Promise.all(names.map(function (f) { return allowed(f, filters[f], now); }))
+      ]).then(function (found) {
+        var perWord = found[0];
+        var sets = found[1];
+        var passes = function (doc) {
+          return sets.every(function (s) { return s.has(doc); });
+        };
+        var hits = [];
+        if (!query.length) {
+          // Filters without words: every card they let through, in card order.
+          var smallest = sets.reduce(function (a, b) { return a.size <= b.size ? a : b; });
+          smallest.forEach(function (doc) { if (passes(doc)) hits.push({ doc: doc, words: 0, score: 0 }); });
+          hits.sort(function (a, b) { return a.doc - b.doc; });
+          return { hits: hits, all: true, query: query };
+        }
+        var totals = new Map();
+        perWord.forEach(function (best) {
+          best.forEach(function (m, doc) {
+            var t = totals.get(doc) || { score: 0, words: 0, trust: m.trust };
+            t.score += m.score;
+            t.words += 1;
+            totals.set(doc, t);
+          });
         });
+        totals.forEach(function (t, doc) {
+          if (!passes(doc)) return;
+          // A stale card ranks below an equally good fresh one.
+          var trust = now.has(doc) ? TRUST_OF[now.get(doc)] : t.trust;
+          hits.push({ doc: doc, words: t.words, score: t.score * trust });
+        });
+        var all = hits.filter(function (h) { return h.words === query.length; });
+        var shown = all.length ? all : hits;
+        shown.sort(function (a, b) { return b.words - a.words || b.score - a.score || a.doc - b.doc; });
+        return { hits: shown, all: all.length > 0 || query.length === 1, query: query };
       });
-      var hits = [];
-      totals.forEach(function (t, doc) {
-        if (!passes(doc, filters)) return;
-        var state = stateOf(doc);
-        // A stale card ranks below an equally good fresh one.
-        var trust = state === "stale" || state === "unverified" ? 0.75 : state === "archived" ? 0.5 : 1;
-        hits.push({ doc: doc, words: t.words, score: t.score * trust, state: state });
-      });
-      var all = hits.filter(function (h) { return h.words === query.length; });
-      var shown = all.length ? all : hits;
-      shown.sort(function (a, b) { return b.words - a.words || b.score - a.score || a.doc - b.doc; });
-      return { hits: shown, all: all.length > 0 || query.length === 1, query: query };
     });
   }
 
@@ -279,6 +354,7 @@
       results.textContent = "";
       hits.forEach(function (h) {
         var row = rows[Math.floor(h.doc / meta.chunk)][h.doc % meta.chunk];
+        var state = stateOn(row[4], row[5], row[6]);
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = root + row[1];
@@ -286,8 +362,8 @@
         li.appendChild(a);
         li.appendChild(document.createTextNode(" "));
         var badge = document.createElement("span");
-        badge.className = "badge badge-" + h.state;
-        badge.textContent = LABELS[h.state];
+        badge.className = "badge badge-" + state;
+        badge.textContent = LABELS[state];
         li.appendChild(badge);
         if (row[2]) {
           var where = document.createElement("span");
@@ -301,8 +377,8 @@
         li.appendChild(p);
         results.appendChild(li);
       });
-      if (!q.trim()) status.textContent = "Type to search " + meta.n + " cards.";
-      else if (!outcome.hits.length) status.textContent = "No card matches “" + q.trim() + "”.";
+      if (outcome.empty) status.textContent = "Type to search " + meta.n + " cards.";
+      else if (!outcome.hits.length) status.textContent = q.trim() ? "No card matches “" + q.trim() + "”." : "No card matches these filters.";
       else if (!outcome.all) status.textContent = "No card has all the words; showing cards with some of them.";
       else status.textContent = outcome.hits.length + (outcome.hits.length === 1 ? " card" : " cards") + " found" + (outcome.hits.length > limit ? ", showing the best " + limit : "") + ".";
       more.hidden = outcome.hits.length <= limit;
