@@ -2,9 +2,11 @@
 //! swaps it in at the end, so a failed or interrupted build never leaves a
 //! half-written site, and the previous site stays until the new one is whole.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use thiserror::Error;
 
@@ -119,11 +121,107 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 
 /// A folder being filled, to become `target` on [`Staging::commit`]. Dropped
 /// without a commit, it removes itself.
+///
+/// The previous site is not deleted on commit: it is kept in the cache folder
+/// beside the target (`.NAME.vouch-cache/tree`, with a manifest of each
+/// file's length, modification time and hash), and the next build starts from
+/// that copy, writing only the files whose bytes differ and removing the ones
+/// the new site no longer has. A build writes into a folder that no reader
+/// sees either way, and swaps it in whole.
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// The files the staging folder held when taken from the cache.
+    known: HashMap<String, Stamp>,
+    /// Every file of the new site, as written or kept.
+    written: Mutex<Vec<(String, Stamp)>>,
+    /// Folders known to exist as real folders.
+    dirs: Mutex<HashSet<PathBuf>>,
+}
+
+/// What the manifest records of a file: enough to tell, without reading it,
+/// that it still holds the bytes a build wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Stamp {
+    len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    mtime: i128,
+    hash: u64,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Manifest {
+    /// The program that wrote it: another version starts afresh.
+    vouch: String,
+    /// The folder it describes (its inode number), so a manifest never
+    /// vouches for a folder that replaced the one it was written for.
+    folder: u64,
+    files: Vec<(String, Stamp)>,
+}
+
+const CACHE_NOTE: &str = "# vouch keeps the previous site here, so the next build writes only\n# what changed. Safe to delete; never commit it.\n*\n";
+
+/// The hash of a file's bytes the manifest records (stable within one
+/// version of vouch, which is all a manifest is trusted for).
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(bytes);
+    h.finish()
+}
+
+#[cfg(unix)]
+fn folder_id(meta: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn folder_id(_: &fs::Metadata) -> u64 {
+    0 // no stable id: the cache is never trusted
+}
+
+#[cfg(unix)]
+fn links(meta: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+#[cfg(not(unix))]
+fn links(_: &fs::Metadata) -> u64 {
+    1
+}
+
+fn mtime_of(meta: &fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// The cache folder beside `target`.
+fn cache_of(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.vouch-cache"))
+}
+
+/// Takes the cached previous site, if there is one that a manifest of this
+/// version describes, as the staging folder `dir`; returns its files.
+fn take_cached(cache: &Path, dir: &Path) -> Option<HashMap<String, Stamp>> {
+    if !fs::symlink_metadata(cache).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    let tree = cache.join("tree");
+    if !fs::symlink_metadata(&tree).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    fs::rename(&tree, dir).ok()?;
+    let manifest = cache.join("tree.manifest");
+    let text = fs::read(&manifest).ok();
+    let _ = fs::remove_file(&manifest);
+    let manifest: Manifest = serde_json::from_slice(&text?).ok()?;
+    let id = fs::symlink_metadata(dir).map(|m| folder_id(&m)).ok()?;
+    (cfg!(unix) && manifest.vouch == env!("CARGO_PKG_VERSION") && manifest.folder == id)
+        .then(|| manifest.files.into_iter().collect())
 }
 
 impl Staging {
@@ -150,11 +248,23 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
         remove_if_interrupted(&dir);
-        fs::create_dir(&dir).map_err(io_err(&dir))?;
+        let known = match take_cached(&cache_of(&parent, &name), &dir) {
+            Some(known) => known,
+            None => {
+                if fs::symlink_metadata(&dir).is_ok() {
+                    remove_tree(&dir)?; // a cached site no manifest vouches for
+                }
+                fs::create_dir(&dir).map_err(io_err(&dir))?;
+                HashMap::new()
+            }
+        };
         let staging = Staging {
             target: target.to_path_buf(),
+            dirs: Mutex::new(HashSet::from([dir.clone()])),
             dir,
             committed: false,
+            known,
+            written: Mutex::new(Vec::new()),
         };
         staging.write(
             OUTPUT_MARKER,
@@ -182,7 +292,7 @@ impl Staging {
     /// Writes `rel` into a folder made by [`Staging::create_dirs`].
     pub fn write_in(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.path_of(rel)?;
-        fs::write(&path, bytes).map_err(io_err(&path))
+        self.put(rel, &path, bytes)
     }
 
     /// Writes `rel` (a `/`-separated path) inside the staging folder.
@@ -191,16 +301,60 @@ impl Staging {
         if let Some(parent) = path.parent() {
             self.make_dirs(parent)?;
         }
-        fs::write(&path, bytes).map_err(io_err(&path))
+        self.put(rel, &path, bytes)
     }
 
     /// Copies the file `from` to `rel`.
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), WriteError> {
-        let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            self.make_dirs(parent)?;
+        let bytes = fs::read(from).map_err(io_err(from))?;
+        self.write(rel, &bytes)
+    }
+
+    /// Makes `path` hold `bytes`: kept as it is when the cached copy already
+    /// does (same length, hash and modification time as its manifest says),
+    /// written otherwise. Whatever the cache holds at `path` that is not a
+    /// plain file of its own (a link, a folder, a file with other names) is
+    /// removed first, so nothing is ever written through it.
+    fn put(&self, rel: &str, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+        let hash = content_hash(bytes);
+        let mut stamp = None;
+        if let Some(old) = self.known.get(rel) {
+            match fs::symlink_metadata(path) {
+                Ok(meta)
+                    if meta.file_type().is_file()
+                        && links(&meta) == 1
+                        && meta.len() == old.len
+                        && old.len == bytes.len() as u64
+                        && old.hash == hash
+                        && mtime_of(&meta) == old.mtime =>
+                {
+                    stamp = Some(*old);
+                }
+                Ok(meta) if meta.is_dir() => fs::remove_dir_all(path).map_err(io_err(path))?,
+                Ok(meta) if !meta.file_type().is_file() || links(&meta) != 1 => {
+                    fs::remove_file(path).map_err(io_err(path))?;
+                }
+                _ => {}
+            }
         }
-        fs::copy(from, &path).map(|_| ()).map_err(io_err(from))
+        let stamp = match stamp {
+            Some(stamp) => stamp,
+            None => {
+                use std::io::Write;
+                let mut file = fs::File::create(path).map_err(io_err(path))?;
+                file.write_all(bytes).map_err(io_err(path))?;
+                let meta = file.metadata().map_err(io_err(path))?;
+                Stamp {
+                    len: bytes.len() as u64,
+                    mtime: mtime_of(&meta),
+                    hash,
+                }
+            }
+        };
+        if let Ok(mut written) = self.written.lock() {
+            written.push((rel.to_owned(), stamp));
+        }
+        Ok(())
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf, WriteError> {
@@ -217,29 +371,97 @@ impl Staging {
         let mut at = self.dir.clone();
         for part in below.components() {
             at.push(part);
+            if self.dirs.lock().is_ok_and(|d| d.contains(&at)) {
+                continue;
+            }
             match fs::create_dir(&at) {
                 Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    // From the cached site: a real folder, or made one.
+                    let meta = fs::symlink_metadata(&at).map_err(io_err(&at))?;
+                    if !meta.is_dir() {
+                        fs::remove_file(&at).map_err(io_err(&at))?;
+                        fs::create_dir(&at).map_err(io_err(&at))?;
+                    }
+                }
                 Err(e) => return Err(io_err(&at)(e)),
+            }
+            if let Ok(mut dirs) = self.dirs.lock() {
+                dirs.insert(at.clone());
             }
         }
         Ok(())
     }
 
-    /// Swaps the finished folder in for the target.
+    /// Removes the cached site's files that the new site does not have, and
+    /// the folders that leaves empty.
+    fn remove_unwritten(&self, written: &HashSet<&str>) -> Result<(), WriteError> {
+        let mut gone: Vec<&String> = self
+            .known
+            .keys()
+            .filter(|k| !written.contains(k.as_str()))
+            .collect();
+        gone.sort_unstable();
+        for rel in gone {
+            let path = self.path_of(rel)?;
+            match fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => fs::remove_dir_all(&path).map_err(io_err(&path))?,
+                Ok(_) => fs::remove_file(&path).map_err(io_err(&path))?,
+                Err(_) => continue,
+            }
+            let mut dir = path.parent();
+            while let Some(d) = dir {
+                if d == self.dir || fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(())
+    }
+
+    /// Swaps the finished folder in for the target; the previous site moves
+    /// to the cache folder, where the next build starts from it.
     pub fn commit(mut self) -> Result<(), WriteError> {
-        let old = self.dir.with_file_name(format!(
-            "{}.old",
-            self.dir
-                .file_name()
-                .map_or("site".into(), |n| n.to_string_lossy().into_owned())
-        ));
-        if self.target.exists() {
-            fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
+        let mut files = std::mem::take(&mut *self.written.lock().map_err(|_| WriteError::Io {
+            path: self.dir.clone(),
+            source: io::Error::other("a writer panicked"),
+        })?);
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        files.dedup_by(|a, b| a.0 == b.0);
+        {
+            let names: HashSet<&str> = files.iter().map(|(k, _)| k.as_str()).collect();
+            self.remove_unwritten(&names)?;
+        }
+        let parent = self
+            .dir
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let name = self
+            .target
+            .file_name()
+            .map_or("site".into(), |n| n.to_string_lossy().into_owned());
+        let cache = cache_of(&parent, &name);
+        let tree = cache.join("tree");
+        let had_target = fs::symlink_metadata(&self.target).is_ok();
+        if had_target {
+            match fs::symlink_metadata(&cache) {
+                Ok(meta) if meta.is_dir() => {
+                    if fs::symlink_metadata(&tree).is_ok() {
+                        remove_tree(&tree)?;
+                    }
+                }
+                Ok(_) => fs::remove_file(&cache).map_err(io_err(&cache))?,
+                Err(_) => fs::create_dir(&cache).map_err(io_err(&cache))?,
+            }
+            fs::write(cache.join(".gitignore"), CACHE_NOTE).map_err(io_err(&cache))?;
+            fs::rename(&self.target, &tree).map_err(io_err(&self.target))?;
         }
         if let Err(source) = fs::rename(&self.dir, &self.target) {
             // Put the previous site back before reporting.
-            let _ = fs::rename(&old, &self.target);
+            if had_target {
+                let _ = fs::rename(&tree, &self.target);
+            }
             return Err(WriteError::Io {
                 path: self.target.clone(),
                 source,
@@ -247,8 +469,24 @@ impl Staging {
         }
         self.committed = true;
         done_with(&self.dir);
-        if old.exists() {
-            remove_tree(&old)?;
+        // The manifest of the site just replaced now describes the cached
+        // tree; the new site's is written for the build after next.
+        let live = cache.join("live.manifest");
+        if had_target {
+            let _ = fs::rename(&live, cache.join("tree.manifest"));
+        }
+        if fs::symlink_metadata(&cache).is_ok_and(|m| m.is_dir()) || fs::create_dir(&cache).is_ok()
+        {
+            let folder = fs::symlink_metadata(&self.target)
+                .map(|m| folder_id(&m))
+                .unwrap_or(0);
+            let manifest = Manifest {
+                vouch: env!("CARGO_PKG_VERSION").to_owned(),
+                folder,
+                files,
+            };
+            let _ = fs::write(cache.join(".gitignore"), CACHE_NOTE);
+            let _ = fs::write(&live, serde_json::to_vec(&manifest).unwrap_or_default());
         }
         Ok(())
     }

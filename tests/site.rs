@@ -378,14 +378,15 @@ fn a_failed_build_leaves_the_previous_site() {
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert!(stderr.contains("templates/site/card.html"), "{stderr}");
     assert_eq!(files(&out), before, "the previous site is untouched");
-    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+    let mut leftovers: Vec<_> = fs::read_dir(tmp.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
+    leftovers.sort();
     assert_eq!(
-        leftovers.len(),
-        2,
-        "no staging folder is left behind: {leftovers:?}"
+        leftovers,
+        [".site.vouch-cache", "kb", "site"],
+        "no staging folder is left behind"
     );
 }
 
@@ -521,4 +522,94 @@ fn tech_docs_links_lead_to_pages_and_headings() {
     let alerts = fs::read_to_string(out.join("manual/alerts/index.html")).unwrap();
     assert!(alerts.contains("<h2 id=\"what-were-fixing\""));
     assert!(alerts.contains("<h1 id=\"-current_pagedatatitle-\""));
+}
+
+/// Every file of a site, compared with a fresh build of the same root.
+fn assert_same_site(built: &Path, root: &Path, today: &str, why: &str) {
+    let fresh_tmp = tempfile::tempdir().unwrap();
+    let fresh = fresh_tmp.path().join("site");
+    build(root, &fresh, today);
+    let (a, b) = (files(built), files(&fresh));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{why}: the same files"
+    );
+    for (path, bytes) in &a {
+        assert!(
+            bytes == &b[path],
+            "{why}: {path} differs from a fresh build"
+        );
+    }
+}
+
+#[test]
+fn rebuilds_start_from_the_previous_site_and_match_a_fresh_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    copy_dir(Path::new(FIXTURE), &root);
+    let out = tmp.path().join("site");
+    let cache = tmp.path().join(".site.vouch-cache");
+    for _ in 0..3 {
+        build(&root, &out, "2026-11-25");
+    }
+    assert!(
+        cache.join("tree/index.html").is_file(),
+        "the previous site is kept"
+    );
+    assert!(
+        fs::read_to_string(cache.join(".gitignore"))
+            .unwrap()
+            .contains("*\n"),
+        "git ignores the cache"
+    );
+    assert_same_site(&out, &root, "2026-11-25", "an unchanged rebuild");
+
+    // Edits, a removed card, a new tag and a later day, over several builds,
+    // so the cached copy lags the site by one build each time.
+    let refunds = root.join("support/refunds.md");
+    let text = fs::read_to_string(&refunds).unwrap();
+    fs::write(&refunds, text.replace("tags: [", "tags: [brand-new, ")).unwrap();
+    build(&root, &out, "2026-11-25");
+    fs::remove_file(root.join("support/reembolsos.md")).unwrap();
+    build(&root, &out, "2026-12-30");
+    assert_same_site(&out, &root, "2026-12-30", "after edits and a removal");
+    assert!(!out.join("support/reembolsos/index.html").exists());
+    assert!(out.join("_/tags/brand-new/index.html").is_file());
+
+    // A page edited by hand in the live site is put right once that copy
+    // comes back from the cache (its time and size no longer match).
+    fs::write(out.join("index.html"), "defaced").unwrap();
+    build(&root, &out, "2026-12-30");
+    build(&root, &out, "2026-12-30");
+    assert_same_site(&out, &root, "2026-12-30", "after a hand edit");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_the_cached_site_is_never_written_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    copy_dir(Path::new(FIXTURE), &root);
+    let out = tmp.path().join("site");
+    build(&root, &out, "2026-11-25");
+    build(&root, &out, "2026-11-25");
+    let tree = tmp.path().join(".site.vouch-cache/tree");
+    let outside = tmp.path().join("outside.txt");
+    fs::write(&outside, "not the site's").unwrap();
+    let page = tree.join("support/refunds/index.html");
+    fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(&outside, &page).unwrap();
+    let folder = tree.join("product");
+    fs::remove_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), &folder).unwrap();
+    // A card edit makes the build rewrite that page.
+    let refunds = root.join("support/refunds.md");
+    let text = fs::read_to_string(&refunds).unwrap();
+    fs::write(&refunds, format!("{text}\nOne more line.\n")).unwrap();
+    build(&root, &out, "2026-11-25");
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "not the site's");
+    assert!(!out.join("support/refunds/index.html").is_symlink());
+    assert!(!out.join("product").is_symlink());
+    assert_same_site(&out, &root, "2026-11-25", "after links in the cache");
 }

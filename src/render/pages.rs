@@ -219,9 +219,9 @@ impl Pages {
     /// The pages but the cards' whose path `wanted` accepts, and the paths
     /// of all of them; the pages not wanted are not rendered at all. This is
     /// the one list of the site's own pages.
-    pub fn site_pages_where(
-        &self,
-        site: &Site,
+    pub fn site_pages_where<'s>(
+        &'s self,
+        site: &'s Site,
         wanted: &dyn Fn(&str) -> bool,
     ) -> Result<SitePages, TemplateError> {
         let mut recent: Vec<usize> = (0..site.cards.len())
@@ -232,92 +232,111 @@ impl Pages {
             date(b).cmp(&date(a)).then(a.cmp(&b))
         });
         recent.truncate(10);
-        let mut out = SitePages::default();
-        let mut add = |path: String,
-                       render: &dyn Fn() -> Result<String, TemplateError>|
-         -> Result<(), TemplateError> {
-            if wanted(&path) {
-                out.rendered.push((path.clone(), render()?));
-            }
-            out.paths.push(path);
+        // Pages are listed first, then the wanted ones rendered in parallel:
+        // one page (the freshness dashboard, a big tag) must not hold up the rest.
+        type Job<'j> = Box<dyn Fn() -> Result<String, TemplateError> + Send + Sync + 'j>;
+        let mut jobs: Vec<(String, Option<Job<'s>>)> = Vec::new();
+        let mut add = |path: String, render: Job<'s>| -> Result<(), TemplateError> {
+            let job = wanted(&path).then_some(render);
+            jobs.push((path, job));
             Ok(())
         };
-        add("index.html".to_owned(), &|| {
-            self.page(
-                site,
-                "home.html",
-                "",
-                context! {
-                    collections => ser(&site.collections),
-                    recent => ser(&site.views(&recent)),
-                    loose => ser(&site.views(&site.loose)),
-                },
-            )
-        })?;
-        for c in site.collections.iter().filter(|c| c.index.is_none()) {
-            let page = urls::folder_page(&c.key);
-            add(urls::file_of(&page), &|| {
+        add(
+            "index.html".to_owned(),
+            Box::new(move || {
                 self.page(
                     site,
-                    "collection.html",
-                    &page,
-                    context! { collection => ser(c), cards => ser(&site.views(&c.cards)) },
+                    "home.html",
+                    "",
+                    context! {
+                        collections => ser(&site.collections),
+                        recent => ser(&site.views(&recent)),
+                        loose => ser(&site.views(&site.loose)),
+                    },
                 )
-            })?;
+            }),
+        )?;
+        for c in site.collections.iter().filter(|c| c.index.is_none()) {
+            let page = urls::folder_page(&c.key);
+            add(
+                urls::file_of(&page),
+                Box::new(move || {
+                    self.page(
+                        site,
+                        "collection.html",
+                        &page,
+                        context! { collection => ser(c), cards => ser(&site.views(&c.cards)) },
+                    )
+                }),
+            )?;
         }
         let tag_links: Vec<Value> = site
             .tags
             .iter()
             .map(|t| context! { name => t.name.clone(), url => urls::tag_page(&t.name), count => t.cards.len() })
             .collect();
-        add(urls::file_of(urls::TAGS), &|| {
-            self.page(
-                site,
-                "tags.html",
-                urls::TAGS,
-                context! { tags => tag_links.clone() },
-            )
-        })?;
+        add(
+            urls::file_of(urls::TAGS),
+            Box::new(move || {
+                self.page(
+                    site,
+                    "tags.html",
+                    urls::TAGS,
+                    context! { tags => tag_links.clone() },
+                )
+            }),
+        )?;
         for t in &site.tags {
             let dir = urls::tag_page(&t.name);
-            add(urls::file_of(&dir), &|| {
+            add(
+                urls::file_of(&dir),
+                Box::new(move || {
+                    self.page(
+                        site,
+                        "tag.html",
+                        &dir,
+                        context! { tag => t.name.clone(), cards => ser(&site.views(&t.cards)) },
+                    )
+                }),
+            )?;
+        }
+        add(
+            urls::file_of(urls::OWNERS),
+            Box::new(move || {
                 self.page(
                     site,
-                    "tag.html",
-                    &dir,
-                    context! { tag => t.name.clone(), cards => ser(&site.views(&t.cards)) },
+                    "owners.html",
+                    urls::OWNERS,
+                    context! { owners => ser(&site.owners) },
                 )
-            })?;
-        }
-        add(urls::file_of(urls::OWNERS), &|| {
-            self.page(
-                site,
-                "owners.html",
-                urls::OWNERS,
-                context! { owners => ser(&site.owners) },
-            )
-        })?;
+            }),
+        )?;
         for o in &site.owners {
             let dir = o.url.as_str();
-            add(urls::file_of(dir), &|| {
-                self.page(
-                    site,
-                    "owner.html",
-                    dir,
-                    context! {
-                        owner => ser(o),
-                        cards => ser(&site.views(&o.direct)),
-                    },
-                )
-            })?;
+            add(
+                urls::file_of(dir),
+                Box::new(move || {
+                    self.page(
+                        site,
+                        "owner.html",
+                        dir,
+                        context! {
+                            owner => ser(o),
+                            cards => ser(&site.views(&o.direct)),
+                        },
+                    )
+                }),
+            )?;
         }
         let by_state = |badge| {
             (0..site.cards.len())
                 .filter(|&i| site.cards[i].badge == badge)
                 .collect::<Vec<_>>()
         };
-        add(urls::file_of(urls::FRESHNESS), &|| {
-            self.page(
+        add(
+            urls::file_of(urls::FRESHNESS),
+            Box::new(move || {
+                self.page(
                 site,
                 "freshness.html",
                 urls::FRESHNESS,
@@ -328,10 +347,12 @@ impl Pages {
                     expiring => ser(&site.views(&by_state(crate::render::site::Badge::Expiring))),
                 },
             )
-        })?;
-        add(urls::file_of(urls::SEARCH), &|| {
-            self.page(site, "search.html", urls::SEARCH, context! {})
-        })?;
+            }),
+        )?;
+        add(
+            urls::file_of(urls::SEARCH),
+            Box::new(move || self.page(site, "search.html", urls::SEARCH, context! {})),
+        )?;
         // The 404 page is served at any address, so it links from the site's
         // absolute base rather than relatively.
         let base_path = site
@@ -347,9 +368,24 @@ impl Pages {
         } else {
             format!("{base_path}/")
         };
-        add(urls::NOT_FOUND.to_owned(), &|| {
-            self.page(site, "404.html", "", context! { root => base_path.clone() })
-        })?;
+        add(
+            urls::NOT_FOUND.to_owned(),
+            Box::new(move || {
+                self.page(site, "404.html", "", context! { root => base_path.clone() })
+            }),
+        )?;
+        use rayon::prelude::*;
+        let rendered: Vec<Option<Result<String, TemplateError>>> = jobs
+            .par_iter()
+            .map(|(_, job)| job.as_ref().map(|render| render()))
+            .collect();
+        let mut out = SitePages::default();
+        for ((path, _), html) in jobs.into_iter().zip(rendered) {
+            if let Some(html) = html {
+                out.rendered.push((path.clone(), html?));
+            }
+            out.paths.push(path);
+        }
         Ok(out)
     }
 }
