@@ -92,16 +92,24 @@ impl Live {
         }
     }
 
-    /// Rewrites the search index after an in-place update.
-    pub fn update_search(&mut self, today: Date) -> Result<Change, LiveError> {
+    /// Rewrites the search index after an in-place update; `None`, with
+    /// nothing written, when `superseded` says a newer change came first
+    /// (the index is then rebuilt after that one).
+    pub fn update_search(
+        &mut self,
+        today: Date,
+        superseded: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<Change>, LiveError> {
         let model = self.root.model(today);
-        let done = render::update_search(&model, &self.out, &self.paths)?;
+        let Some(done) = render::update_search(&model, &self.out, &self.paths, superseded)? else {
+            return Ok(None);
+        };
         self.paths = done.paths;
-        Ok(Change {
+        Ok(Some(Change {
             full: false,
             written: done.written,
             removed: done.removed,
-        })
+        }))
     }
 
     /// The cards `changed` holds, re-read, when every path is a card the

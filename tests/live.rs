@@ -65,7 +65,9 @@ fn an_edit_is_applied_in_place_and_removes_what_is_gone() {
     );
 
     // The search index follows, and every file the engine knows is there.
-    live.update_search(today()).unwrap();
+    live.update_search(today(), &|| false)
+        .unwrap()
+        .expect("not superseded");
     for path in live.paths() {
         assert!(out.join(path).is_file(), "{path} is listed but missing");
     }
@@ -91,4 +93,43 @@ fn a_new_card_rebuilds_everything() {
     assert!(out.join("guides/c/index.html").is_file());
     assert!(out.join("_/tags/gamma/index.html").is_file());
     assert_eq!(live.checked().summary.cards, 3);
+}
+
+#[test]
+fn a_search_rebuild_superseded_by_a_newer_save_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    let out = tmp.path().join("site");
+    setup(&root);
+    let mut live = Live::build(&root, &out, today()).unwrap();
+    let index = |out: &Path| -> Vec<(String, Vec<u8>)> {
+        let dir = out.join("_/search");
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    let before = index(&out);
+    fs::write(root.join("guides/a.md"), card("Zebra crossing", "shared")).unwrap();
+    live.update(&[root.join("guides/a.md")], today()).unwrap();
+    assert_eq!(index(&out), before, "the index waits for the page");
+    assert!(
+        live.update_search(today(), &|| true).unwrap().is_none(),
+        "a newer save supersedes the rebuild"
+    );
+    assert_eq!(index(&out), before, "a superseded rebuild writes nothing");
+    let done = live.update_search(today(), &|| false).unwrap().unwrap();
+    assert!(done.written > 0);
+    let shard = out.join(format!(
+        "_/search/t/{}.json",
+        vouch::search::index::hex("ze")
+    ));
+    assert!(
+        fs::read_to_string(shard).unwrap().contains("\"zebra\""),
+        "the new title is searchable"
+    );
 }

@@ -1,11 +1,13 @@
 //! `vouch serve [ROOT] [--port N] [--open]`: build, serve on 127.0.0.1,
 //! rebuild when a file of the root changes, and reload open pages.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -14,6 +16,10 @@ use notify::{EventKind, RecursiveMode};
 use crate::cmd::{exit, open_root};
 use crate::live::Live;
 use crate::serve::{Server, matters};
+
+/// How long the watcher waits for a burst of file events (an editor's write,
+/// rename and chmod of one save) to end before reporting it.
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -25,22 +31,51 @@ pub struct Options {
     pub today: Option<Date>,
 }
 
-/// Prints the check's diagnostics (errors and warnings, in the human
-/// format) and returns the one-line summary.
-fn report(live: &Live) -> String {
+/// Prints the check's diagnostics that the previous report did not show
+/// (all of them the first time), so a save shows what it changed rather
+/// than thousands of old lines, and returns the one-line summary.
+fn report(live: &Live, shown: &mut HashSet<String>) -> String {
     let checked = live.checked();
-    let shown = crate::report::Options {
-        format: crate::report::Format::Human,
-        color: false,
-        quiet: false,
+    let key = |d: &crate::diagnostic::Diagnostic| {
+        format!(
+            "{}:{}:{}:{:?}:{}",
+            d.file.display(),
+            d.line,
+            d.column,
+            d.code,
+            d.message
+        )
     };
+    let now: HashSet<String> = checked.diagnostics.iter().map(key).collect();
+    let new: Vec<crate::diagnostic::Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| !shown.contains(&key(d)))
+        .cloned()
+        .collect();
+    let first = shown.is_empty();
     let mut text = Vec::new();
-    let _ = crate::report::write(&mut text, checked, shown);
+    if first {
+        let all = crate::report::Options {
+            format: crate::report::Format::Human,
+            color: false,
+            quiet: false,
+        };
+        let _ = crate::report::write(&mut text, checked, all);
+    } else {
+        let _ = crate::report::write_human(&mut text, &new, false);
+    }
     let _ = std::io::stdout().write_all(&text);
-    format!(
+    *shown = now;
+    let summary = format!(
         "{} errors, {} warnings",
         checked.summary.errors, checked.summary.warnings
-    )
+    );
+    if first || new.is_empty() {
+        summary
+    } else {
+        format!("{summary}; {} new above", new.len())
+    }
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
@@ -75,8 +110,23 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     let url = format!("http://{}/", server.addr);
     // Watch before saying "serving": an edit made right after that line
     // must not be missed.
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx)?;
+    let (tx, watched) = mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)?;
+    // Every change is passed on through a flag as well as the channel, so a
+    // search index being rebuilt for an older save gives way at once.
+    let newer = Arc::new(AtomicBool::new(false));
+    let (forward, rx) = mpsc::channel();
+    {
+        let newer = Arc::clone(&newer);
+        std::thread::spawn(move || {
+            for events in watched {
+                newer.store(true, Ordering::SeqCst);
+                if forward.send(events).is_err() {
+                    break;
+                }
+            }
+        });
+    }
     debouncer.watch(&root, RecursiveMode::Recursive)?;
     println!(
         "serving {url} from {} (built in {} ms); watching {} for changes, Ctrl-C to stop",
@@ -84,7 +134,8 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         started.elapsed().as_millis(),
         root.display()
     );
-    report(&live);
+    let mut shown = HashSet::new();
+    report(&live, &mut shown);
     if opts.open {
         let _ = std::process::Command::new(if cfg!(target_os = "macos") {
             "open"
@@ -100,7 +151,44 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     let say = |line: String| {
         let _ = writeln!(std::io::stdout(), "{line}");
     };
-    for result in rx {
+    // After an in-place update the search index is stale until it is
+    // rebuilt; that happens only while no change is waiting, so a page is
+    // never held up by the index of an older save.
+    let mut search_behind = false;
+    loop {
+        let result = if search_behind {
+            match rx.try_recv() {
+                Ok(result) => result,
+                Err(mpsc::TryRecvError::Disconnected) => break,
+                Err(mpsc::TryRecvError::Empty) => {
+                    newer.store(false, Ordering::SeqCst);
+                    let started = Instant::now();
+                    let superseded = || newer.load(Ordering::SeqCst);
+                    match live.update_search(today(), &superseded) {
+                        Ok(Some(n)) => {
+                            search_behind = false;
+                            say(format!(
+                                "search index updated in {} ms ({} files written, {} removed)",
+                                started.elapsed().as_millis(),
+                                n.written,
+                                n.removed
+                            ));
+                        }
+                        Ok(None) => {} // a newer change first
+                        Err(e) => {
+                            search_behind = false;
+                            server.notify(Some(e.to_string()));
+                        }
+                    }
+                    continue;
+                }
+            }
+        } else {
+            match rx.recv() {
+                Ok(result) => result,
+                Err(_) => break,
+            }
+        };
         let Ok(events) = result else { continue };
         let mut changed: Vec<PathBuf> = events
             .iter()
@@ -115,10 +203,9 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             continue;
         }
         let started = Instant::now();
-        let today = today();
-        match live.update(&changed, today) {
+        match live.update(&changed, today()) {
             Ok(change) => {
-                let summary = report(&live);
+                let summary = report(&live, &mut shown);
                 let how = if change.full { "rebuilt" } else { "updated" };
                 say(format!(
                     "{how} in {} ms ({} files written, {} removed; {summary}) after a change to {}",
@@ -128,19 +215,9 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
                     changed[0].display()
                 ));
                 server.notify(None);
-                if !change.full {
-                    // The page is reloaded first; search catches up right after.
-                    let started = Instant::now();
-                    match live.update_search(today) {
-                        Ok(n) => say(format!(
-                            "search index updated in {} ms ({} files written, {} removed)",
-                            started.elapsed().as_millis(),
-                            n.written,
-                            n.removed
-                        )),
-                        Err(e) => server.notify(Some(e.to_string())),
-                    }
-                }
+                // A full rebuild wrote the index too; an update leaves it
+                // for when no change is waiting.
+                search_behind = !change.full;
             }
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "build failed: {e}");

@@ -295,15 +295,20 @@ pub fn update(
 }
 
 /// Rewrites the search index of the site in `out` (after [`update`]) and
-/// removes index files it no longer has.
+/// removes index files it no longer has; `None`, having written nothing,
+/// when `superseded` says a newer change arrived before the index was ready.
 pub fn update_search(
     model: &Model,
     out: &Path,
     known: &BTreeSet<String>,
-) -> Result<Updated, BuildError> {
+    superseded: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Updated>, BuildError> {
     let live = crate::write::LiveDir::open(out)?;
     let mut done = Updated::default();
-    for (path, json) in crate::search::index::build(model) {
+    let Some(files) = crate::search::index::build_unless(model, superseded) else {
+        return Ok(None);
+    };
+    for (path, json) in files {
         done.written += usize::from(live.write(&path, json.as_bytes())?);
         done.paths.insert(path);
     }
@@ -314,5 +319,5 @@ pub fn update_search(
             done.removed += usize::from(live.remove(path)?);
         }
     }
-    Ok(done)
+    Ok(Some(done))
 }

@@ -212,13 +212,30 @@ fn runs(docs: &[u32]) -> String {
 
 /// The files of the search index.
 pub fn build(model: &Model) -> Vec<SearchFile> {
+    build_unless(model, &|| false).unwrap_or_default()
+}
+
+/// The files of the search index, or `None` as soon as `superseded` says a
+/// newer change makes them pointless (`vouch serve` under rapid saves).
+pub fn build_unless(
+    model: &Model,
+    superseded: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<SearchFile>> {
     let cards: Vec<&Entry> = model.published.iter().map(|&i| &model.cards[i]).collect();
-    let docs: Vec<Doc> = cards.par_iter().map(|p| index_card(p)).collect();
+    let docs: Option<Vec<Doc>> = cards
+        .par_iter()
+        .map(|p| (!superseded()).then(|| index_card(p)))
+        .collect();
+    let docs = docs?;
     let trust: Vec<u32> = cards.iter().map(|p| trust_code(p.badge)).collect();
 
     let mut out = Vec::new();
     let mut shard_keys = Vec::new();
-    for (key, json) in shards(postings(&docs, &trust)) {
+    let postings = postings(&docs, &trust);
+    if superseded() {
+        return None;
+    }
+    for (key, json) in shards(postings) {
         out.push((format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json));
         shard_keys.push(key);
     }
@@ -258,7 +275,7 @@ pub fn build(model: &Model) -> Vec<SearchFile> {
     let (meta, facet_files) = meta(model, &cards, &offsets, shard_keys);
     out.extend(facet_files);
     out.push((format!("{}meta.json", urls::SEARCH_INDEX), meta));
-    out
+    (!superseded()).then_some(out)
 }
 
 /// Days from the build to a live card's due date, and to its first expiring
