@@ -34,7 +34,11 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         .clone()
         .unwrap_or_else(|| render::default_output(&root.ws.root));
     let started = std::time::Instant::now();
-    match render::build(&model, &out) {
+    let built = render::build(&model, &out);
+    let errors = checked.has_errors();
+    super::leave_to_exit((model, checked));
+    super::leave_to_exit(root);
+    match built {
         Ok(built) => {
             if !opts.report.quiet {
                 eprintln!(
@@ -46,11 +50,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
                     started.elapsed().as_millis()
                 );
             }
-            Ok(if checked.has_errors() {
-                exit::FAILED
-            } else {
-                exit::OK
-            })
+            Ok(if errors { exit::FAILED } else { exit::OK })
         }
         Err(BuildError::Write(
             e @ (WriteError::NotOurs(_) | WriteError::Symlink(_) | WriteError::HoldsRoot(_)),

@@ -68,9 +68,12 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         }
     }
     report::print(&checked, opts.report)?;
-    Ok(if checked.has_errors() {
+    let status = if checked.has_errors() {
         exit::FAILED
     } else {
         exit::OK
-    })
+    };
+    super::leave_to_exit((model, checked));
+    super::leave_to_exit(root);
+    Ok(status)
 }

@@ -69,3 +69,11 @@ impl ColorChoice {
         }
     }
 }
+
+/// Hands a command's loaded root and model to the process's exit instead of
+/// freeing them piece by piece: tens of thousands of strings that the
+/// operating system reclaims at once (a tenth of `check`'s time at 10,000
+/// cards). Only for values whose drop does nothing else.
+pub(crate) fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
+}

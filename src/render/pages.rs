@@ -80,26 +80,38 @@ fn html_formatter(
     value: &Value,
 ) -> Result<(), minijinja::Error> {
     let raw = value.is_safe() || matches!(state.auto_escape(), minijinja::AutoEscape::None);
-    let text = if value.is_none() || value.is_undefined() {
-        String::new()
-    } else {
-        value.to_string()
+    if value.is_none() || value.is_undefined() {
+        return Ok(());
+    }
+    let owned;
+    let text = match value.as_str() {
+        Some(text) => text,
+        None => {
+            owned = value.to_string();
+            &owned
+        }
     };
     if raw {
-        return out.write_str(&text).map_err(minijinja::Error::from);
+        return out.write_str(text).map_err(minijinja::Error::from);
     }
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
+    // Plain runs are written whole; only the five special bytes are replaced.
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[start..i])
+            .map_err(minijinja::Error::from)?;
+        out.write_str(entity).map_err(minijinja::Error::from)?;
+        start = i + 1;
     }
-    out.write_str(&escaped).map_err(minijinja::Error::from)
+    out.write_str(&text[start..])
+        .map_err(minijinja::Error::from)
 }
 
 fn ser<T: serde::Serialize>(value: &T) -> Value {
@@ -108,6 +120,9 @@ fn ser<T: serde::Serialize>(value: &T) -> Value {
 
 pub struct Pages {
     env: Environment<'static>,
+    /// The site's settings and vouch's addresses as template values, made
+    /// once per build rather than once per page.
+    shared: std::sync::OnceLock<(Value, Value)>,
 }
 
 /// The site's own pages: those rendered, and the paths of all of them.
@@ -146,7 +161,18 @@ impl Pages {
             env.add_template_owned(*name, source)
                 .map_err(|e| TemplateError::new(&shown, &e))?;
         }
-        Ok(Pages { env })
+        Ok(Pages {
+            env,
+            shared: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// `site` and `paths` as every template sees them. A `Pages` serves one
+    /// site (see [`Pages::new`]'s callers).
+    fn shared(&self, site: &Site) -> (Value, Value) {
+        self.shared
+            .get_or_init(|| (ser(&site.info), ser(&urls::PATHS)))
+            .clone()
     }
 
     fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
@@ -177,8 +203,8 @@ impl Pages {
         self.render(
             "card.html",
             context! {
-                site => ser(&site.info),
-                paths => ser(&urls::PATHS),
+                site => self.shared(site).0,
+                paths => self.shared(site).1,
                 today => site.today.to_string(),
                 root => root_prefix(&p.url),
                 listing => ser(&listing),
@@ -201,8 +227,8 @@ impl Pages {
         extra: Value,
     ) -> Result<String, TemplateError> {
         let base = context! {
-            site => ser(&site.info),
-            paths => ser(&urls::PATHS),
+            site => self.shared(site).0,
+            paths => self.shared(site).1,
             today => site.today.to_string(),
             root => root_prefix(dir),
             lang => site.info.lang.clone(),
