@@ -127,38 +127,51 @@ fn index_card(p: &Entry) -> Doc {
     }
 }
 
-/// The postings of every term: (term, JSON array `[doc delta, value, …]`),
-/// sorted by term. A value is `round(weight · 10) · 4 + trust code`.
-fn postings(docs: &[Doc], trust: &[u32]) -> Vec<(String, String)> {
-    let mut by_term: FxMap<&str, Vec<(u32, u32)>> = FxMap::default();
-    for (i, doc) in docs.iter().enumerate() {
-        for (term, weight) in &doc.terms {
-            let value = ((weight * 10.0).round().max(1.0) as u32) * 4 + trust[i];
-            by_term
-                .entry(term.as_str())
-                .or_default()
-                .push((i as u32, value));
+/// Cards tokenized at a time: their term lists are merged into the postings
+/// and dropped before the next batch, so memory holds the postings, not every
+/// card's terms (at 100,000 cards that was most of the build's peak).
+const BATCH: usize = 2048;
+
+/// Postings as they are merged: term → [(card, value)], in card order. A
+/// value is `round(weight · 10) · 4 + trust code`.
+#[derive(Default)]
+struct Postings(FxMap<String, Vec<(u32, u32)>>);
+
+impl Postings {
+    fn add(&mut self, doc: u32, terms: Vec<(String, f32)>, trust: u32) {
+        for (term, weight) in terms {
+            let value = ((weight * 10.0).round().max(1.0) as u32) * 4 + trust;
+            match self.0.get_mut(term.as_str()) {
+                Some(list) => list.push((doc, value)),
+                None => {
+                    self.0.insert(term, vec![(doc, value)]);
+                }
+            }
         }
     }
-    let mut terms: Vec<(&str, Vec<(u32, u32)>)> = by_term.into_iter().collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    terms
-        .into_par_iter()
-        .map(|(term, list)| {
-            let mut json = String::with_capacity(list.len() * 6 + 2);
-            json.push('[');
-            let mut last = 0;
-            for (i, (doc, value)) in list.iter().enumerate() {
-                if i > 0 {
-                    json.push(',');
+
+    /// (term, JSON array `[doc delta, value, …]`), sorted by term.
+    fn encode(self) -> Vec<(String, String)> {
+        let mut terms: Vec<(String, Vec<(u32, u32)>)> = self.0.into_iter().collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms
+            .into_par_iter()
+            .map(|(term, list)| {
+                let mut json = String::with_capacity(list.len() * 6 + 2);
+                json.push('[');
+                let mut last = 0;
+                for (i, (doc, value)) in list.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    let _ = write!(json, "{},{value}", doc - last);
+                    last = *doc;
                 }
-                let _ = write!(json, "{},{value}", doc - last);
-                last = *doc;
-            }
-            json.push(']');
-            (term.to_owned(), json)
-        })
-        .collect()
+                json.push(']');
+                (term, json)
+            })
+            .collect()
+    }
 }
 
 #[derive(Serialize)]
@@ -222,20 +235,25 @@ pub fn build_unless(
     superseded: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<SearchFile>> {
     let cards: Vec<&Entry> = model.published.iter().map(|&i| &model.cards[i]).collect();
-    let docs: Option<Vec<Doc>> = cards
-        .par_iter()
-        .map(|p| (!superseded()).then(|| index_card(p)))
-        .collect();
-    let docs = docs?;
-    let trust: Vec<u32> = cards.iter().map(|p| trust_code(p.badge)).collect();
+    let mut postings = Postings::default();
+    let mut excerpts = Vec::with_capacity(cards.len());
+    for (n, batch) in cards.chunks(BATCH).enumerate() {
+        let docs: Option<Vec<Doc>> = batch
+            .par_iter()
+            .map(|p| (!superseded()).then(|| index_card(p)))
+            .collect();
+        for (k, (doc, p)) in docs?.into_iter().zip(batch).enumerate() {
+            postings.add((n * BATCH + k) as u32, doc.terms, trust_code(p.badge));
+            excerpts.push(doc.excerpt);
+        }
+    }
 
     let mut out = Vec::new();
     let mut shard_keys = Vec::new();
-    let postings = postings(&docs, &trust);
     if superseded() {
         return None;
     }
-    for (key, json) in shards(postings) {
+    for (key, json) in shards(postings.encode()) {
         out.push((format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json));
         shard_keys.push(key);
     }
@@ -260,7 +278,7 @@ pub fn build_unless(
                     p.card.title(),
                     urls::href(p.page().unwrap_or_default()),
                     collection_title(p),
-                    docs[i].excerpt,
+                    excerpts[i],
                     state_letter(p.badge),
                     offsets[i].0,
                     offsets[i].1,
