@@ -17,22 +17,22 @@ for n in ${sizes[@]}; do
 import gzip, os, sys
 site = sys.argv[1]
 raw = gz = files = 0
-for d, _, fs in os.walk(os.path.join(site, "search")):
+for d, _, fs in os.walk(os.path.join(site, "_", "search")):
     for f in fs:
         if f.endswith(".json"):
             b = open(os.path.join(d, f), "rb").read()
             raw += len(b); gz += len(gzip.compress(b, 6)); files += 1
 print(f"index  {site}: {files} files, {raw/1024:.0f} KB raw, {gz/1024:.0f} KB gzip")
 PY
-  page="$site/search/bench.html"
-  sed 's#</body>#<script>var t0 = performance.now(); var w = setInterval(function () { if (!document.documentElement.getAttribute("data-search-ready")) return; clearInterval(w); var p = document.createElement("pre"); p.id = "out"; p.textContent = JSON.stringify({ ms: Math.round(performance.now()), urls: performance.getEntriesByType("resource").map(function (e) { return e.name; }) }); document.body.appendChild(p); }, 5);</script></body>#' "$site/search/index.html" > "$page"
+  page="$site/_/search/bench.html"
+  sed 's#</body>#<script>var t0 = performance.now(); var w = setInterval(function () { if (!document.documentElement.getAttribute("data-search-ready")) return; clearInterval(w); var p = document.createElement("pre"); p.id = "out"; p.textContent = JSON.stringify({ ms: Math.round(performance.now()), urls: performance.getEntriesByType("resource").map(function (e) { return e.name; }) }); document.body.appendChild(p); }, 5);</script></body>#' "$site/_/search/index.html" > "$page"
   python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site" >/dev/null 2>&1 &
   server=$!
   sleep 0.5
   for q in "refund" "customers%20billing" "cust"; do
     dom=$(chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
       --disable-component-update --disable-sync --user-data-dir="$(mktemp -d)" --virtual-time-budget=10000 \
-      --dump-dom "http://127.0.0.1:$port/search/bench.html?q=$q" 2>/dev/null)
+      --dump-dom "http://127.0.0.1:$port/_/search/bench.html?q=$q" 2>/dev/null)
     python3 - "$site" "$q" "$dom" <<'PY'
 import gzip, json, re, sys, html, urllib.parse
 site, q, dom = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -204,6 +204,18 @@ fn cache_of(parent: &Path, name: &str) -> PathBuf {
     parent.join(format!(".{name}.vouch-cache"))
 }
 
+/// The folder where builds of `target` keep the previous site.
+pub fn cache_folder(target: &Path) -> PathBuf {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .map_or("site".into(), |n| n.to_string_lossy().into_owned());
+    cache_of(&parent, &name)
+}
+
 /// Takes the cached previous site, if there is one that a manifest of this
 /// version describes, as the staging folder `dir`; returns its files.
 fn take_cached(cache: &Path, dir: &Path) -> Option<HashMap<String, Stamp>> {

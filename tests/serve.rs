@@ -361,6 +361,9 @@ fn ctrl_c_removes_the_temporary_site() {
         "{} is left behind",
         serving.site.display()
     );
+    let name = serving.site.file_name().unwrap().to_string_lossy();
+    let cache = serving.site.with_file_name(format!(".{name}.vouch-cache"));
+    assert!(!cache.exists(), "{} is left behind", cache.display());
 }
 
 /// Sends `request` as is and returns the status line of the answer.

@@ -98,12 +98,16 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     // Registered before anything is said: an interrupt right after
     // "serving" still removes the temporary site.
     crate::write::remove_if_interrupted(&out);
+    // Rebuilds keep the previous site beside the temporary one: it goes too.
+    let cache = crate::write::cache_folder(&out);
+    crate::write::remove_if_interrupted(&cache);
     let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), opts.port);
     let server = match Server::start(addr, out.clone()) {
         Ok(server) => server,
         Err(e) => {
             eprintln!("error: cannot listen on {addr}: {e}");
             let _ = fs::remove_dir_all(&out);
+            let _ = fs::remove_dir_all(&cache);
             return Ok(exit::USAGE);
         }
     };
