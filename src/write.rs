@@ -463,7 +463,11 @@ impl Staging {
                         remove_tree(&tree)?;
                     }
                 }
-                Ok(_) => fs::remove_file(&cache).map_err(io_err(&cache))?,
+                Ok(_) => {
+                    // A link or a file where the cache belongs: replaced, never followed.
+                    fs::remove_file(&cache).map_err(io_err(&cache))?;
+                    fs::create_dir(&cache).map_err(io_err(&cache))?;
+                }
                 Err(_) => fs::create_dir(&cache).map_err(io_err(&cache))?,
             }
             fs::write(cache.join(".gitignore"), CACHE_NOTE).map_err(io_err(&cache))?;

@@ -613,3 +613,31 @@ fn a_link_planted_in_the_cached_site_is_never_written_through() {
     assert!(!out.join("product").is_symlink());
     assert_same_site(&out, &root, "2026-11-25", "after links in the cache");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_that_is_a_link_is_replaced_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    copy_dir(Path::new(FIXTURE), &root);
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(outside.join("tree")).unwrap();
+    fs::write(outside.join("tree/keep.txt"), "mine").unwrap();
+    fs::write(outside.join("tree.manifest"), "mine").unwrap();
+    let cache = tmp.path().join(".site.vouch-cache");
+    std::os::unix::fs::symlink(&outside, &cache).unwrap();
+    let out = tmp.path().join("site");
+    for _ in 0..3 {
+        assert_eq!(build(&root, &out, "2026-11-25").status.code(), Some(0));
+    }
+    assert_eq!(
+        fs::read_to_string(outside.join("tree/keep.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        fs::read_to_string(outside.join("tree.manifest")).unwrap(),
+        "mine"
+    );
+    assert!(!cache.is_symlink() && cache.is_dir());
+    assert_same_site(&out, &root, "2026-11-25", "with a linked cache folder");
+}
