@@ -78,6 +78,14 @@ const NODE_BUDGET: usize = 100_000;
 /// Parses the first YAML document in `text[range]`; spans in the result are
 /// byte offsets into `text`. An empty document is `Value::Null`.
 pub fn parse(text: &str, range: Range<usize>) -> Result<Node, SyntaxError> {
+    match simple::parse(text, range.clone()) {
+        Some(node) => Ok(node),
+        None => parse_events(text, range),
+    }
+}
+
+/// [`parse`] through saphyr-parser's events, for any YAML.
+fn parse_events(text: &str, range: Range<usize>) -> Result<Node, SyntaxError> {
     let yaml = &text[range.clone()];
     let offsets = Offsets::new(yaml, range.start);
     let mut builder = Builder {
@@ -357,9 +365,206 @@ fn resolve_plain(text: Cow<'_, str>) -> Value {
     }
 }
 
+/// The front matter nearly every card has — one `key: value` per line, the
+/// values plain words or a flow list of plain words — read without a YAML
+/// parser, into exactly the tree [`parse_events`] builds (a test holds the
+/// two to it). Anything else, down to a comment, a quote or a tab, returns
+/// `None` and goes to the parser.
+mod simple {
+    use super::{Key, Node, Value, resolve_plain};
+    use std::borrow::Cow;
+    use std::ops::Range;
+
+    fn key_ok(key: &str) -> bool {
+        let mut chars = key.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    }
+
+    /// A plain scalar of words: letters and digits of any script, spaces
+    /// between words, and punctuation that means nothing to YAML here.
+    fn plain_ok(value: &str, in_list: bool) -> bool {
+        let Some(first) = value.chars().next() else {
+            return false;
+        };
+        if !first.is_alphanumeric() || value.ends_with(' ') || value.contains("  ") {
+            return false;
+        }
+        // In a flow list a `-` next to a space or a bracket starts a token.
+        if in_list && (value.ends_with('-') || value.contains(" -") || value.contains("- ")) {
+            return false;
+        }
+        value.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '+' | '=' | ';' | '$' | '^' | '~'
+                )
+                || (!in_list && matches!(c, ',' | '\'' | '?'))
+        })
+    }
+
+    fn scalar(text: &str, start: usize) -> Node {
+        Node {
+            value: resolve_plain(Cow::Borrowed(text)),
+            span: start..start + text.len(),
+        }
+    }
+
+    pub(super) fn parse(text: &str, range: Range<usize>) -> Option<Node> {
+        let yaml = text.get(range.clone())?;
+        if yaml.contains(['\r', '\t']) || !yaml.ends_with('\n') {
+            return None;
+        }
+        let mut entries: Vec<(Key, Node)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut at = range.start;
+        let mut first = None;
+        for line in yaml.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            let line = line.strip_suffix('\n')?;
+            if line.is_empty() {
+                continue;
+            }
+            let (key, rest) = line.split_once(": ")?;
+            if !key_ok(key) || !seen.insert(key) {
+                return None;
+            }
+            let value_start = start + key.len() + 2;
+            let value = if let Some(inner) = rest.strip_prefix('[') {
+                let inner = inner.strip_suffix(']')?;
+                let mut items = Vec::new();
+                let mut item_at = value_start + 1;
+                if !inner.is_empty() {
+                    for (i, part) in inner.split(',').enumerate() {
+                        let item = if i == 0 {
+                            part
+                        } else {
+                            part.strip_prefix(' ')?
+                        };
+                        let lead = part.len() - item.len();
+                        if !plain_ok(item, true) {
+                            return None;
+                        }
+                        items.push(scalar(item, item_at + lead));
+                        item_at += part.len() + 1;
+                    }
+                }
+                Node {
+                    value: Value::Seq(items),
+                    span: value_start..value_start + rest.len(),
+                }
+            } else if plain_ok(rest, false) {
+                scalar(rest, value_start)
+            } else {
+                return None;
+            };
+            first.get_or_insert(start);
+            entries.push((
+                Key {
+                    name: key.to_owned(),
+                    span: start..start + key.len(),
+                },
+                value,
+            ));
+        }
+        let start = first?;
+        Some(Node {
+            value: Value::Map(entries),
+            span: start..range.end,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static SIMPLE_TAKEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    proptest::proptest! {
+        /// Lines built from the characters the simple reader weighs (and
+        /// some it must refuse): wherever it answers, the parser agrees.
+        #[test]
+        fn the_simple_reader_never_disagrees(
+            lines in proptest::collection::vec(
+                (
+                    "[a-z_][a-z0-9_-]{0,8}",
+                    proptest::prop_oneof![
+                        "[a-zA-Z0-9 éשׁ.,:?'#\\-_/()\\[\\]{}&*!|>%@`~+=;$^\"]{0,24}",
+                        "[a-zA-Z0-9éש][a-zA-Z0-9 éש.,?'()/+=;$^~_-]{0,20}",
+                        "\\[([a-z0-9é]{1,5}(, ?[a-z0-9 .-]{0,5}){0,3})?\\]",
+                        "(true|null|~|0x1f|0o17|1e3|-1|\\.inf|\\.nan|2026-01-05|12:30|1_000)",
+                    ],
+                ),
+                1..6,
+            )
+        ) {
+            let body: String = lines.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+            let text = format!("---\n{body}---\n");
+            let range = 4..4 + body.len();
+            if let Some(fast) = simple::parse(&text, range.clone()) {
+                SIMPLE_TAKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                proptest::prop_assert_eq!(Ok(fast), parse_events(&text, range), "{:?}", body);
+            }
+        }
+    }
+
+    /// The fast path's tree is the parser's, spans and all, wherever it
+    /// answers; it declines the rest.
+    #[test]
+    fn the_simple_reader_agrees_with_the_parser() {
+        the_simple_reader_never_disagrees();
+        assert!(
+            SIMPLE_TAKEN.load(std::sync::atomic::Ordering::Relaxed) > 10,
+            "the generated cases reach the simple reader"
+        );
+        let cases = [
+            "title: How to handle case 9999 for customers\nowners: [team9]\nverified: 2026-08-18\nverified_by: person49\ntags: [tag39, tag2]\n",
+            "title: Réfund política (legacy)\nowners: [ana, b-team]\n\nverify_every: 6 months\n",
+            "title: 2026\nn: 1.5\nflag: true\nnothing: null\nhex: 0x1F\n",
+            "title: What's new? A, B; C\ntags: []\n",
+            "title: שלום עולם\nowners: [נועה]\n",
+            "a: b\n",
+        ];
+        for case in cases {
+            let text = format!("---\n{case}---\nbody\n");
+            let range = 4..4 + case.len();
+            let fast = simple::parse(&text, range.clone());
+            assert!(fast.is_some(), "the simple reader takes {case:?}");
+            assert_eq!(
+                fast.unwrap(),
+                parse_events(&text, range).unwrap(),
+                "{case:?}"
+            );
+        }
+        let declined = [
+            "title: a # comment\n",
+            "title: 'quoted'\n",
+            "title: \"quoted\"\n",
+            "title: a\n  continued\n",
+            "owners:\n  - ana\n",
+            "title: a: b\n",
+            "title: trailing \n",
+            "title: a\ntitle: b\n",
+            "title:\ttab\n",
+            "title: a\r\n",
+            "título: Verificação\n",
+            "tags: [a,b]\n",
+            "tags: [a, [b]]\n",
+            "title: -dash\n",
+            "title: *alias\n",
+            "",
+            "title: a",
+        ];
+        for case in declined {
+            let text = format!("---\n{case}---\n");
+            assert_eq!(simple::parse(&text, 4..4 + case.len()), None, "{case:?}");
+        }
+    }
 
     fn parse_all(text: &str) -> Result<Node, SyntaxError> {
         parse(text, 0..text.len())
