@@ -76,7 +76,7 @@ fn state_letter(badge: Badge) -> &'static str {
     }
 }
 
-/// A card's terms with their weights, sorted by term, and its snippet text.
+/// A card's terms with their weights, and its snippet text.
 struct Doc {
     terms: Vec<(String, f32)>,
     excerpt: String,
@@ -119,10 +119,10 @@ fn index_card(p: &Entry) -> Doc {
             *weights.entry(term).or_default() += boost * (n as f32).sqrt();
         }
     }
-    let mut terms: Vec<(String, f32)> = weights.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // In no particular order: postings are merged card by card and their
+    // terms sorted once, at the end.
     Doc {
-        terms,
+        terms: weights.into_iter().collect(),
         excerpt: excerpt(&body),
     }
 }
