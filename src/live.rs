@@ -153,8 +153,9 @@ impl Live {
             affected.add(&ws.cards[index], ws);
         }
         let model = self.root.model(today);
-        self.checked = validate::check(&model, &self.root.history);
+        // Pages first: the check only feeds the report and the error overlay.
         let done = render::update(&model, &self.out, &affected, &self.paths)?;
+        self.checked = validate::check(&model, &self.root.history);
         self.paths = done.paths;
         Ok(Change {
             full: false,
