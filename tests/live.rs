@@ -3,7 +3,7 @@
 //! anything else rebuilds the whole site.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use vouch::live::Live;
 
@@ -28,13 +28,19 @@ fn setup(root: &Path) {
     fs::write(root.join("guides/b.md"), card("B", "shared")).unwrap();
 }
 
-#[test]
-fn an_edit_is_applied_in_place_and_removes_what_is_gone() {
+/// A root made by [`setup`] and its site, built.
+fn built() -> (tempfile::TempDir, PathBuf, PathBuf, Live) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("kb");
     let out = tmp.path().join("site");
     setup(&root);
-    let mut live = Live::build(&root, &out, today()).unwrap();
+    let live = Live::build(&root, &out, today()).unwrap();
+    (tmp, root, out, live)
+}
+
+#[test]
+fn an_edit_is_applied_in_place_and_removes_what_is_gone() {
+    let (_tmp, root, out, mut live) = built();
     assert!(live.paths().contains("_/tags/alpha/index.html"));
     assert!(out.join("_/tags/alpha/index.html").is_file());
     let b_page = out.join("guides/b/index.html");
@@ -82,11 +88,7 @@ fn an_edit_is_applied_in_place_and_removes_what_is_gone() {
 
 #[test]
 fn a_new_card_rebuilds_everything() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    let out = tmp.path().join("site");
-    setup(&root);
-    let mut live = Live::build(&root, &out, today()).unwrap();
+    let (_tmp, root, out, mut live) = built();
     fs::write(root.join("guides/c.md"), card("C", "gamma")).unwrap();
     let change = live.update(&[root.join("guides/c.md")], today()).unwrap();
     assert!(change.full);
@@ -97,11 +99,7 @@ fn a_new_card_rebuilds_everything() {
 
 #[test]
 fn a_search_rebuild_superseded_by_a_newer_save_writes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    let out = tmp.path().join("site");
-    setup(&root);
-    let mut live = Live::build(&root, &out, today()).unwrap();
+    let (_tmp, root, out, mut live) = built();
     let index = |out: &Path| -> Vec<(String, Vec<u8>)> {
         let dir = out.join("_/search");
         let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&dir)

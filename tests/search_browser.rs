@@ -68,11 +68,16 @@ fn encode(s: &str) -> String {
 
 /// The result links of a search page, best first, and the status line.
 fn results(site: &Site, query: &str) -> (Vec<String>, String, String) {
-    let url = format!("{}_/search/?{query}", site.base);
-    let dom = rendered_dom(&site.browser, &url, &site.profile);
+    read_results(site, &format!("{}_/search/?{query}", site.base))
+}
+
+/// The result links (relative to the site), the status line and the whole
+/// result list of the search page at `url`, once search has finished.
+fn read_results(site: &Site, url: &str) -> (Vec<String>, String, String) {
+    let dom = rendered_dom(&site.browser, url, &site.profile);
     assert!(
         dom.contains("data-search-ready"),
-        "search did not finish for {query}:\n{dom}"
+        "search did not finish for {url}:\n{dom}"
     );
     let list = element_text(&dom, "ol", "search-results").unwrap_or_default();
     let hrefs = list
@@ -314,23 +319,7 @@ fn results_on(site: &Site, day: &str, query: &str) -> (Vec<String>, String, Stri
   window.Date = Clock; }})();"
         ),
     );
-    let url = format!("{}_/search/{name}?{query}", site.base);
-    let dom = rendered_dom(&site.browser, &url, &site.profile);
-    assert!(
-        dom.contains("data-search-ready"),
-        "search did not finish:\n{dom}"
-    );
-    let list = element_text(&dom, "ol", "search-results").unwrap_or_default();
-    let hrefs = list
-        .split("<li><a href=\"")
-        .skip(1)
-        .map(|s| {
-            let href = s.split('"').next().unwrap_or_default();
-            href.trim_start_matches("../").to_owned()
-        })
-        .collect();
-    let status = element_text(&dom, "p", "search-status").unwrap_or_default();
-    (hrefs, status, list)
+    read_results(site, &format!("{}_/search/{name}?{query}", site.base))
 }
 
 #[test]

@@ -29,11 +29,18 @@ fn build(root: &Path, out: &Path, today: &str) -> Output {
 
 /// Builds a copy of the fixture (outside any git repository, so edit links do
 /// not depend on where this checkout lives) and returns (tempdir, site path).
-fn built_fixture() -> (tempfile::TempDir, PathBuf) {
+/// A copy of the fixture root in a temp folder (`kb/`), and where its site
+/// goes (`site/` beside it).
+fn fixture_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("kb");
     copy_dir(Path::new(FIXTURE), &root);
     let out = tmp.path().join("site");
+    (tmp, root, out)
+}
+
+fn built_fixture() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root, out) = fixture_copy();
     let output = build(&root, &out, "2026-11-25");
     assert_eq!(
         output.status.code(),
@@ -355,10 +362,7 @@ fn edit_and_owner_links_come_from_the_registry_and_repo() {
 
 #[test]
 fn a_failed_build_leaves_the_previous_site() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    copy_dir(Path::new(FIXTURE), &root);
-    let out = tmp.path().join("site");
+    let (tmp, root, out) = fixture_copy();
     assert_eq!(build(&root, &out, "2026-11-25").status.code(), Some(0));
     let before = files(&out);
 
@@ -545,10 +549,7 @@ fn assert_same_site(built: &Path, root: &Path, today: &str, why: &str) {
 
 #[test]
 fn rebuilds_start_from_the_previous_site_and_match_a_fresh_build() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    copy_dir(Path::new(FIXTURE), &root);
-    let out = tmp.path().join("site");
+    let (tmp, root, out) = fixture_copy();
     let cache = tmp.path().join(".site.vouch-cache");
     for _ in 0..3 {
         build(&root, &out, "2026-11-25");
@@ -588,10 +589,7 @@ fn rebuilds_start_from_the_previous_site_and_match_a_fresh_build() {
 #[cfg(unix)]
 #[test]
 fn a_link_planted_in_the_cached_site_is_never_written_through() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    copy_dir(Path::new(FIXTURE), &root);
-    let out = tmp.path().join("site");
+    let (tmp, root, out) = fixture_copy();
     build(&root, &out, "2026-11-25");
     build(&root, &out, "2026-11-25");
     let tree = tmp.path().join(".site.vouch-cache/tree");
