@@ -114,7 +114,7 @@ pub fn llms_txt(site: &Site) -> String {
         site.info.score.not_stale, site.info.score.total, site.info.score.percent
     ));
     out.push_str(&format!(
-        "\nEvery card below is plain Markdown with its front matter. `{}` lists every card's metadata and state as JSON. The search page `{}?q=WORDS` (filters: `collection`, `owner`, `tag`, `state`, `lang`) runs in a browser; without one, read `{}meta.json` and the term shards it lists under `{}t/`.\n",
+        "\nEvery card below is plain Markdown with its front matter. `{}` lists every card's metadata and state as JSON. The search page `{}?q=WORDS` (filters: `collection`, `owner`, `tag`, `state`, `lang`; filters alone list their cards) runs in a browser; without one, filter `cards.json` or read `{}meta.json` and the term shards it lists under `{}t/`.\n",
         site_url(site, urls::CARDS_JSON),
         site_url(site, urls::SEARCH),
         site_url(site, urls::SEARCH_INDEX),
