@@ -199,13 +199,9 @@ fn mtime_of(meta: &fs::Metadata) -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
-/// The cache folder beside `target`.
-fn cache_of(parent: &Path, name: &str) -> PathBuf {
-    parent.join(format!(".{name}.vouch-cache"))
-}
-
-/// The folder where builds of `target` keep the previous site.
-pub fn cache_folder(target: &Path) -> PathBuf {
+/// The folder `target` is in (`.` for a bare name) and its name: where its
+/// staging folder and its cache go.
+fn beside(target: &Path) -> (PathBuf, String) {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -213,7 +209,24 @@ pub fn cache_folder(target: &Path) -> PathBuf {
     let name = target
         .file_name()
         .map_or("site".into(), |n| n.to_string_lossy().into_owned());
-    cache_of(&parent, &name)
+    (parent, name)
+}
+
+/// The folder where builds of `target` keep the previous site.
+pub fn cache_folder(target: &Path) -> PathBuf {
+    let (parent, name) = beside(target);
+    parent.join(format!(".{name}.vouch-cache"))
+}
+
+/// Removes the folders below `top` that removing `path` left empty.
+fn remove_empty_parents(path: &Path, top: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == top || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
 }
 
 /// Takes the cached previous site, if there is one that a manifest of this
@@ -246,21 +259,15 @@ impl Staging {
         if target.exists() && !is_ours(target) {
             return Err(WriteError::NotOurs(target.to_path_buf()));
         }
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) = beside(target);
         fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-        let name = target
-            .file_name()
-            .map_or("site".into(), |n| n.to_string_lossy().into_owned());
         remove_leftovers(&parent, &name);
         let dir = parent.join(format!(".{name}.vouch-tmp-{}", std::process::id()));
         if fs::symlink_metadata(&dir).is_ok() {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
         remove_if_interrupted(&dir);
-        let known = match take_cached(&cache_of(&parent, &name), &dir) {
+        let known = match take_cached(&cache_folder(target), &dir) {
             Some(known) => known,
             None => {
                 if fs::symlink_metadata(&dir).is_ok() {
@@ -421,13 +428,7 @@ impl Staging {
                 Ok(_) => fs::remove_file(&path).map_err(io_err(&path))?,
                 Err(_) => continue,
             }
-            let mut dir = path.parent();
-            while let Some(d) = dir {
-                if d == self.dir || fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
+            remove_empty_parents(&path, &self.dir);
         }
         Ok(())
     }
@@ -445,15 +446,7 @@ impl Staging {
             let names: HashSet<&str> = files.iter().map(|(k, _)| k.as_str()).collect();
             self.remove_unwritten(&names)?;
         }
-        let parent = self
-            .dir
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let name = self
-            .target
-            .file_name()
-            .map_or("site".into(), |n| n.to_string_lossy().into_owned());
-        let cache = cache_of(&parent, &name);
+        let cache = cache_folder(&self.target);
         let tree = cache.join("tree");
         let had_target = fs::symlink_metadata(&self.target).is_ok();
         if had_target {
@@ -470,7 +463,6 @@ impl Staging {
                 }
                 Err(_) => fs::create_dir(&cache).map_err(io_err(&cache))?,
             }
-            fs::write(cache.join(".gitignore"), CACHE_NOTE).map_err(io_err(&cache))?;
             fs::rename(&self.target, &tree).map_err(io_err(&self.target))?;
         }
         if let Err(source) = fs::rename(&self.dir, &self.target) {
@@ -560,13 +552,7 @@ impl LiveDir {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(io_err(&path)(e)),
         }
-        let mut dir = path.parent();
-        while let Some(d) = dir {
-            if d == self.dir || fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
+        remove_empty_parents(&path, &self.dir);
         Ok(true)
     }
 }

@@ -639,3 +639,27 @@ fn a_cache_folder_that_is_a_link_is_replaced_not_followed() {
     assert!(!cache.is_symlink() && cache.is_dir());
     assert_same_site(&out, &root, "2026-11-25", "with a linked cache folder");
 }
+
+#[test]
+fn a_rebuild_keeps_the_files_whose_bytes_did_not_change() {
+    let (tmp, root, out) = fixture_copy();
+    let modified = |rel: &str| fs::metadata(out.join(rel)).unwrap().modified().unwrap();
+    build(&root, &out, "2026-11-25");
+    let (page, edited) = ("product/export/index.html", "support/refunds/index.html");
+    let first = (modified(page), modified(edited));
+    // The second build finds no cached copy yet; the third starts from the
+    // first build's site, now in the cache.
+    build(&root, &out, "2026-11-25");
+    let refunds = root.join("support/refunds.md");
+    let text = fs::read_to_string(&refunds).unwrap();
+    fs::write(&refunds, format!("{text}\nOne more line.\n")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build(&root, &out, "2026-11-25");
+    assert_eq!(
+        modified(page),
+        first.0,
+        "{page} was kept, not written again"
+    );
+    assert_ne!(modified(edited), first.1, "{edited} was written");
+    assert!(tmp.path().join(".site.vouch-cache/live.manifest").is_file());
+}
