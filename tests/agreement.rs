@@ -12,6 +12,8 @@ use std::process::Command;
 
 mod common;
 
+use common::assert_exit;
+
 /// A small deterministic generator (xorshift), so a failure names its seed.
 struct Rng(u64);
 
@@ -424,12 +426,7 @@ fn folder_links_and_index_cards_lead_to_their_pages() {
     );
     let site = tmp.path().join("site");
     let out = vouch(&["build", "-o", site.to_str().unwrap()], &root);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_exit(&out, 0);
     // The index cards are their folders' pages; the collection page lists the cards.
     let support = fs::read_to_string(site.join("support/index.html")).unwrap();
     assert!(support.contains("The support handbook."));

@@ -10,7 +10,7 @@ mod common;
 use std::fs;
 use std::process::Command;
 
-use common::{chromium, rendered_dom};
+use common::{assert_exit, chromium, rendered_dom};
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -86,12 +86,7 @@ fn badges_follow_the_readers_clock() {
         .args(["--today", &built_on.to_string(), "--quiet"])
         .output()
         .expect("vouch runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let profile = tmp.path().join("profile");
 
     // Without JavaScript, the state computed at build time shows.

@@ -2,6 +2,10 @@
 //! folders: a branch edits cards, and only edits that moved `verified` forward
 //! (with a verifier) pass.
 
+mod common;
+
+use common::assert_exit;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -231,10 +235,5 @@ fn a_pull_request_fails_on_its_own_cards_not_on_staleness_elsewhere() {
     .unwrap();
     git(dir, &["commit", "-qam", "strict gate"]);
     let output = vouch(dir, &["--changed-since", "main"]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_exit(&output, 1);
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{git_isolated, vouch_isolated};
+use common::{assert_exit, git_isolated, vouch_isolated};
 
 fn root_with_registry() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
@@ -34,12 +34,7 @@ fn new_writes_a_card_from_a_template() {
             "2026-11-25",
         ],
     );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "knowledge/support/can-i-get-a-refund.md\n"
@@ -105,12 +100,7 @@ fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch_isolated() {
     let tmp = tempfile::tempdir().unwrap();
     git_isolated(tmp.path(), &["init", "-q"]);
     let output = vouch_isolated(tmp.path(), &["init", "--today", "2026-11-25"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     for template in [
         "card",
         "escalation",
@@ -128,12 +118,7 @@ fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch_isolated() {
         );
     }
     let check = vouch_isolated(tmp.path(), &["check", "knowledge", "--today", "2026-11-25"]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_exit(&check, 0);
     assert_eq!(
         String::from_utf8_lossy(&check.stdout),
         "7 cards: 0 errors, 0 warnings, 0 stale, 0 expiring\n"
@@ -236,12 +221,7 @@ fn init_in_a_subfolder_writes_its_paths_and_ignores_the_site() {
     git_isolated(tmp.path(), &["init", "-q"]);
     fs::write(tmp.path().join(".gitignore"), "target").unwrap();
     let output = vouch_isolated(tmp.path(), &["init", "docs/kb", "--today", "2026-11-25"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     assert_eq!(
         fs::read_to_string(tmp.path().join(".gitignore")).unwrap(),
         "target\n/docs/site/\n",
@@ -251,12 +231,7 @@ fn init_in_a_subfolder_writes_its_paths_and_ignores_the_site() {
     assert!(check.contains("run: vouch check docs/kb\n"), "{check}");
     // The workflows' command works from the repository's top.
     let run = vouch_isolated(tmp.path(), &["check", "docs/kb", "--today", "2026-11-25"]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stdout)
-    );
+    assert_exit(&run, 0);
     let built = vouch_isolated(tmp.path(), &["build", "docs/kb", "--today", "2026-11-25"]);
     assert_eq!(built.status.code(), Some(0));
     assert!(tmp.path().join("docs/site/index.html").is_file());

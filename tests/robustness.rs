@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 
 mod common;
 
+use common::assert_exit;
+
 fn vouch(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vouch"))
         .arg("check")
@@ -69,12 +71,7 @@ fn symlinks_never_leave_the_root_and_loops_end() {
     symlink(root.join("guides/real.md"), root.join("guides/alias.md")).unwrap();
 
     let output = vouch(&root, &[]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let found = diagnostics(&output);
     let skipped: Vec<_> = found
         .iter()

@@ -2,6 +2,10 @@
 //! writes, what they say, and how the output folder is replaced.
 //! `VOUCH_BLESS=1 cargo test --test site` rewrites the golden files.
 
+mod common;
+
+use common::assert_exit;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -42,12 +46,7 @@ fn fixture_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
 fn built_fixture() -> (tempfile::TempDir, PathBuf) {
     let (tmp, root, out) = fixture_copy();
     let output = build(&root, &out, "2026-11-25");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     (tmp, out)
 }
 

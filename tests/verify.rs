@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use common::{git_isolated, vouch_isolated};
+use common::{assert_exit, git_isolated, vouch_isolated};
 
 const OWNERS: &str = "people:\n  maria:\n    name: Maria Silva\n    email: maria@acme.example\n  joao:\n    name: João Pereira\n    active: false\n  ana:\n    name: Ana Costa\nteams:\n  billing:\n    members: [maria, joao]\n";
 
@@ -56,12 +56,7 @@ fn read(dir: &Path, rel: &str) -> String {
 fn a_team_member_verifies_and_only_the_values_change() {
     let tmp = root();
     let output = vouch(tmp.path(), &["kb/support/refunds.md", "--by", "maria"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "verified kb/support/refunds.md on 2026-11-25 by maria\n"
@@ -136,12 +131,7 @@ fn stale_verifies_only_the_stale_cards_the_verifier_may_verify() {
         tmp.path(),
         &["--stale", "--yes", "--root", "kb", "--by", "ana"],
     );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.starts_with("ana may verify 1 stale card(s):\n  kb/support/old.md\n"),
@@ -165,12 +155,7 @@ fn the_git_user_is_the_default_verifier() {
     git(&["init", "-q"]);
     git(&["config", "user.email", "Maria@Acme.example"]);
     let output = vouch(tmp.path(), &["kb/support/refunds.md"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     assert!(read(tmp.path(), "kb/support/refunds.md").contains("verified_by: maria\r\n"));
 
     git(&["config", "user.email", "someone@else.example"]);

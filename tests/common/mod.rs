@@ -1,6 +1,7 @@
-//! Helpers shared by the browser tests: finding Chromium, dumping a page's DOM
-//! after its scripts ran, and a small static file server on loopback (the
-//! search client fetches its index, which browsers refuse from `file://`).
+//! Helpers shared by the tests: finding Chromium, dumping a page's DOM after
+//! its scripts ran, a small static file server on loopback (the search client
+//! fetches its index, which browsers refuse from `file://`), running vouch and
+//! git isolated from the machine's settings, and checking how a run ended.
 
 #![allow(dead_code)]
 
@@ -206,4 +207,16 @@ pub fn wait_bounded(mut child: std::process::Child, seconds: u64) -> std::proces
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.wait_with_output().unwrap()
+}
+
+/// Asserts that `output` ended with exit status `code`, showing what it
+/// printed when it did not.
+pub fn assert_exit(output: &std::process::Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
