@@ -309,17 +309,59 @@ whenReady(function () {{ fetch('meta.json').then(function (r) {{ return r.json()
 /// whose clock reads `day` (the reader opens the site long after its build).
 fn results_on(site: &Site, day: &str, query: &str) -> (Vec<String>, String, String) {
     let name = format!("clock-{day}.html");
-    scripted_page(
-        site,
-        &name,
-        &format!(
-            "(function () {{ var Real = Date; var fixed = Real.parse('{day}T12:00:00Z');
+    scripted_page(site, &name, &clock(day));
+    read_results(site, &format!("{}_/search/{name}?{query}", site.base))
+}
+
+/// A script that makes the page's clock read `day`.
+fn clock(day: &str) -> String {
+    format!(
+        "(function () {{ var Real = Date; var fixed = Real.parse('{day}T12:00:00Z');
   function Clock() {{ return arguments.length ? new (Function.prototype.bind.apply(Real, [null].concat(Array.prototype.slice.call(arguments))))() : new Real(fixed); }}
   Clock.now = function () {{ return fixed; }}; Clock.parse = Real.parse; Clock.UTC = Real.UTC; Clock.prototype = Real.prototype;
   window.Date = Clock; }})();"
-        ),
+    )
+}
+
+/// The index files (paths under `_/search/`) a search fetched, sorted, on a
+/// page whose clock reads `day`.
+fn fetched_on(site: &Site, day: &str, query: &str) -> Vec<String> {
+    let name = format!("fetched-{day}.html");
+    let list = "whenReady(function () { out(performance.getEntriesByType('resource').map(function (e) { return e.name; }).filter(function (n) { return /[/]_[/]search[/].*[.]json$/.test(n); }).map(function (n) { return n.split('/_/search/')[1]; }).sort()); });";
+    scripted_page(
+        site,
+        &name,
+        &format!("{}\n{WHEN_READY}\n{list}", clock(day)),
     );
-    read_results(site, &format!("{}_/search/{name}?{query}", site.base))
+    let url = format!("{}_/search/{name}?{query}", site.base);
+    let dom = rendered_dom(&site.browser, &url, &site.profile);
+    let text = element_text(&dom, "pre", "out").expect("the script ran");
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn a_query_fetches_only_what_it_needs() {
+    let Some(site) = site() else { return };
+    let shard = |key: &str| format!("t/{}.json", vouch::search::index::hex(key));
+    // On the day of the build: the meta file, the word's shard, one chunk
+    // of results; no filter list, no state changes.
+    let files = fetched_on(&site, "2026-11-25", "q=refund");
+    assert!(files.contains(&"meta.json".to_owned()), "{files:?}");
+    assert!(files.contains(&shard("re")), "{files:?}");
+    assert!(files.contains(&"d/0.json".to_owned()), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .all(|f| f == "meta.json" || f.starts_with("t/") || f.starts_with("d/")),
+        "{files:?}"
+    );
+    // A filter fetches its own list; words are not needed for it.
+    let files = fetched_on(&site, "2026-11-25", "state=stale");
+    assert!(files.contains(&"f/s/s.json".to_owned()), "{files:?}");
+    assert!(!files.iter().any(|f| f.starts_with("t/")), "{files:?}");
+    // Read months later, the weeks that have passed are fetched too.
+    let files = fetched_on(&site, "2027-06-01", "q=refund");
+    assert!(files.iter().any(|f| f.starts_with("w/")), "{files:?}");
 }
 
 #[test]
