@@ -14,7 +14,7 @@ struct Serving {
     /// The folder the server builds into.
     site: std::path::PathBuf,
     /// Kept open so the server can go on printing.
-    _stdout: BufReader<std::process::ChildStdout>,
+    stdout: Option<BufReader<std::process::ChildStdout>>,
 }
 
 impl Drop for Serving {
@@ -51,7 +51,7 @@ fn start(root: &std::path::Path) -> Serving {
         child,
         port,
         site,
-        _stdout: stdout,
+        stdout: Some(stdout),
     }
 }
 
@@ -479,5 +479,86 @@ fn the_server_answers_only_its_own_host_within_bounds() {
         open_fds(pid) <= before + 5,
         "{} descriptors, {before} before",
         open_fds(pid)
+    );
+}
+
+/// What `serve` prints, line by line, read on a thread of its own.
+fn printed(serving: &mut Serving) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = serving.stdout.take().expect("read once");
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// The lines printed up to and including the next one starting `prefix`.
+fn lines_until(rx: &std::sync::mpsc::Receiver<String>, prefix: &str) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut lines = Vec::new();
+    while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        let done = line.starts_with(prefix);
+        lines.push(line);
+        if done {
+            return lines;
+        }
+    }
+    panic!("no line starting {prefix:?} in {lines:#?}");
+}
+
+#[test]
+fn a_save_prints_only_the_diagnostics_that_are_new() {
+    let (_tmp, root) = one_card_root();
+    fs::write(
+        root.join("guides/old.md"),
+        "---\ntitle: Old\nowners: [me]\nverified: 2025-01-01\n---\nOld.\n",
+    )
+    .unwrap();
+    let mut serving = start(&root);
+    let rx = printed(&mut serving);
+    let first = lines_until(&rx, "2 cards:");
+    assert!(
+        first.iter().any(|l| l.starts_with("error[stale]")),
+        "{first:#?}"
+    );
+
+    // An edit that adds no problem: the stale card is not reported again.
+    fs::write(
+        root.join("guides/a.md"),
+        "---\ntitle: A\nowners: [me]\nverified: 2026-11-20\n---\nA, edited.\n",
+    )
+    .unwrap();
+    let lines = lines_until(&rx, "updated in");
+    assert!(!lines.iter().any(|l| l.contains("error[")), "{lines:#?}");
+    assert!(
+        lines.last().unwrap().contains("; 1 errors, 0 warnings)"),
+        "{lines:#?}"
+    );
+
+    // An edit that adds one: it is printed, and the summary says so.
+    fs::write(
+        root.join("guides/a.md"),
+        "---\ntitle: A\nowners: [me]\nverified: 2026-11-20\n---\nSee [gone](gone.md).\n",
+    )
+    .unwrap();
+    let lines = lines_until(&rx, "updated in");
+    assert!(
+        lines.iter().any(|l| l.starts_with("error[broken-link]")),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("error[stale]")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .contains("2 errors, 0 warnings; 1 new above"),
+        "{lines:#?}"
     );
 }

@@ -32,49 +32,57 @@ pub struct Options {
 }
 
 /// Prints the check's diagnostics that the previous report did not show
-/// (all of them the first time), so a save shows what it changed rather
-/// than thousands of old lines, and returns the one-line summary.
-fn report(live: &Live, shown: &mut HashSet<String>) -> String {
+/// (all of them, with the check's summary, the first time: `shown` is
+/// `None` then), so a save shows what it changed rather than thousands of
+/// old lines, and returns the one-line summary.
+fn report(live: &Live, shown: &mut Option<HashSet<String>>) -> String {
     let checked = live.checked();
-    let key = |d: &crate::diagnostic::Diagnostic| {
-        format!(
-            "{}:{}:{}:{:?}:{}",
-            d.file.display(),
-            d.line,
-            d.column,
-            d.code,
-            d.message
-        )
-    };
-    let now: HashSet<String> = checked.diagnostics.iter().map(key).collect();
-    let new: Vec<crate::diagnostic::Diagnostic> = checked
+    let keys: Vec<String> = checked
         .diagnostics
         .iter()
-        .filter(|d| !shown.contains(&key(d)))
-        .cloned()
+        .map(|d| {
+            format!(
+                "{}:{}:{}:{:?}:{}",
+                d.file.display(),
+                d.line,
+                d.column,
+                d.code,
+                d.message
+            )
+        })
         .collect();
-    let first = shown.is_empty();
     let mut text = Vec::new();
-    if first {
-        let all = crate::report::Options {
-            format: crate::report::Format::Human,
-            color: false,
-            quiet: false,
-        };
-        let _ = crate::report::write(&mut text, checked, all);
-    } else {
-        let _ = crate::report::write_human(&mut text, &new, false);
-    }
+    let new = match shown {
+        None => {
+            let all = crate::report::Options {
+                format: crate::report::Format::Human,
+                color: false,
+                quiet: false,
+            };
+            let _ = crate::report::write(&mut text, checked, all);
+            None
+        }
+        Some(before) => {
+            let new: Vec<crate::diagnostic::Diagnostic> = checked
+                .diagnostics
+                .iter()
+                .zip(&keys)
+                .filter(|(_, k)| !before.contains(*k))
+                .map(|(d, _)| d.clone())
+                .collect();
+            let _ = crate::report::write_human(&mut text, &new, false);
+            Some(new.len())
+        }
+    };
     let _ = std::io::stdout().write_all(&text);
-    *shown = now;
+    *shown = Some(keys.into_iter().collect());
     let summary = format!(
         "{} errors, {} warnings",
         checked.summary.errors, checked.summary.warnings
     );
-    if first || new.is_empty() {
-        summary
-    } else {
-        format!("{summary}; {} new above", new.len())
+    match new {
+        Some(n) if n > 0 => format!("{summary}; {n} new above"),
+        _ => summary,
     }
 }
 
@@ -138,7 +146,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         started.elapsed().as_millis(),
         root.display()
     );
-    let mut shown = HashSet::new();
+    let mut shown = None;
     report(&live, &mut shown);
     if opts.open {
         let _ = std::process::Command::new(if cfg!(target_os = "macos") {
