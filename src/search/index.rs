@@ -157,17 +157,7 @@ impl Postings {
         terms
             .into_par_iter()
             .map(|(term, list)| {
-                let mut json = String::with_capacity(list.len() * 6 + 2);
-                json.push('[');
-                let mut last = 0;
-                for (i, (doc, value)) in list.iter().enumerate() {
-                    if i > 0 {
-                        json.push(',');
-                    }
-                    let _ = write!(json, "{},{value}", doc - last);
-                    last = *doc;
-                }
-                json.push(']');
+                let json = delta_rows(list.iter().map(|&(doc, value)| (doc, [i64::from(value)])));
                 (term, json)
             })
             .collect()
@@ -197,6 +187,26 @@ struct Meta<'a> {
     states: Vec<&'static str>,
     /// Numbers `k` of the files `w/<k>.json` that exist.
     weeks: Vec<i32>,
+}
+
+/// Rows of numbers about cards, in card order, as one flat JSON array
+/// `[doc delta, values…, doc delta, values…]`: each card's number is written
+/// as its distance from the previous row's.
+fn delta_rows<const N: usize>(rows: impl Iterator<Item = (u32, [i64; N])>) -> String {
+    let mut json = String::from("[");
+    let mut last = 0;
+    for (doc, values) in rows {
+        if json.len() > 1 {
+            json.push(',');
+        }
+        let _ = write!(json, "{}", doc - last);
+        for value in values {
+            let _ = write!(json, ",{value}");
+        }
+        last = doc;
+    }
+    json.push(']');
+    json
 }
 
 /// A sorted list of card numbers as `[gap, run, gap, run, …]`: `run`
@@ -511,23 +521,13 @@ fn meta(
     let badges: Vec<Badge> = cards.iter().map(|p| p.badge).collect();
     let weeks = weeks(offsets, &badges);
     for (k, docs) in &weeks {
-        let mut json = String::from("[");
-        let mut last = 0;
-        for (n, &doc) in docs.iter().enumerate() {
-            if n > 0 {
-                json.push(',');
-            }
+        let json = delta_rows(docs.iter().map(|&doc| {
             let (due, expiring) = offsets[doc as usize];
-            let _ = write!(
-                json,
-                "{},{},{}",
-                doc - last,
-                due.unwrap_or_default(),
-                expiring.unwrap_or_default()
-            );
-            last = doc;
-        }
-        json.push(']');
+            (
+                doc,
+                [due, expiring].map(|d| i64::from(d.unwrap_or_default())),
+            )
+        }));
         files.push((format!("{}w/{k}.json", urls::SEARCH_INDEX), json));
     }
     let meta = Meta {
@@ -578,6 +578,16 @@ mod tests {
         assert!(shards.iter().all(|(_, j)| j.len() <= SHARD_BUDGET + 64));
         let xy = shards.iter().find(|(k, _)| k == "xy").unwrap();
         assert_eq!(xy.1, r#"{"xy":[2,80]}"#);
+    }
+
+    #[test]
+    fn rows_carry_deltas_of_card_numbers() {
+        assert_eq!(delta_rows(std::iter::empty::<(u32, [i64; 1])>()), "[]");
+        assert_eq!(delta_rows([(2, [40]), (5, [8])].into_iter()), "[2,40,3,8]");
+        assert_eq!(
+            delta_rows([(0, [9, -3]), (7, [1, 0])].into_iter()),
+            "[0,9,-3,7,1,0]"
+        );
     }
 
     #[test]
