@@ -4,10 +4,10 @@
 
 use std::ops::Range;
 
-use jiff::civil::Date;
 use thiserror::Error;
 
 use crate::front_matter;
+use crate::stamp::Stamp;
 use crate::yaml::{self, Value};
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -28,11 +28,16 @@ struct Splice {
     with: String,
 }
 
-/// Returns `text` with the verification date set to `date` and the verifier
-/// to `by`. The date goes where the card keeps it (`verified`, or
+/// Returns `text` with the verification date set to `stamp` (a date, or a
+/// date with its UTC time) and the verifier to `by`. The date goes where the card keeps it (`verified`, or
 /// tech-docs-gem's `last_reviewed_on`); missing keys are added as the last
 /// lines of the front matter, with the file's own line ending.
-pub fn set_verification(text: &str, date: Date, by: &str) -> Result<String, EditError> {
+pub fn set_verification(
+    text: &str,
+    stamp: impl Into<Stamp>,
+    by: &str,
+) -> Result<String, EditError> {
+    let date = stamp.into();
     let split = front_matter::split(text);
     let Some(yaml_range) = split.yaml.clone().filter(|_| !split.unclosed) else {
         return Err(EditError::NoFrontMatter);
@@ -48,12 +53,20 @@ pub fn set_verification(text: &str, date: Date, by: &str) -> Result<String, Edit
     let mut splices = Vec::new();
     let mut added = String::new();
 
-    let date_key = find("verified").or_else(|| find("last_reviewed_on"));
-    match date_key {
+    match find("verified") {
         Some((_, value)) => {
             splices.push(replace_scalar(text, value, &date.to_string(), "verified")?)
         }
-        None => added.push_str(&format!("verified: {date}{newline}")),
+        // tech-docs-gem reads `last_reviewed_on` as a day: it gets no time.
+        None => match find("last_reviewed_on") {
+            Some((_, value)) => splices.push(replace_scalar(
+                text,
+                value,
+                &date.date.to_string(),
+                "last_reviewed_on",
+            )?),
+            None => added.push_str(&format!("verified: {date}{newline}")),
+        },
     }
     match find("verified_by") {
         Some((_, value)) => splices.push(replace_scalar(text, value, by, "verified_by")?),
@@ -136,6 +149,7 @@ pub fn yaml_scalar(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::Date;
 
     fn date() -> Date {
         "2026-11-25".parse().unwrap()
@@ -149,6 +163,21 @@ mod tests {
             out,
             "\u{feff}---\r\n# owners first\r\nowners: [billing]   # the team\r\nverified: '2026-11-25'\r\ntitle: \"Refunds\"\r\nverified_by: maria\r\n---\r\nBody\r\n"
         );
+    }
+
+    #[test]
+    fn a_time_goes_into_verified_but_not_into_the_gems_day_field() {
+        let stamp = Stamp {
+            date: date(),
+            time: Some(jiff::civil::Time::new(14, 3, 27, 0).unwrap()),
+        };
+        let out = set_verification("---\nverified: 2026-11-25\n---\n", stamp, "ana").unwrap();
+        assert_eq!(
+            out,
+            "---\nverified: 2026-11-25T14:03:27Z\nverified_by: ana\n---\n"
+        );
+        let gem = "---\nlast_reviewed_on: 2026-11-25\nverified_by: ana\n---\n";
+        assert_eq!(set_verification(gem, stamp, "ana").unwrap(), gem);
     }
 
     #[test]

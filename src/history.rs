@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use jiff::civil::Date;
 
 use crate::front_matter;
-use crate::git::{Repo, git};
+use crate::git::{GitError, Repo, git};
 
 /// The note printed once when the history cannot be trusted.
 pub const SHALLOW_NOTE: &str = "this is a shallow clone, so card history (last changed, `changed-after-verification`) is off; fetch the full history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)";
@@ -118,30 +118,36 @@ pub fn read(root: &Path) -> Outcome {
     if repo.is_shallow() {
         return Outcome::Shallow;
     }
-    let log = git(
-        &repo.top,
-        &[
-            "-c",
-            "core.quotePath=false",
-            "log",
-            "-z",
-            "--raw",
-            "--no-abbrev",
-            "--find-renames",
-            "--format=%x1e%H%x00%aI%x00%an",
-            "--",
-            repo.pathspec(),
-        ],
-    );
-    match log {
-        Ok(stdout) => {
-            let mut history = parse_log(&stdout, &repo.prefix);
-            history.top = repo.top;
-            Outcome::Read(history)
-        }
+    match log(&repo, None) {
+        Ok(history) => Outcome::Read(history),
         // A repository without commits yet has no history to read.
         Err(_) => Outcome::Off,
     }
+}
+
+/// The commits after `base` up to `HEAD` under the repository's folder: each
+/// file's touches in that range, newest first, renames followed.
+pub fn read_range(repo: &Repo, base: &str) -> Result<History, GitError> {
+    log(repo, Some(&format!("{base}..HEAD")))
+}
+
+fn log(repo: &Repo, range: Option<&str>) -> Result<History, GitError> {
+    let mut args = vec![
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--find-renames",
+        "--format=%x1e%H%x00%aI%x00%an",
+    ];
+    args.extend(range);
+    args.extend(["--", repo.pathspec()]);
+    let stdout = git(&repo.top, &args)?;
+    let mut history = parse_log(&stdout, &repo.prefix);
+    history.top = repo.top.clone();
+    Ok(history)
 }
 
 /// Walks `git log -z --raw` output, newest commit first. A path's first
@@ -340,6 +346,15 @@ impl History {
 /// A card's words without its verification fields and without layout:
 /// two versions with the same meaning say the same thing.
 fn meaning(bytes: &[u8]) -> String {
+    content(bytes)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A card's bytes without the lines of its verification fields: two versions
+/// with the same content differ at most in who vouched for them and when.
+pub fn content(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let split = front_matter::split(&text);
     let mut kept = String::with_capacity(text.len());
@@ -353,11 +368,14 @@ fn meaning(bytes: &[u8]) -> String {
         }
     }
     kept.push_str(&text[split.body]);
-    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    kept
 }
 
+/// The all-zero blob id `--raw` gives the missing side of an addition.
+pub const NO_BLOB: &str = "0000000000000000000000000000000000000000";
+
 /// Reads blobs by id with one `git cat-file --batch` process.
-fn read_blobs(top: &Path, ids: &[&str]) -> std::io::Result<HashMap<String, Vec<u8>>> {
+pub fn read_blobs(top: &Path, ids: &[&str]) -> std::io::Result<HashMap<String, Vec<u8>>> {
     let mut blobs = HashMap::with_capacity(ids.len());
     if ids.is_empty() {
         return Ok(blobs);

@@ -22,6 +22,7 @@ pub mod resolve;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod stamp;
 pub mod urlpath;
 pub mod validate;
 pub mod write;
@@ -34,4 +35,12 @@ pub fn utc_today() -> Date {
     jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .date()
+}
+
+/// The time of day now in UTC, to the second.
+pub fn utc_time_now() -> jiff::civil::Time {
+    let t = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .time();
+    jiff::civil::Time::new(t.hour(), t.minute(), t.second(), 0).unwrap_or(t)
 }

@@ -248,8 +248,7 @@ struct Common {
 }
 
 fn parse_today(s: &str) -> Result<Date, String> {
-    vouch::model::fields::parse_date(s)
-        .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+    vouch::stamp::parse_date(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 
 impl Common {

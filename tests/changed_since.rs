@@ -237,3 +237,133 @@ fn a_pull_request_fails_on_its_own_cards_not_on_staleness_elsewhere() {
     let output = vouch(dir, &["--changed-since", "main"]);
     assert_exit(&output, 1);
 }
+
+/// The `unverified-change` lines of a `--format github` run, by file.
+fn flagged(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter(|l| l.contains("title=unverified-change"))
+        .collect()
+}
+
+#[test]
+fn an_edit_after_the_reverification_in_the_same_range_fails() {
+    let tmp = repository();
+    let dir = tmp.path();
+    // Edited and re-verified, then edited again: the last edit is unvouched.
+    write_card(dir, "edited", "2026-11-20", "Checked text.");
+    git(dir, &["commit", "-qam", "edit and verify"]);
+    write_card(dir, "edited", "2026-11-20", "Text nobody checked.");
+    git(dir, &["commit", "-qam", "edit again"]);
+    // Edited first, re-verified in a later commit: vouched for.
+    write_card(dir, "reverified", "2026-11-01", "New text.");
+    git(dir, &["commit", "-qam", "edit"]);
+    write_card(dir, "reverified", "2026-11-21", "New text.");
+    git(dir, &["commit", "-qam", "verify"]);
+
+    let output = vouch(dir, &["--changed-since", "main"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_exit(&output, 1);
+    let lines = flagged(&stdout);
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(lines[0].contains("file=kb/support/edited.md"), "{stdout}");
+    assert!(
+        lines[0].contains("re-verified in commit") && lines[0].contains("changed again in commit"),
+        "names both commits: {stdout}"
+    );
+
+    // Verifying again after the last edit clears it.
+    write_card(dir, "edited", "2026-11-22", "Text nobody checked.");
+    git(dir, &["commit", "-qam", "verify the last edit"]);
+    assert_exit(&vouch(dir, &["--changed-since", "main"]), 0);
+
+    // An edit on disk after the last committed verification counts too.
+    write_card(dir, "reverified", "2026-11-21", "Edited, not committed.");
+    let output = vouch(dir, &["--changed-since", "main"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_exit(&output, 1);
+    let lines = flagged(&stdout);
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(
+        lines[0].contains("file=kb/support/reverified.md")
+            && lines[0].contains("changed again in uncommitted changes"),
+        "{stdout}"
+    );
+
+    // Only verification fields changed after the edit's verification: fine.
+    write_card(dir, "reverified", "2026-11-21", "New text.");
+    fs::write(
+        dir.join("kb/support/reverified.md"),
+        card("reverified", "2026-11-24", "New text.").replace("maria", "'maria'"),
+    )
+    .unwrap();
+    assert_exit(&vouch(dir, &["--changed-since", "main"]), 0);
+}
+
+#[test]
+fn a_card_verified_earlier_the_same_day_can_be_verified_again() {
+    let tmp = repository();
+    let dir = tmp.path();
+    let verify = |dir: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .current_dir(dir)
+            .args(["verify", "kb/support/edited.md", "--by", "maria"])
+            .args(["--today", "2026-11-25"])
+            .output()
+            .expect("vouch runs")
+    };
+    // Verified this morning, then edited this afternoon.
+    let output = verify(dir);
+    assert_exit(&output, 0);
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("on 2026-11-25 by maria"),
+        "a first verification today writes the plain date"
+    );
+    assert!(
+        fs::read_to_string(dir.join("kb/support/edited.md"))
+            .unwrap()
+            .contains("verified: 2026-11-25\n")
+    );
+    git(dir, &["commit", "-qam", "verify"]);
+    let path = dir.join("kb/support/edited.md");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("Old text.", "Afternoon text.")).unwrap();
+    git(dir, &["commit", "-qam", "edit"]);
+    assert_exit(&vouch(dir, &["--changed-since", "main"]), 1);
+
+    // Verifying again the same day records the time, so git sees a change.
+    let output = verify(dir);
+    assert_exit(&output, 0);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("on 2026-11-25 at ") && stdout.contains(" UTC by maria"),
+        "{stdout}"
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    let line = text.lines().find(|l| l.starts_with("verified:")).unwrap();
+    let stamp = line.trim_start_matches("verified: ");
+    assert!(
+        stamp.len() == 20 && stamp.starts_with("2026-11-25T") && stamp.ends_with('Z'),
+        "{text}"
+    );
+    assert_eq!(
+        text.replace(line, "verified: 2026-11-25"),
+        card("edited", "2026-11-25", "Afternoon text."),
+        "nothing else changed"
+    );
+    git(dir, &["commit", "-qam", "verify again"]);
+    let output = vouch(dir, &["--changed-since", "main"]);
+    assert_exit(&output, 0);
+    // The stamp is a valid verification everywhere else too: fresh, no warning.
+    let output = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .current_dir(dir)
+        .args(["check", "kb", "--today", "2026-11-25", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("invalid-date"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

@@ -134,18 +134,9 @@ fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch_isolated() {
         };
         assert!(top.iter().any(|(k, _)| k.name == "jobs"), "{name} has jobs");
         assert!(!text.contains("ROOT"), "{name}: the root is filled in");
-        // crates.io's `vouch` is someone else's program: install vouch's
-        // own package, pinned to this version.
-        let install = format!(
-            "cargo install --locked vouch-kb --version {}",
-            env!("CARGO_PKG_VERSION")
-        );
-        assert!(text.contains(&install), "{name} installs `{install}`");
         assert!(
-            !text
-                .lines()
-                .any(|l| l.contains("cargo install") && !l.contains("vouch-kb")),
-            "{name} installs another package"
+            text.contains("uses: ./.github/actions/install-vouch") && !text.contains("cargo "),
+            "{name} installs vouch through the generated action"
         );
         for line in text.lines().map(str::trim) {
             let line = line.strip_prefix("run: ").unwrap_or(line);
@@ -158,9 +149,31 @@ fn init_makes_a_root_that_passes_check_and_workflows_that_run_vouch_isolated() {
             }
         }
     }
+    // crates.io's `vouch` is someone else's program: the action installs
+    // vouch's own package, pinned to this version.
+    let action =
+        fs::read_to_string(tmp.path().join(".github/actions/install-vouch/action.yml")).unwrap();
+    assert!(
+        action.contains(&format!("default: \"{}\"", env!("CARGO_PKG_VERSION")))
+            && action.contains("install --locked vouch-kb --version \"$VOUCH_VERSION\""),
+        "{action}"
+    );
+    assert!(
+        !action
+            .lines()
+            .any(|l| l.contains(" install ") && l.contains("cargo") && !l.contains("vouch-kb")),
+        "the action installs another package"
+    );
     commands.sort();
     commands.dedup();
     assert_eq!(commands, ["build", "check", "report"]);
+    // `init` offers CODEOWNERS as a next step.
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("`vouch codeowners knowledge` writes .github/CODEOWNERS"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     for command in commands {
         assert_eq!(
             vouch_isolated(tmp.path(), &[&command, "--help"])

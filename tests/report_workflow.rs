@@ -40,17 +40,20 @@ case "$1 $2" in
 esac
 "#;
 
-/// The `run:` script of the workflow step named `step`.
+/// The `run:` script of the workflow step named `step`, its block's
+/// indentation removed.
 fn step_script(workflow: &str, step: &str) -> String {
     let start = workflow.find(&format!("- name: {step}")).expect("the step");
     let rest = &workflow[start..];
     let run = rest.find("run: |\n").expect("a run block") + "run: |\n".len();
+    let block = &rest[run..];
+    let indent = block.len() - block.trim_start_matches(' ').len();
     let mut script = String::new();
-    for line in rest[run..].lines() {
-        if !line.is_empty() && !line.starts_with("          ") {
+    for line in block.lines() {
+        if !line.is_empty() && !line.starts_with(&" ".repeat(indent)) {
             break;
         }
-        script.push_str(line.get(10..).unwrap_or(""));
+        script.push_str(line.get(indent..).unwrap_or(""));
         script.push('\n');
     }
     script
@@ -235,17 +238,175 @@ fn every_generated_workflow_passes_actionlint() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    // The project's own workflow too.
-    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/ci.yml");
+    // The project's own workflows too.
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows");
     let out = Command::new("node")
         .arg(&script)
         .arg(&module)
-        .arg(&own)
+        .arg(own.join("ci.yml"))
+        .arg(own.join("release.yml"))
         .output()
         .unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// A `curl` that serves `-o FILE URL` from `$FAKE_RELEASES/<file name>` and
+/// logs each URL; a missing file fails as a 404 does.
+const FAKE_CURL: &str = r#"#!/usr/bin/env bash
+out=""; url=""
+while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2 ;; -*) shift ;; *) url="$1"; shift ;; esac; done
+echo "curl $url" >> "$FAKE_LOG"
+[ -f "$FAKE_RELEASES/${url##*/}" ] || exit 22
+cp "$FAKE_RELEASES/${url##*/}" "$out"
+"#;
+
+/// A `cargo` that logs its arguments and "installs" a vouch under `--root`.
+const FAKE_CARGO: &str = r#"#!/usr/bin/env bash
+echo "cargo $*" >> "$FAKE_LOG"
+root=""; while [ $# -gt 0 ]; do [ "$1" = "--root" ] && root="$2"; shift; done
+mkdir -p "$root/bin"; printf '#!/bin/sh\necho compiled vouch\n' > "$root/bin/vouch"; chmod +x "$root/bin/vouch"
+"#;
+
+#[test]
+fn the_install_action_downloads_a_checked_binary_or_compiles_vouch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    git_isolated(&repo, &["init", "-q"]);
+    assert_eq!(
+        vouch_isolated(&repo, &["init", "--today", "2026-11-25"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    // Every workflow installs vouch through the one action, which pins it.
+    for name in ["vouch-check.yml", "vouch-report.yml", "vouch-pages.yml"] {
+        let text = fs::read_to_string(repo.join(".github/workflows").join(name)).unwrap();
+        assert!(
+            text.contains("uses: ./.github/actions/install-vouch"),
+            "{name}"
+        );
+        let checkout = text.find("uses: actions/checkout").expect("checks out");
+        assert!(
+            checkout < text.find("install-vouch").unwrap(),
+            "{name}: a local action needs the checkout first"
+        );
+    }
+    let action = fs::read_to_string(repo.join(".github/actions/install-vouch/action.yml")).unwrap();
+    let node = vouch::yaml::parse(&action, 0..action.len()).expect("the action is YAML");
+    let vouch::yaml::Value::Map(top) = node.value else {
+        panic!("a mapping")
+    };
+    for key in ["name", "description", "inputs", "runs"] {
+        assert!(top.iter().any(|(k, _)| k.name == key), "action has `{key}`");
+    }
+    assert!(
+        action.contains(&format!("default: \"{version}\"")),
+        "{action}"
+    );
+    assert!(action.contains("using: composite"));
+    let script = step_script(&action, "Download or compile vouch");
+
+    let bin = tmp.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    fs::write(bin.join("curl"), FAKE_CURL).unwrap();
+    fs::write(bin.join("cargo"), FAKE_CARGO).unwrap();
+    for tool in ["curl", "cargo"] {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(bin.join(tool), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // A release as the release workflow makes it: an archive and its checksum.
+    let releases = tmp.path().join("releases");
+    let name = format!("vouch-v{version}-x86_64-unknown-linux-gnu");
+    fs::create_dir_all(releases.join(&name)).unwrap();
+    fs::write(
+        releases.join(&name).join("vouch"),
+        "#!/bin/sh\necho released vouch\n",
+    )
+    .unwrap();
+    let tar = Command::new("tar")
+        .current_dir(&releases)
+        .args(["czf", &format!("{name}.tar.gz"), &name])
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    let sum = Command::new("sha256sum")
+        .current_dir(&releases)
+        .arg(format!("{name}.tar.gz"))
+        .output()
+        .unwrap();
+    fs::write(releases.join(format!("{name}.tar.gz.sha256")), &sum.stdout).unwrap();
+
+    let run = |home: &Path, releases_repo: &str| {
+        fs::create_dir_all(home).unwrap();
+        let log = home.join("calls.log");
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+            .env("HOME", home)
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("VOUCH_VERSION", version)
+            .env("VOUCH_RELEASES", releases_repo)
+            .env("FAKE_RELEASES", &releases)
+            .env("FAKE_LOG", &log)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let installed = Command::new(home.join(".vouch/bin/vouch"))
+            .output()
+            .unwrap();
+        (
+            String::from_utf8_lossy(&installed.stdout).trim().to_owned(),
+            fs::read_to_string(&log).unwrap_or_default(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+
+    // A release exists: the binary is downloaded, checked and installed.
+    let (installed, calls, _) = run(&tmp.path().join("home1"), "acme/vouch");
+    assert_eq!(installed, "released vouch");
+    assert!(
+        calls.contains(&format!(
+            "curl https://github.com/acme/vouch/releases/download/v{version}/{name}.tar.gz\n"
+        )),
+        "{calls}"
+    );
+    assert!(!calls.contains("cargo"), "{calls}");
+
+    // A tampered archive fails its checksum: vouch is compiled instead.
+    fs::write(
+        releases.join(format!("{name}.tar.gz.sha256")),
+        format!("{}  {name}.tar.gz\n", "0".repeat(64)),
+    )
+    .unwrap();
+    let (installed, calls, stdout) = run(&tmp.path().join("home2"), "acme/vouch");
+    assert_eq!(installed, "compiled vouch");
+    assert!(stdout.contains("::notice::no usable vouch"), "{stdout}");
+    assert!(
+        calls.contains(&format!(
+            "cargo install --locked vouch-kb --version {version} --root "
+        )),
+        "{calls}"
+    );
+
+    // No release repository known: straight to a pinned `cargo install`.
+    let (installed, calls, _) = run(&tmp.path().join("home3"), "");
+    assert_eq!(installed, "compiled vouch");
+    assert!(!calls.contains("curl"), "{calls}");
+    assert!(
+        calls.contains("install --locked vouch-kb --version"),
+        "{calls}"
     );
 }

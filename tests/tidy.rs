@@ -12,6 +12,7 @@ use std::path::Path;
 const FOUNDATION: &[&str] = &[
     "source",
     "diagnostic",
+    "stamp",
     "yaml",
     "front_matter",
     "markdown",
@@ -28,13 +29,14 @@ fn allowed() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
     let mut rules = BTreeMap::new();
     // The foundation: each uses only what comes before it in its own line.
     rules.insert("source", BTreeSet::new());
+    rules.insert("stamp", BTreeSet::new());
     rules.insert("yaml", BTreeSet::new());
     rules.insert("front_matter", BTreeSet::new());
     rules.insert("markdown", BTreeSet::new());
     rules.insert("urlpath", BTreeSet::new());
     rules.insert("write", BTreeSet::new());
     rules.insert("diagnostic", ["source"].into());
-    rules.insert("edit", ["front_matter", "yaml"].into());
+    rules.insert("edit", ["front_matter", "yaml", "stamp"].into());
     // git: the only modules that run it.
     rules.insert("git", BTreeSet::new());
     rules.insert("history", ["git", "front_matter"].into());

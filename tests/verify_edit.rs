@@ -75,7 +75,7 @@ proptest! {
 
     #[test]
     fn only_the_verification_values_change((text, crlf) in card()) {
-        let date = "2026-11-25".parse().unwrap();
+        let date: jiff::civil::Date = "2026-11-25".parse().unwrap();
         let out = set_verification(&text, date, "ana").expect("a valid card edits");
         let nl = if crlf { "\r\n" } else { "\n" };
         let kept = |s: &str| s.split(nl).filter(|l| !is_verification(l)).map(str::to_owned).collect::<Vec<_>>();

@@ -35,6 +35,29 @@ const WORKFLOWS: &[(&str, &str)] = &[
         include_str!("../../templates/init/vouch-pages.yml"),
     ),
 ];
+/// The composite action the workflows install vouch with.
+const INSTALL_ACTION: (&str, &str) = (
+    ".github/actions/install-vouch/action.yml",
+    include_str!("../../templates/init/install-vouch.yml"),
+);
+
+/// The GitHub repository (`owner/name`) whose releases carry vouch's
+/// binaries: the package's `repository` in Cargo.toml when it is on GitHub,
+/// else empty (the generated action then compiles vouch).
+pub fn release_repository() -> &'static str {
+    let url = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    let url = url.strip_suffix(".git").unwrap_or(url);
+    url.strip_prefix("https://github.com/")
+        .filter(|rest| rest.split('/').count() == 2)
+        .unwrap_or("")
+}
+
+/// A generated GitHub file with its placeholders filled in.
+fn fill(text: &str, root_in_repo: &str) -> String {
+    text.replace("ROOT", root_in_repo)
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace("@RELEASES@", release_repository())
+}
 
 /// An example card of `template`: its guidance turned into the text to replace.
 fn example(key: &str, templates: &Templates, today: Date) -> Option<String> {
@@ -94,10 +117,13 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     for (name, text) in WORKFLOWS {
         files.push((
             top.join(".github/workflows").join(name),
-            text.replace("ROOT", &root_in_repo)
-                .replace("VOUCH_VERSION", env!("CARGO_PKG_VERSION")),
+            fill(text, &root_in_repo),
         ));
     }
+    files.push((
+        top.join(INSTALL_ACTION.0),
+        fill(INSTALL_ACTION.1, &root_in_repo),
+    ));
 
     let existing: Vec<&PathBuf> = files
         .iter()
@@ -126,10 +152,10 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         Ok(false) => {}
         Err(e) => eprintln!("warning: cannot add {ignored} to .gitignore: {e}"),
     }
+    let root = dir.display();
     println!(
-        "\nNext: list your people in {}, then `vouch check {}` and `vouch new faq \"A question\" --collection examples`.",
+        "\nNext:\n  1. list your people and teams in {}, with their GitHub handles\n  2. `vouch check {root}`, then `vouch new faq \"A question\" --collection examples`\n  3. `vouch codeowners {root}` writes .github/CODEOWNERS from owners.yaml, so GitHub asks a card's owners to review every pull request that changes it",
         dir.join("owners.yaml").display(),
-        dir.display()
     );
     Ok(exit::OK)
 }

@@ -13,6 +13,7 @@ use crate::edit::set_verification;
 use crate::load::Workspace;
 use crate::resolve::owners::{may_verify, verifier};
 use crate::resolve::{Entry, GitFacts, Model, State};
+use crate::stamp::Stamp;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -115,11 +116,21 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             status = exit::FAILED;
             continue;
         }
-        match write_verification(&ws.root.join(&card.rel_path), opts.today, &verifier) {
-            Ok(()) => println!(
+        // A card already verified today gets the time as well, so the new
+        // verification is a change git can see and order after an edit.
+        let stamp = Stamp {
+            date: opts.today,
+            time: card
+                .verified
+                .as_ref()
+                .is_some_and(|v| v.value == opts.today)
+                .then(crate::utc_time_now),
+        };
+        match write_verification(&ws.root.join(&card.rel_path), stamp, &verifier) {
+            Ok(written) => println!(
                 "verified {} on {} by {verifier}",
                 display_path(&card.file),
-                opts.today
+                describe(written)
             ),
             Err(message) => {
                 eprintln!(
@@ -131,6 +142,13 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         }
     }
     Ok(status)
+}
+
+fn describe(stamp: Stamp) -> String {
+    match stamp.time {
+        None => stamp.date.to_string(),
+        Some(t) => format!("{} at {} UTC", stamp.date, t.strftime("%H:%M:%S")),
+    }
 }
 
 fn find_card<'m>(model: &'m Model, path: &Path) -> Option<&'m Entry<'m>> {
@@ -177,12 +195,21 @@ fn allowed(ws: &Workspace, entry: &Entry, verifier: &str) -> Result<(), String> 
 }
 
 /// Edits the file atomically: a sibling temporary file renamed over it.
-fn write_verification(path: &Path, today: Date, verifier: &str) -> Result<(), String> {
+/// Returns the stamp as written.
+fn write_verification(path: &Path, today: Stamp, verifier: &str) -> Result<Stamp, String> {
     let bytes = fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_owned())?;
     let edited = set_verification(&text, today, verifier).map_err(|e| e.to_string())?;
     if edited == text {
-        return Ok(());
+        if today.time.is_some() && text.lines().any(|l| l.starts_with("last_reviewed_on:")) {
+            eprintln!(
+                "note: {}: already verified today in tech-docs-gem's `last_reviewed_on`, which holds a day only, so this changes nothing; a change since then can be vouched for tomorrow",
+                display_path(path)
+            );
+        }
+        return Ok(today.date.into());
     }
-    crate::write::replace_file(path, edited.as_bytes()).map_err(|e| format!("cannot write it: {e}"))
+    crate::write::replace_file(path, edited.as_bytes())
+        .map(|()| today)
+        .map_err(|e| format!("cannot write it: {e}"))
 }

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::interval::{INTERVAL_HELP, Interval};
 use crate::source::SourceText;
+use crate::stamp::parse_stamp;
 use crate::yaml::{Key, Node, Value};
 
 /// Collects the diagnostics of one file.
@@ -201,10 +202,11 @@ pub fn boolean(node: &Node, reporter: &mut Reporter) -> Option<bool> {
     }
 }
 
-/// A calendar date written `YYYY-MM-DD`.
+/// A calendar date written `YYYY-MM-DD`, or a verification stamp with its
+/// UTC time (`YYYY-MM-DDTHH:MM:SSZ`, see [`Stamp`]): its day.
 pub fn date(node: &Node, reporter: &mut Reporter) -> Option<Date> {
     let written = node.value.scalar_text();
-    let parsed = written.as_deref().and_then(parse_date);
+    let parsed = written.as_deref().and_then(parse_stamp).map(|s| s.date);
     if parsed.is_none() {
         let shown = written.unwrap_or_else(|| node.value.kind().to_owned());
         reporter
@@ -216,22 +218,6 @@ pub fn date(node: &Node, reporter: &mut Reporter) -> Option<Date> {
             .set_help("write the date as YYYY-MM-DD, for example 2026-10-01");
     }
     parsed
-}
-
-/// Parses `YYYY-MM-DD` strictly (a real calendar day, four-digit year).
-pub fn parse_date(s: &str) -> Option<Date> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return None;
-    }
-    s.parse::<Date>().ok()
 }
 
 pub fn interval(node: &Node, reporter: &mut Reporter) -> Option<Interval> {
@@ -266,13 +252,5 @@ mod tests {
         assert_eq!(closest("verifed", known.into_iter()), Some("verified"));
         assert_eq!(closest("owner", known.into_iter()), Some("owners"));
         assert_eq!(closest("colour", known.into_iter()), None);
-    }
-
-    #[test]
-    fn dates_must_be_real_days() {
-        assert!(parse_date("2026-10-01").is_some());
-        assert!(parse_date("2026-02-30").is_none());
-        assert!(parse_date("2026-1-01").is_none());
-        assert!(parse_date("01/10/2026").is_none());
     }
 }

@@ -4,14 +4,13 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
-
 use crate::diagnostic::{Code, Diagnostic};
 use crate::front_matter;
 use crate::git::{GitError, Repo};
+use crate::history::{self, History};
 use crate::load::Workspace;
 use crate::model::card::{Card, Status};
-use crate::model::fields::parse_date;
+use crate::stamp::{Stamp, parse_stamp};
 use crate::yaml::{self, Value};
 
 /// What `--changed-since` found.
@@ -24,59 +23,78 @@ pub struct Changes {
     pub cards: std::collections::BTreeSet<std::path::PathBuf>,
 }
 
-/// Reports `unverified-change` for every card changed since `reference`.
+/// Reports `unverified-change` for every card changed since `reference`
+/// whose last content change in the range is not followed (or accompanied)
+/// by a re-verification: the steps are the commits of the range that touch
+/// the card, oldest first, then the work tree when it differs from `HEAD`.
 pub fn check(ws: &Workspace, reference: &str) -> Result<Changes, GitError> {
     let repo = Repo::discover(&ws.root)?;
     let base = repo.merge_base(reference)?;
     let prefix = &repo.prefix;
     let changed = repo.changed_since(&base, repo.pathspec())?;
+    let range = history::read_range(&repo, &base)?;
 
     let by_repo_path: HashMap<String, &Card> = ws
         .cards
         .iter()
         .map(|c| (repo_path(prefix, &c.rel_path), c))
         .collect();
-    let short_base = &base[..base.len().min(10)];
-    let mut out = Vec::new();
+    let mut judged = Vec::new();
     let mut cards = std::collections::BTreeSet::new();
     for change in changed {
         let Some(card) = by_repo_path.get(&change.path) else {
             continue;
         };
         cards.insert(card.file.clone());
-        if card.status == Status::Draft || change.unchanged_content {
+        if card.status == Status::Draft || change.unchanged_content || card.verified.is_none() {
+            // A draft is not vouched for; a card without a readable date
+            // already has `missing-field` or `invalid-date`.
             continue;
         }
-        let old_path = change.old_path.as_deref().unwrap_or(&change.path);
-        let old = repo
-            .show(&base, old_path)?
-            .and_then(|bytes| verified_in(&bytes));
-        let new = card.verified.as_ref().map(|v| v.value);
-        let reverified = match (old, new) {
-            (_, None) => continue, // `missing-field` or `invalid-date` already says it
-            (None, Some(_)) => true,
-            (Some(old), Some(new)) => new > old,
-        };
+        judged.push((*card, change));
+    }
+    let blobs = {
+        let mut wanted: Vec<&str> = judged
+            .iter()
+            .flat_map(|(card, _)| range.touches(&card.rel_path))
+            .flat_map(|t| [t.old_blob.as_str(), t.new_blob.as_str()])
+            .filter(|id| *id != history::NO_BLOB)
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        history::read_blobs(&repo.top, &wanted).map_err(|e| GitError::Failed {
+            args: "cat-file --batch".to_owned(),
+            message: e.to_string(),
+        })?
+    };
+
+    let short_base = &base[..base.len().min(10)];
+    let mut out = Vec::new();
+    for (card, change) in judged {
+        let steps = steps(&repo, &base, &range, &blobs, &ws.root, card, &change)?;
+        let verdict = judge(&steps);
         let needs_verifier = ws.registry.is_some() && card.verified_by.is_none();
-        if reverified && !needs_verifier {
-            continue;
-        }
+        let message = match verdict {
+            Verdict::Vouched if needs_verifier => format!(
+                "this card changed since `{reference}` (merge base {short_base}) but names no `verified_by`"
+            ),
+            Verdict::Vouched | Verdict::NoContentChange => continue,
+            Verdict::NeverReverified => format!(
+                "this card changed since `{reference}` (merge base {short_base}) but its `verified` date did not"
+            ),
+            Verdict::EditedAfter { verified, edited } => format!(
+                "this card was re-verified in {} but changed again in {} (since `{reference}`, merge base {short_base}): the last edit is not vouched for",
+                describe(&range, verified),
+                describe(&range, edited),
+            ),
+        };
         let span = card
             .verified
             .as_ref()
             .map_or(card.header_span.clone(), |v| v.span.clone());
-        let message = if reverified {
-            format!(
-                "this card changed since `{reference}` (merge base {short_base}) but names no `verified_by`"
-            )
-        } else {
-            format!(
-                "this card changed since `{reference}` (merge base {short_base}) but its `verified` date did not"
-            )
-        };
         out.push(
             Diagnostic::at(Code::UnverifiedChange, card.file.clone(), &card.source, span, message).with_help(
-                "an owner checks the changed card, then sets `verified` to today and `verified_by` to themselves (`vouch verify`)",
+                "an owner checks the card as it is now, then runs `vouch verify` on it (on the day of an earlier verification it records the time as well)",
             ),
         );
     }
@@ -84,6 +102,137 @@ pub fn check(ws: &Workspace, reference: &str) -> Result<Changes, GitError> {
         diagnostics: out,
         cards,
     })
+}
+
+/// Where a version of a card comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The merge base.
+    Base,
+    /// A commit of the range (an index into the range's commits).
+    Commit(usize),
+    /// The files on disk, not committed.
+    WorkTree,
+}
+
+/// One version of a card: `None` where the file did not exist.
+struct Version {
+    source: Source,
+    bytes: Option<Vec<u8>>,
+}
+
+/// The card's versions from the merge base to the work tree, oldest first.
+fn steps(
+    repo: &Repo,
+    base: &str,
+    range: &History,
+    blobs: &HashMap<String, Vec<u8>>,
+    root: &std::path::Path,
+    card: &Card,
+    change: &crate::git::Change,
+) -> Result<Vec<Version>, GitError> {
+    let blob = |id: &str| blobs.get(id).cloned();
+    let touches = range.touches(&card.rel_path);
+    let mut versions = Vec::with_capacity(touches.len() + 2);
+    match touches.last() {
+        Some(oldest) => versions.push(Version {
+            source: Source::Base,
+            bytes: blob(&oldest.old_blob),
+        }),
+        None => {
+            // Changed only in the work tree (or a path git's log could not
+            // follow): the merge base's version, read directly.
+            let old_path = change.old_path.as_deref().unwrap_or(&change.path);
+            versions.push(Version {
+                source: Source::Base,
+                bytes: repo.show(base, old_path)?,
+            });
+        }
+    }
+    for touch in touches.iter().rev() {
+        versions.push(Version {
+            source: Source::Commit(touch.commit),
+            bytes: blob(&touch.new_blob),
+        });
+    }
+    // The bytes on disk, as git compares them (the loaded text may have
+    // lost a byte-order mark).
+    let now = std::fs::read(root.join(&card.rel_path))
+        .unwrap_or_else(|_| card.source.as_str().as_bytes().to_vec());
+    if versions.last().and_then(|v| v.bytes.as_deref()) != Some(&now) {
+        versions.push(Version {
+            source: Source::WorkTree,
+            bytes: Some(now),
+        });
+    }
+    Ok(versions)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// The last content change came with, or before, a re-verification.
+    Vouched,
+    /// Only verification fields changed (or nothing but a move).
+    NoContentChange,
+    NeverReverified,
+    EditedAfter {
+        verified: Source,
+        edited: Source,
+    },
+}
+
+/// Orders the content changes and the re-verifications between versions.
+fn judge(versions: &[Version]) -> Verdict {
+    let mut last_content = None;
+    let mut last_verified = None;
+    for pair in versions.windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        let content = match (&before.bytes, &after.bytes) {
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => history::content(a) != history::content(b),
+            (_, None) => false,
+        };
+        let (old, new) = (
+            before.bytes.as_deref().and_then(verified_in),
+            after.bytes.as_deref().and_then(verified_in),
+        );
+        let verified = match (old, new) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(old), Some(new)) => new > old,
+        };
+        if content {
+            last_content = Some(after.source);
+        }
+        if verified {
+            last_verified = Some(after.source);
+        }
+    }
+    let position = |s: Source| versions.iter().position(|v| v.source == s);
+    match (last_content, last_verified) {
+        (None, _) => Verdict::NoContentChange,
+        (Some(_), None) => Verdict::NeverReverified,
+        (Some(edited), Some(verified)) if position(verified) < position(edited) => {
+            Verdict::EditedAfter { verified, edited }
+        }
+        _ => Verdict::Vouched,
+    }
+}
+
+fn describe(range: &History, source: Source) -> String {
+    match source {
+        Source::Base => "the merge base".to_owned(),
+        Source::WorkTree => "uncommitted changes".to_owned(),
+        Source::Commit(i) => {
+            let c = &range.commits[i];
+            format!(
+                "commit {} ({}, {})",
+                &c.id[..c.id.len().min(10)],
+                c.date,
+                c.author
+            )
+        }
+    }
 }
 
 fn repo_path(prefix: &str, rel: &str) -> String {
@@ -94,9 +243,9 @@ fn repo_path(prefix: &str, rel: &str) -> String {
     }
 }
 
-/// The verification date a card's old version carried, read leniently: any
-/// problem in the old version means "no date", so the change must verify.
-fn verified_in(bytes: &[u8]) -> Option<Date> {
+/// The verification stamp a version of a card carried, read leniently: any
+/// problem in it means "no stamp", so the change must verify.
+fn verified_in(bytes: &[u8]) -> Option<Stamp> {
     let text = std::str::from_utf8(bytes).ok()?;
     let split = front_matter::split(text);
     let node = yaml::parse(text, split.yaml.filter(|_| !split.unclosed)?).ok()?;
@@ -108,6 +257,6 @@ fn verified_in(bytes: &[u8]) -> Option<Date> {
             .iter()
             .find(|(k, _)| k.name == *key)
             .and_then(|(_, v)| v.value.scalar_text())
-            .and_then(|s| parse_date(&s))
+            .and_then(|s| parse_stamp(&s))
     })
 }
