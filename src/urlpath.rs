@@ -87,6 +87,20 @@ fn has_scheme(dest: &str) -> bool {
     }
 }
 
+/// Encodes `s` for a query value or a `mailto:` field: every byte but
+/// RFC 3986's unreserved characters becomes `%XX`.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3 / 2);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Decodes `%XX` escapes; invalid ones stay as written.
 pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();

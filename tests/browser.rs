@@ -125,8 +125,8 @@ fn badges_follow_the_readers_clock() {
         &profile,
     );
     assert!(dom.contains("<h1>Expired since the build</h1>"));
-    assert!(dom.contains("Verified by <strong>Ana Costa</strong>"));
-    assert!(dom.contains(r#"<a href="../../_/owners/support/">Support team</a>"#));
+    assert!(dom.contains("Verified by <strong><bdi>Ana Costa</bdi></strong>"));
+    assert!(dom.contains(r#"<a href="../../_/owners/support/" dir="auto">Support team</a>"#));
     assert!(dom.contains("Body of Expired since the build."));
 
     // Lists re-evaluate too: the home page's recently verified list.

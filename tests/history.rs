@@ -265,7 +265,10 @@ fn pages_and_cards_json_say_when_and_by_whom() {
         .lines()
         .find(|l| l.contains("Last changed on"))
         .expect("the card page says when it last changed");
-    assert!(line.contains("2026-02-03</time></a> by Bob"), "{line}");
+    assert!(
+        line.contains(r#"<time datetime="2026-02-03">February 3, 2026</time></a> by Bob"#),
+        "{line}"
+    );
     assert!(
         line.contains("href=\"https://github.com/acme/kb/commit/"),
         "{line}"

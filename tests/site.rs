@@ -129,6 +129,7 @@ fn page_set_and_urls() {
         "_/tags/export/index.html",
         "_/tags/index.html",
         "_/tags/refunds/index.html",
+        "_/totals.json",
         "cards.json",
         "images/flow.svg",
         "index.html",
@@ -214,13 +215,13 @@ fn heading_ids_keep_every_script() {
 #[test]
 fn rtl_languages_get_dir_rtl() {
     let (_tmp, site) = built_fixture();
-    assert!(
-        read(&site, "support/hebrew/index.html")
-            .starts_with("<!doctype html>\n<html lang=\"he\" dir=\"rtl\">")
-    );
+    // The page speaks the site's language; the card keeps its own.
+    let hebrew = read(&site, "support/hebrew/index.html");
+    assert!(hebrew.starts_with("<!doctype html>\n<html lang=\"en\" dir=\"ltr\">"));
+    assert!(hebrew.contains(r#"<article class="card" lang="he" dir="rtl">"#));
     assert!(
         read(&site, "support/reembolsos/index.html")
-            .starts_with("<!doctype html>\n<html lang=\"pt-BR\" dir=\"ltr\">")
+            .contains(r#"<article class="card" lang="pt-BR" dir="ltr">"#)
     );
 }
 
@@ -332,7 +333,7 @@ fn machine_outputs_describe_every_published_card() {
         "the address llms.txt gives exists"
     );
     assert!(llms.contains(
-        "- [Refunding an annual plan](https://kb.acme.example/help/support/refunds.md): fresh, verified 2026-11-01, owners: billing\n"
+        "- [Refunding an annual plan](https://kb.acme.example/help/support/refunds.md): fresh, verified 2026-11-01, due 2027-01-30, owners: billing\n"
     ));
     let sitemap = read(&site, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://kb.acme.example/help/support/refunds/</loc>"));
@@ -347,12 +348,15 @@ fn edit_and_owner_links_come_from_the_registry_and_repo() {
     assert!(page.contains(
         r#"<a href="https://github.com/acme/kb/commits/main/support/refunds.md">History</a>"#
     ));
-    assert!(page.contains(r#"<a href="../../_/owners/billing/">Billing</a> <a class="contact" href="https://github.com/orgs/acme/teams/billing">@acme/billing</a>"#));
-    assert!(page.contains("Verified by <strong>Maria Silva</strong> on <time datetime=\"2026-11-01\">2026-11-01</time>"));
+    assert!(page.contains(r#"<a href="../../_/owners/billing/" dir="auto">Billing</a>"#));
+    assert!(page.contains(r#"<span class="contact contact-github"><a href="https://github.com/orgs/acme/teams/billing">@acme/billing</a></span>"#));
+    assert!(page.contains("Verified by <strong><bdi>Maria Silva</bdi></strong> on <time datetime=\"2026-11-01\">November 1, 2026</time>"));
     let maria = read(&site, "_/owners/maria/index.html");
-    assert!(maria.contains(r#"<tr><td><a href="../../../_/owners/billing/">Billing</a></td><td>2</td><td>0</td><td>0</td></tr>"#), "maria answers for her team's cards: {maria}");
+    assert!(maria.contains(r#"<tr><td><a href="../../../_/owners/billing/">Billing</a></td><td>2</td><td><span data-vouch-count="o:billing" data-count-state="stale" data-bare>0</span></td>"#), "maria answers for her team's cards: {maria}");
+    assert!(maria.contains("<p>5 cards · Trust score"), "{maria}");
+    // Her list holds her team's cards too.
     assert!(
-        maria.contains("5 cards, directly and through teams"),
+        maria.contains(r#"href="../../../support/refunds/""#),
         "{maria}"
     );
     let billing = read(&site, "_/owners/billing/index.html");
@@ -661,4 +665,115 @@ fn a_rebuild_keeps_the_files_whose_bytes_did_not_change() {
     );
     assert_ne!(modified(edited), first.1, "{edited} was written");
     assert!(tmp.path().join(".site.vouch-cache/live.manifest").is_file());
+}
+
+#[test]
+fn a_root_overrides_the_sites_words_or_adds_a_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("support")).unwrap();
+    fs::create_dir_all(root.join("templates/i18n")).unwrap();
+    fs::write(
+        root.join("support/a.md"),
+        "---\ntitle: Un article\nowners: [ana]\nverified: 2026-11-20\n---\nCorps.\n",
+    )
+    .unwrap();
+    // French is not built in: one file adds it; what it leaves out is English.
+    fs::write(root.join("vouch.yaml"), "title: Aide\nlang: fr\n").unwrap();
+    fs::write(
+        root.join("templates/i18n/fr.yaml"),
+        "skip: Aller au contenu\nstate_fresh: À jour\ndays: {one: \"{n} jour\", other: \"{n} jours\"}\nmonths: [janvier, février, mars, avril, mai, juin, juillet, août, septembre, octobre, novembre, décembre]\ndate: \"{day} {month} {year}\"\ndue_in: \"à vérifier dans {span}\"\n",
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    assert_eq!(build(&root, &site, "2026-11-25").status.code(), Some(0));
+    let page = read(&site, "support/a/index.html");
+    assert!(page.starts_with("<!doctype html>\n<html lang=\"fr\" dir=\"ltr\">"));
+    assert!(page.contains(">Aller au contenu</a>"), "{page}");
+    assert!(page.contains(">À jour</span>"));
+    assert!(page.contains(">à vérifier dans 85 jours</time>"), "{page}");
+    assert!(page.contains("20 novembre 2026"));
+    assert!(
+        page.contains("<h3>Owners</h3>"),
+        "English where French is silent"
+    );
+    assert!(read(&site, "_/assets/vouch.js").contains(r#""skip":"Aller au contenu""#));
+
+    // A Portuguese site changes one word of the built-in table.
+    fs::write(root.join("vouch.yaml"), "title: Ajuda\nlang: pt\n").unwrap();
+    fs::write(
+        root.join("templates/i18n/pt.yaml"),
+        "state_fresh: Confiável\n",
+    )
+    .unwrap();
+    assert_eq!(build(&root, &site, "2026-11-25").status.code(), Some(0));
+    let page = read(&site, "support/a/index.html");
+    assert!(page.contains(">Confiável</span>"));
+    assert!(
+        page.contains(">Pular para o conteúdo</a>"),
+        "the rest stays built in"
+    );
+
+    // `ui_lang` sets the words apart from the cards' language.
+    fs::write(
+        root.join("vouch.yaml"),
+        "title: Ajuda\nlang: pt\nui_lang: es\n",
+    )
+    .unwrap();
+    assert_eq!(build(&root, &site, "2026-11-25").status.code(), Some(0));
+    let page = read(&site, "support/a/index.html");
+    assert!(page.contains(">Saltar al contenido</a>"));
+    assert!(page.contains(r#"<article class="card" lang="pt" dir="ltr">"#));
+
+    // A broken table stops the build with its file and what is wrong.
+    fs::write(
+        root.join("templates/i18n/es.yaml"),
+        "days: {one: \"{n} día\"}\n",
+    )
+    .unwrap();
+    let out = build(&root, &site, "2026-11-25");
+    assert_eq!(out.status.code(), Some(1), "as a broken template does");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("templates/i18n/es.yaml")
+            && stderr.contains("`days` has plural forms but no `other`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn slack_channels_link_into_the_workspace_of_tech_docs_or_vouch_yaml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("docs");
+    fs::create_dir_all(repo.join("config")).unwrap();
+    fs::create_dir_all(repo.join("source/manual")).unwrap();
+    fs::write(
+        repo.join("config/tech-docs.yml"),
+        "service_name: Docs\nowner_slack_workspace: gds\n",
+    )
+    .unwrap();
+    fs::write(
+        repo.join("source/manual/runbook.html.md"),
+        "---\ntitle: Runbook\nowner_slack: \"#platform-team\"\nlast_reviewed_on: 2026-11-01\nreview_in: 6 months\n---\nSteps.\n",
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    let out = build(&repo.join("source"), &site, "2026-11-25");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = read(&site, "manual/runbook/index.html");
+    assert!(
+        page.contains(r#"<a href="https://gds.slack.com/app_redirect?channel=platform-team">#platform-team</a>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"<a class="button" href="https://gds.slack.com/app_redirect?channel=platform-team">"#
+        ),
+        "the ask goes to the channel"
+    );
 }

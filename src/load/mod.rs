@@ -156,12 +156,22 @@ fn dialect_of(root: &Path) -> Dialect {
     }
 }
 
-/// From config/tech-docs.yml of the repository whose `source/` is `root`:
-/// `default_owner_slack`, and the paths `redirects:` sends elsewhere.
-fn tech_docs_config(root: &Path) -> (Option<String>, BTreeMap<String, String>) {
-    let mut redirects = BTreeMap::new();
+/// What vouch reads of a tech-docs-gem repository's `config/tech-docs.yml`.
+#[derive(Debug, Default)]
+struct TechDocs {
+    /// `default_owner_slack`: the owner of pages that name none.
+    default_owner: Option<String>,
+    /// `owner_slack_workspace`: the Slack workspace of owners' handles.
+    slack_workspace: Option<String>,
+    /// The paths `redirects:` sends elsewhere.
+    redirects: BTreeMap<String, String>,
+}
+
+/// From config/tech-docs.yml of the repository whose `source/` is `root`.
+fn tech_docs_config(root: &Path) -> TechDocs {
+    let mut found = TechDocs::default();
     let Some(repository) = root.parent() else {
-        return (None, redirects);
+        return found;
     };
     let repository = if repository.as_os_str().is_empty() {
         Path::new(".")
@@ -169,24 +179,24 @@ fn tech_docs_config(root: &Path) -> (Option<String>, BTreeMap<String, String>) {
         repository
     };
     let FileRead::Bytes(bytes) = read_file(repository, "config/tech-docs.yml") else {
-        return (None, redirects);
+        return found;
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        return (None, redirects);
+        return found;
     };
     let Ok(yaml::Node {
         value: yaml::Value::Map(entries),
         ..
     }) = yaml::parse(&text, 0..text.len())
     else {
-        return (None, redirects);
+        return found;
     };
-    let mut owner = None;
     for (key, value) in entries {
         match (key.name.as_str(), value.value) {
-            ("default_owner_slack", v) => owner = v.scalar_text(),
+            ("default_owner_slack", v) => found.default_owner = v.scalar_text(),
+            ("owner_slack_workspace", v) => found.slack_workspace = v.scalar_text(),
             ("redirects", yaml::Value::Map(paths)) => {
-                redirects.extend(paths.into_iter().map(|(k, v)| {
+                found.redirects.extend(paths.into_iter().map(|(k, v)| {
                     let target = v.value.scalar_text().unwrap_or_default();
                     (k.name.trim_start_matches('/').to_owned(), target)
                 }));
@@ -194,7 +204,7 @@ fn tech_docs_config(root: &Path) -> (Option<String>, BTreeMap<String, String>) {
             _ => {}
         }
     }
-    (owner, redirects)
+    found
 }
 
 /// What reading one of the root's own files gave.
@@ -379,8 +389,26 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         diagnostics.append(&mut diags);
     }
 
-    let (default_owner, redirects) = tech_docs_config(&root);
-    let default_owners = default_owner.into_iter().collect();
+    // A collection without a `title` takes its index card's.
+    for card in &cards {
+        if let Some(key) = card.id.strip_suffix("/index")
+            && let Some(c) = collections.get_mut(key)
+            && !c.titled
+            && let Some(title) = &card.title
+        {
+            c.title = title.value.clone();
+        }
+    }
+
+    let tech_docs = tech_docs_config(&root);
+    let default_owners = tech_docs.default_owner.into_iter().collect();
+    let redirects = tech_docs.redirects;
+    let mut config = config;
+    if config.slack_workspace.is_none() {
+        config.slack_workspace = tech_docs
+            .slack_workspace
+            .filter(|w| crate::model::config::is_slack_workspace(w));
+    }
     Ok(Workspace {
         root,
         config,

@@ -12,7 +12,11 @@ use crate::yaml::Node;
 pub struct Collection {
     /// The folder name, which is also the first segment of its cards' ids.
     pub key: String,
+    /// Its `title`, else its index card's title (see `load`), else its
+    /// folder's name as written.
     pub title: String,
+    /// Whether `_collection.yaml` set the title.
+    pub titled: bool,
     pub description: Option<String>,
     /// Owners of cards that name none, with their positions in this file.
     pub owners: Vec<(String, Range<usize>)>,
@@ -30,11 +34,14 @@ pub fn is_key(name: &str) -> bool {
 }
 
 impl Collection {
-    /// A collection with no `_collection.yaml`: titled after its folder.
+    /// A collection with no `_collection.yaml`: titled by its folder's name
+    /// as written (`cs`, `support-he`), which no rule of English capitals
+    /// can improve on in every language.
     pub fn bare(key: &str) -> Collection {
         Collection {
             key: key.to_owned(),
-            title: title_from_folder(key),
+            title: key.to_owned(),
+            titled: false,
             description: None,
             owners: Vec::new(),
             verify_every: None,
@@ -47,6 +54,7 @@ impl Collection {
         let mut f = Fields::of(node, "_collection.yaml", reporter);
         if let Some(title) = f.take("title").and_then(|(_, v)| fields::text(v, reporter)) {
             c.title = title;
+            c.titled = true;
         }
         c.description = f
             .take("description")
@@ -60,15 +68,5 @@ impl Collection {
         f.report_unknown(KEYS, "_collection.yaml", reporter);
         c.file = Some((reporter.file.clone(), reporter.source.clone()));
         c
-    }
-}
-
-/// `billing-faq` → "Billing faq": a readable default until someone sets `title`.
-fn title_from_folder(key: &str) -> String {
-    let spaced = key.replace(['-', '_'], " ");
-    let mut chars = spaced.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

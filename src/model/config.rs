@@ -19,6 +19,11 @@ pub struct Config {
     pub branch: String,
     /// The default card language (BCP 47). Default: `en`.
     pub lang: String,
+    /// The language of the site's own words, when not `lang`.
+    pub ui_lang: Option<String>,
+    /// The Slack workspace (`acme` of acme.slack.com) owners' channels
+    /// link into; tech-docs' `owner_slack_workspace`.
+    pub slack_workspace: Option<String>,
     pub verification: Verification,
 }
 
@@ -64,6 +69,8 @@ impl Default for Config {
             repo_url: None,
             branch: "main".to_owned(),
             lang: "en".to_owned(),
+            ui_lang: None,
+            slack_workspace: None,
             verification: Verification::default(),
         }
     }
@@ -91,6 +98,8 @@ const KEYS: &[&str] = &[
     "repo_url",
     "branch",
     "lang",
+    "ui_lang",
+    "slack_workspace",
     "verification",
 ];
 const VERIFICATION_KEYS: &[&str] = &["every", "warn_within", "max_every", "fail_on", "gate"];
@@ -129,6 +138,27 @@ impl Config {
         }
         if let Some(lang) = text(&mut f, "lang", reporter) {
             config.lang = lang;
+        }
+        config.ui_lang = text(&mut f, "ui_lang", reporter);
+        if let Some((_, node)) = f.take("slack_workspace")
+            && let Some(name) = fields::text(node, reporter)
+        {
+            let name = name
+                .trim_end_matches('/')
+                .trim_start_matches("https://")
+                .trim_end_matches(".slack.com")
+                .to_owned();
+            if is_slack_workspace(&name) {
+                config.slack_workspace = Some(name);
+            } else {
+                reporter
+                    .at(
+                        crate::diagnostic::Code::InvalidValue,
+                        node.span.clone(),
+                        format!("`{name}` is not a Slack workspace name"),
+                    )
+                    .set_help("write the name before .slack.com, e.g. `acme` for acme.slack.com");
+            }
         }
         if let Some((_, node)) = f.take("verification") {
             config.verification = Verification::from_yaml(node, reporter);
@@ -205,6 +235,21 @@ fn one_of<T: Copy>(
             None => String::new(),
         });
     None
+}
+
+impl Config {
+    /// The language of the site's own words: `ui_lang`, else `lang`.
+    pub fn ui_lang(&self) -> &str {
+        self.ui_lang.as_deref().unwrap_or(&self.lang)
+    }
+}
+
+/// A Slack workspace's name as it appears in `NAME.slack.com`: letters,
+/// digits and hyphens, so it can go into an address as it is.
+pub fn is_slack_workspace(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// An absolute `http://` or `https://` address with a host and nothing a

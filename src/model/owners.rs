@@ -34,6 +34,11 @@ impl Owner {
         matches!(self.kind, OwnerKind::Person { active: true })
     }
 
+    /// A person who is no longer active: they can vouch for nothing.
+    pub fn has_left(&self) -> bool {
+        matches!(self.kind, OwnerKind::Person { active: false })
+    }
+
     /// The name to show: the registry's `name`, else the key.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.key)

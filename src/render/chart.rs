@@ -6,6 +6,7 @@ use std::fmt::Write;
 use jiff::civil::Date;
 
 use crate::render::escape_xml;
+use crate::render::i18n::Words;
 use crate::render::site::{Badge, Site};
 
 /// Buckets of the due-date chart: overdue, then one bar per week up to 12
@@ -13,7 +14,7 @@ use crate::render::site::{Badge, Site};
 const WEEKS: usize = 12;
 
 /// A bar chart of cards by weeks until due.
-pub fn due_chart(site: &Site) -> String {
+pub fn due_chart(site: &Site, words: &Words) -> String {
     let mut buckets = [0usize; WEEKS + 2];
     for p in &site.cards {
         let (Some(due), true) = (p.freshness.due, p.badge != Badge::Archived) else {
@@ -28,7 +29,7 @@ pub fn due_chart(site: &Site) -> String {
         .warn_within
         .after(site.today)
         .map_or(14, |d| (d - site.today).get_days().max(0) as usize);
-    let labels: Vec<String> = std::iter::once("overdue".to_owned())
+    let labels: Vec<String> = std::iter::once(words.text("chart_overdue").to_owned())
         .chain((0..WEEKS).map(|w| format!("{w}–{}", w + 1)))
         .chain(std::iter::once(format!("{WEEKS}+")))
         .collect();
@@ -38,12 +39,13 @@ pub fn due_chart(site: &Site) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {}" role="img" aria-labelledby="due-chart-title"><title id="due-chart-title">Cards by weeks until due: {}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {}" role="img" aria-labelledby="due-chart-title"><title id="due-chart-title">{} {}</title>"#,
         height + top + 40,
+        escape_xml(words.text("chart_due")),
         labels
             .iter()
             .zip(&buckets)
-            .map(|(l, n)| format!("{l} weeks {n}"))
+            .map(|(l, n)| escape_xml(&format!("{}: {n}", weeks(words, l))))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -53,6 +55,7 @@ pub fn due_chart(site: &Site) -> String {
         height + top
     );
     for (i, (&n, label)) in buckets.iter().zip(&labels).enumerate() {
+        let (title, label) = (escape_xml(&weeks(words, label)), escape_xml(label));
         let h = n * height / max;
         let x = gap + i * (bar + gap);
         let class = if i == 0 {
@@ -64,7 +67,7 @@ pub fn due_chart(site: &Site) -> String {
         };
         let _ = write!(
             svg,
-            r#"<rect class="{class}" x="{x}" y="{}" width="{bar}" height="{h}"><title>{label} weeks: {n}</title></rect><text class="chart-label" x="{}" y="{}" text-anchor="middle">{n}</text><text class="chart-label" x="{}" y="{}" text-anchor="middle">{label}</text>"#,
+            r#"<rect class="{class}" x="{x}" y="{}" width="{bar}" height="{h}"><title>{title}: {n}</title></rect><text class="chart-label" x="{}" y="{}" text-anchor="middle">{n}</text><text class="chart-label" x="{}" y="{}" text-anchor="middle">{label}</text>"#,
             height + top - h,
             x + bar / 2,
             height + top - h - 4,
@@ -74,6 +77,15 @@ pub fn due_chart(site: &Site) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// "3–4 weeks" for a bar's label; the overdue bar's label says it all.
+fn weeks(words: &Words, label: &str) -> String {
+    if label == words.text("chart_overdue") {
+        label.to_owned()
+    } else {
+        words.fill("chart_weeks", &[("range", label)])
+    }
 }
 
 fn bucket(due: Date, today: Date) -> usize {
@@ -87,7 +99,7 @@ fn bucket(due: Date, today: Date) -> usize {
 
 /// Horizontal bars of stale cards per owner, most first; `None` when no owner
 /// has a stale card.
-pub fn owner_chart(site: &Site) -> Option<String> {
+pub fn owner_chart(site: &Site, words: &Words) -> Option<String> {
     let mut rows: Vec<(&str, usize)> = site
         .owners
         .iter()
@@ -105,8 +117,9 @@ pub fn owner_chart(site: &Site) -> Option<String> {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {height}" role="img" aria-labelledby="owner-chart-title"><title id="owner-chart-title">Stale cards per owner: {}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {height}" role="img" aria-labelledby="owner-chart-title"><title id="owner-chart-title">{} {}</title>"#,
         label_w + bar_w + 40,
+        escape_xml(words.text("chart_owners")),
         rows.iter()
             .map(|(n, c)| format!("{} {c}", escape_xml(n)))
             .collect::<Vec<_>>()

@@ -32,6 +32,9 @@ struct CardJson<'a> {
     last_changed: Option<&'a str>,
     last_changed_by: Option<&'a str>,
     state: Badge,
+    /// Every owner has left: nobody answers for the card until it gets a
+    /// new owner.
+    needs_owner: bool,
     tags: &'a [String],
     /// Ids of the cards this card links to.
     links: Vec<String>,
@@ -80,6 +83,7 @@ pub fn cards_json(site: &Site) -> String {
                 last_changed: p.view.last_changed.as_deref(),
                 last_changed_by: p.view.last_changed_by.as_deref(),
                 state: p.badge,
+                needs_owner: p.view.owners_left,
                 tags: &p.card.tags,
                 links: linked_ids(site, p),
             })
@@ -101,6 +105,67 @@ pub fn cards_json(site: &Site) -> String {
     json
 }
 
+/// The counts of one total on the build day, and the due days of its cards
+/// that were not stale then: enough to re-count it on any later day.
+#[derive(Serialize)]
+struct Scope {
+    /// Published cards that are not archived.
+    t: usize,
+    /// Never verified.
+    u: usize,
+    /// Stale on the build day.
+    s: usize,
+    /// `[due, first expiring day, cards]`, days counted from the build day.
+    d: Vec<[i64; 3]>,
+}
+
+/// `_/totals.json`: every total the pages show — the site (`s`), each
+/// collection (`c:KEY`) and each owner (`o:KEY`) — so that `vouch.js` can
+/// re-count scores and counts when the page is read after the build day.
+pub fn totals_json(site: &Site) -> String {
+    let warn = site.ws.config.verification.warn_within;
+    let scope = |ids: &mut dyn Iterator<Item = usize>| {
+        let mut s = Scope {
+            t: 0,
+            u: 0,
+            s: 0,
+            d: Vec::new(),
+        };
+        let mut days: std::collections::BTreeMap<(i64, i64), i64> = Default::default();
+        for i in ids {
+            let p = &site.cards[i];
+            match p.badge {
+                Badge::Archived => continue,
+                Badge::Unverified => s.u += 1,
+                Badge::Stale => s.s += 1,
+                Badge::Fresh | Badge::Expiring => {
+                    if let Some(due) = p.freshness.due {
+                        let from = crate::resolve::freshness::expiring_from(due, warn);
+                        let offset = |d: jiff::civil::Date| i64::from((d - site.today).get_days());
+                        *days.entry((offset(due), offset(from))).or_default() += 1;
+                    }
+                }
+            }
+            s.t += 1;
+        }
+        s.d = days
+            .into_iter()
+            .map(|((due, from), n)| [due, from, n])
+            .collect();
+        s
+    };
+    let mut scopes = std::collections::BTreeMap::new();
+    scopes.insert("s".to_owned(), scope(&mut (0..site.cards.len())));
+    for c in &site.collections {
+        let ids = c.index.into_iter().chain(c.cards.iter().copied());
+        scopes.insert(format!("c:{}", c.key), scope(&mut ids.into_iter()));
+    }
+    for o in &site.owners {
+        scopes.insert(format!("o:{}", o.key), scope(&mut o.all.iter().copied()));
+    }
+    serde_json::json!({ "built": site.today.to_string(), "scopes": scopes }).to_string()
+}
+
 /// llms.txt: an H1 title, a blockquote summary, then one H2 section per
 /// collection listing each card's Markdown with its state, date and owners.
 pub fn llms_txt(site: &Site) -> String {
@@ -110,8 +175,12 @@ pub fn llms_txt(site: &Site) -> String {
         one_line,
     );
     out.push_str(&format!(
-        "> {summary} Every card names its owners and when it was last verified; {} of {} published cards are not stale ({}%). A stale card may be out of date: confirm it with its owners before relying on it.\n",
-        site.info.score.not_stale, site.info.score.total, site.info.score.percent
+        "> {summary} Every card names its owners, when it was last verified and when it is due; as of {}, {} of {} published cards are not stale ({}%). A card past its due date is stale and may be out of date: confirm it with its owners before relying on it.\n",
+        site.today, site.info.score.not_stale, site.info.score.total, site.info.score.percent
+    ));
+    out.push_str(&format!(
+        "\nStates are as of {} (the build); on a later day, compare each card's due date with that day.\n",
+        site.today
     ));
     out.push_str(&format!(
         "\nEvery card below is plain Markdown with its front matter. `{}` lists every card's metadata and state as JSON. The search page `{}?q=WORDS` (filters: `collection`, `owner`, `tag`, `state`, `lang`; filters alone list their cards) runs in a browser; without one, filter `cards.json` or read `{}meta.json` and the term shards it lists under `{}t/`.\n",
@@ -129,12 +198,21 @@ pub fn llms_txt(site: &Site) -> String {
                 .verified
                 .as_deref()
                 .map_or("never verified".to_owned(), |v| format!("verified {v}"));
+            let due = p
+                .view
+                .due
+                .as_deref()
+                .map_or(String::new(), |d| format!(", due {d}"));
+            let orphan = if p.view.owners_left {
+                " (its owners have left: it needs a new owner)"
+            } else {
+                ""
+            };
             out.push_str(&format!(
-                "- [{}]({}): {}, {}, owners: {}\n",
+                "- [{}]({}): {}, {verified}{due}, owners: {}{orphan}\n",
                 one_line(&p.view.title).replace(['[', ']'], ""),
                 site_url(site, &urls::card_markdown(&p.card.id)),
                 p.badge.as_str(),
-                verified,
                 one_line(&p.owner_keys.join(", "))
             ));
         }

@@ -5,6 +5,7 @@
 
 pub mod chart;
 pub mod html;
+pub mod i18n;
 pub mod machine;
 pub mod owners;
 pub mod pages;
@@ -55,7 +56,7 @@ pub fn build(model: &Model, out: &Path) -> Result<Built, BuildError> {
     let ws = model.ws;
     crate::write::check_output(out, &ws.root)?;
     let site = Site::new(model);
-    let pages = pages::Pages::new(&ws.root)?;
+    let pages = pages::Pages::new(&site)?;
     let staging = Staging::new(out)?;
     let mut built = Built::default();
 
@@ -94,7 +95,7 @@ pub fn build(model: &Model, out: &Path) -> Result<Built, BuildError> {
         built.bytes += html.len() as u64;
         built.paths.insert(path.clone());
     }
-    for (path, content) in own_files(&site, &site_pages.paths)? {
+    for (path, content) in own_files(&site, &pages, &site_pages.paths)? {
         write(&staging, &mut built, &path, &content)?;
     }
     let search_files = crate::search::index::build(model);
@@ -120,13 +121,21 @@ pub fn build(model: &Model, out: &Path) -> Result<Built, BuildError> {
 
 /// The files beside the pages: the style sheet and scripts, `cards.json`,
 /// `llms.txt`, `sitemap.xml` (with `base_url`) and `.nojekyll`.
-fn own_files(site: &Site, site_pages: &[String]) -> Result<Vec<(String, String)>, BuildError> {
+fn own_files(
+    site: &Site,
+    pages: &pages::Pages,
+    site_pages: &[String],
+) -> Result<Vec<(String, String)>, BuildError> {
     let mut out = Vec::new();
+    // The scripts get the site's words where they ask for them.
+    let words = serde_json::to_string(pages.words().entries()).unwrap_or_else(|_| "{}".to_owned());
     for (name, content) in pages::ASSETS {
         let content =
             pages::override_of(&site.ws.root, name)?.unwrap_or_else(|| (*content).to_owned());
+        let content = content.replace(pages::WORDS_MARK, &words);
         out.push((format!("{}{name}", urls::ASSETS), content));
     }
+    out.push((urls::TOTALS.to_owned(), machine::totals_json(site)));
     out.push((urls::CARDS_JSON.to_owned(), machine::cards_json(site)));
     out.push((urls::LLMS_TXT.to_owned(), machine::llms_txt(site)));
     let mut page_paths: Vec<String> = site
@@ -249,7 +258,7 @@ pub fn update(
     let ws = model.ws;
     let live = crate::write::LiveDir::open(out)?;
     let site = Site::new(model);
-    let pages = pages::Pages::new(&ws.root)?;
+    let pages = pages::Pages::new(&site)?;
     let mut done = Updated::default();
     for (i, p) in site.cards.iter().enumerate() {
         let page_file = urls::file_of(&p.url);
@@ -279,7 +288,7 @@ pub fn update(
     for (path, html) in &site_pages.rendered {
         done.written += usize::from(live.write(path, html.as_bytes())?);
     }
-    for (path, content) in own_files(&site, &site_pages.paths)? {
+    for (path, content) in own_files(&site, &pages, &site_pages.paths)? {
         done.written += usize::from(live.write(&path, content.as_bytes())?);
         done.paths.insert(path);
     }

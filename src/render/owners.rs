@@ -10,10 +10,14 @@ use crate::model::owners::{Owner, OwnerKind};
 use crate::render::site::{Badge, Link, Published, Score};
 use crate::resolve::urls;
 
+/// One way to reach an owner: an email address, a GitHub user or team, a
+/// Slack channel or handle (a link when the workspace is known).
 #[derive(Debug, Clone, Serialize)]
 pub struct Contact {
+    /// `email`, `github` or `slack`.
+    pub kind: &'static str,
     pub label: String,
-    pub href: String,
+    pub href: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -21,6 +25,8 @@ pub struct OwnerRef {
     pub name: String,
     pub url: String,
     pub contacts: Vec<Contact>,
+    /// A person who has left.
+    pub left: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,12 +47,18 @@ pub struct OwnerView {
     pub score: Score,
     #[serde(skip)]
     pub direct: Vec<usize>,
+    /// Cards owned directly or through a team, most overdue first.
+    #[serde(skip)]
+    pub all: Vec<usize>,
+    /// The earliest due day of those cards that are not archived.
+    pub first_due: Option<String>,
 }
 
 /// A team as listed on a member's page: the member answers for its cards too,
 /// which the team's own page lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct TeamLink {
+    pub key: String,
     pub name: String,
     pub url: String,
     pub count: usize,
@@ -58,12 +70,14 @@ pub fn owner_url(key: &str) -> String {
     urls::owner_page(key)
 }
 
-pub fn contacts(owner: &Owner) -> Vec<Contact> {
+/// Every contact of a registered owner, in the order email, GitHub, Slack.
+pub fn contacts(owner: &Owner, slack_workspace: Option<&str>) -> Vec<Contact> {
     let mut out = Vec::new();
     if let Some(email) = &owner.email {
         out.push(Contact {
+            kind: "email",
             label: email.clone(),
-            href: format!("mailto:{email}"),
+            href: Some(format!("mailto:{email}")),
         });
     }
     if let Some(github) = &owner.github {
@@ -73,18 +87,53 @@ pub fn contacts(owner: &Owner) -> Vec<Contact> {
             None => format!("https://github.com/{handle}"),
         };
         out.push(Contact {
+            kind: "github",
             label: format!("@{handle}"),
-            href,
+            href: Some(href),
         });
     }
+    out.extend(owner.slack.as_deref().map(|h| slack(h, slack_workspace)));
     out
 }
 
-pub fn owner_ref(key: &str, owner: Option<&Owner>) -> OwnerRef {
+/// A Slack handle as a contact: a channel (`#team`) links into the
+/// workspace when it is known; a person's handle (`@ana`) has no address
+/// Slack resolves by name, so it is shown as written.
+pub fn slack(handle: &str, workspace: Option<&str>) -> Contact {
+    let href = handle
+        .strip_prefix('#')
+        .filter(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        })
+        .zip(workspace)
+        .map(|(name, ws)| format!("https://{ws}.slack.com/app_redirect?channel={name}"));
+    Contact {
+        kind: "slack",
+        label: handle.to_owned(),
+        href,
+    }
+}
+
+/// A Slack handle written where an owner goes (tech-docs' `owner_slack`,
+/// or a free-form owner): `#channel` or `@person`.
+fn is_slack_handle(name: &str) -> bool {
+    name.len() > 1 && (name.starts_with('#') || name.starts_with('@')) && !name.contains(' ')
+}
+
+pub fn owner_ref(key: &str, owner: Option<&Owner>, slack_workspace: Option<&str>) -> OwnerRef {
+    let contacts = match owner {
+        Some(o) => contacts(o, slack_workspace),
+        None if is_slack_handle(key) => vec![slack(key, slack_workspace)],
+        None => Vec::new(),
+    };
     OwnerRef {
         name: owner.map_or(key, |o| o.display_name()).to_owned(),
         url: owner_url(key),
-        contacts: owner.map(contacts).unwrap_or_default(),
+        contacts,
+        left: owner.is_some_and(Owner::has_left),
     }
 }
 
@@ -124,6 +173,7 @@ pub fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                             let cards_of_team =
                                 direct.get(&team.key).map_or(&[][..], Vec::as_slice);
                             teams.push(TeamLink {
+                                key: team.key.clone(),
                                 name: team.display_name().to_owned(),
                                 url: owner_url(&team.key),
                                 count: cards_of_team.len(),
@@ -140,7 +190,8 @@ pub fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                 .filter(|i| !own.contains(i))
                 .collect();
             let mut all: Vec<usize> = own.iter().chain(&through_teams).copied().collect();
-            all.sort_unstable();
+            sort_by_urgency(cards, &mut all);
+            let first_due = all.iter().filter_map(|&i| cards[i].view.due.clone()).min();
             OwnerView {
                 name: owner.map_or(key.as_str(), |o| o.display_name()).to_owned(),
                 kind: match owner.map(|o| &o.kind) {
@@ -148,9 +199,9 @@ pub fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                     Some(OwnerKind::Person { .. }) => "person",
                     None => "owner",
                 },
-                inactive: owner.is_some_and(|o| o.is_person() && !o.is_active_person()),
+                inactive: owner.is_some_and(Owner::has_left),
                 url: owner_url(&key),
-                contacts: owner.map(contacts).unwrap_or_default(),
+                contacts: owner_ref(&key, owner, ws.config.slack_workspace.as_deref()).contacts,
                 members,
                 teams,
                 count: all.len(),
@@ -158,10 +209,32 @@ pub fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                 expiring: with_badge(cards, &all, Badge::Expiring),
                 score: Score::of(all.iter().map(|&i| cards[i].badge)),
                 direct: own,
+                all,
+                first_due,
                 key,
             }
         })
         .collect()
+}
+
+/// Most overdue first: never verified, then by due day (the order does not
+/// change as days pass), archived last; ties by title, then id.
+pub fn sort_by_urgency(cards: &[Published], ids: &mut [usize]) {
+    ids.sort_by(|&a, &b| {
+        let key = |i: usize| {
+            let p = &cards[i];
+            let rank = match p.badge {
+                Badge::Unverified => 0,
+                Badge::Archived => 2,
+                _ => 1,
+            };
+            (rank, p.freshness.due)
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| cards[a].view.title.cmp(&cards[b].view.title))
+            .then_with(|| cards[a].card.id.cmp(&cards[b].card.id))
+    });
 }
 
 /// How many of the cards at `ids` carry `badge`.

@@ -6,7 +6,10 @@ use std::path::Path;
 
 use minijinja::{Environment, Value, context};
 
+use jiff::civil::Date;
+
 use crate::render::chart;
+use crate::render::i18n::Words;
 use crate::render::site::Site;
 use crate::resolve::urls::{self, root_prefix};
 
@@ -43,6 +46,9 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/site/search.html"),
     ),
 ];
+
+/// Where a script receives the site's words (a JSON object) at build time.
+pub const WORDS_MARK: &str = "/*vouch:words*/{}";
 
 pub const ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../../templates/site/style.css")),
@@ -114,16 +120,124 @@ fn html_formatter(
         .map_err(minijinja::Error::from)
 }
 
+/// The template functions of the site's words:
+/// - `tr(key, name=value…)`: the message with its holes filled, as text
+///   (escaped where it is written); `n=` chooses the plural form;
+/// - `trh(key, …)`: the same as HTML, for messages around markup: the
+///   message and plain values are escaped, values marked safe are not;
+/// - `day(iso)`: a `YYYY-MM-DD` day in words; `due_words(iso)`: "due in 3
+///   days" as of the build.
+fn add_words(env: &mut Environment<'static>, words: &std::sync::Arc<Words>, today: Date) {
+    use minijinja::value::Kwargs;
+    fn args(kwargs: &Kwargs, escape: bool) -> Result<Vec<(String, String)>, minijinja::Error> {
+        let mut out = Vec::new();
+        for key in kwargs.args() {
+            let value: Value = kwargs.get(key)?;
+            let text = match value.as_str() {
+                Some(s) => s.to_owned(),
+                None => value.to_string(),
+            };
+            let text = if escape && !value.is_safe() {
+                escape_html(&text)
+            } else {
+                text
+            };
+            out.push((key.to_owned(), text));
+        }
+        Ok(out)
+    }
+    let w = words.clone();
+    env.add_function(
+        "tr",
+        move |key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let args = args(&kwargs, false)?;
+            let pairs: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            Ok(w.fill(key, &pairs))
+        },
+    );
+    let w = words.clone();
+    env.add_function(
+        "trh",
+        move |key: &str, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+            let args = args(&kwargs, true)?;
+            let n = args
+                .iter()
+                .find(|(k, _)| k == "n")
+                .and_then(|(_, v)| v.parse().ok());
+            let message = escape_html(match n {
+                Some(n) => w.plural(key, n),
+                None => w.text(key),
+            });
+            let filled = crate::render::i18n::fill(&message, |name| {
+                args.iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            });
+            Ok(Value::from_safe_string(filled))
+        },
+    );
+    let w = words.clone();
+    env.add_function("day", move |iso: &str| -> String {
+        iso.parse::<Date>()
+            .map_or_else(|_| iso.to_owned(), |d| w.date(d))
+    });
+    env.add_filter("urlencode", |text: &str| {
+        crate::urlpath::percent_encode(text)
+    });
+    let w = words.clone();
+    env.add_function("interval_words", move |written: &str| -> String {
+        use crate::model::interval::{Interval, Unit};
+        match written.parse::<Interval>() {
+            Ok(i) => {
+                let key = match i.unit {
+                    Unit::Day => "days",
+                    Unit::Week => "weeks",
+                    Unit::Month => "months_n",
+                    Unit::Year => "years",
+                };
+                w.fill(key, &[("n", &i.count.to_string())])
+            }
+            Err(_) => written.to_owned(),
+        }
+    });
+    let w = words.clone();
+    env.add_function("due_words", move |iso: &str| -> String {
+        iso.parse::<Date>()
+            .map_or_else(|_| iso.to_owned(), |d| w.due(d, today))
+    });
+}
+
+/// `&<>"'` escaped, as the formatter escapes values.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn ser<T: serde::Serialize>(value: &T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
 pub struct Pages {
     env: Environment<'static>,
+    words: std::sync::Arc<Words>,
     /// The site's settings and vouch's addresses as template values, made
     /// once per build rather than once per page.
     shared: std::sync::OnceLock<(Value, Value)>,
 }
+
+/// Cards per page of an owner's list: a few thousand elements at most.
+pub const OWNER_PAGE: usize = 200;
 
 /// The site's own pages: those rendered, and the paths of all of them.
 #[derive(Debug, Default)]
@@ -132,10 +246,20 @@ pub struct SitePages {
     pub paths: Vec<String>,
 }
 
-/// The root's override of a built-in file, if it has one.
+/// The root's override of a built-in site file, if it has one.
 pub fn override_of(root: &Path, name: &str) -> Result<Option<String>, TemplateError> {
+    override_of_in(root, "templates/site", name)
+}
+
+/// The root's file `folder/name`, if it has one: read as the root's own
+/// files are (no link out of the root, no FIFO), and UTF-8.
+pub fn override_of_in(
+    root: &Path,
+    folder: &str,
+    name: &str,
+) -> Result<Option<String>, TemplateError> {
     use crate::load::{FileRead, read_file};
-    let rel = format!("templates/site/{name}");
+    let rel = format!("{folder}/{name}");
     let error = |message: String| TemplateError {
         name: root.join(&rel).display().to_string(),
         message,
@@ -151,7 +275,11 @@ pub fn override_of(root: &Path, name: &str) -> Result<Option<String>, TemplateEr
 }
 
 impl Pages {
-    pub fn new(root: &Path) -> Result<Pages, TemplateError> {
+    /// The templates of `site`'s root (its own over the built-in ones) and
+    /// the words of its interface language.
+    pub fn new(site: &Site) -> Result<Pages, TemplateError> {
+        let root = &site.ws.root;
+        let words = std::sync::Arc::new(Words::load(root, site.ws.config.ui_lang())?);
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
@@ -161,10 +289,17 @@ impl Pages {
             env.add_template_owned(*name, source)
                 .map_err(|e| TemplateError::new(&shown, &e))?;
         }
+        add_words(&mut env, &words, site.today);
         Ok(Pages {
             env,
             shared: std::sync::OnceLock::new(),
+            words,
         })
+    }
+
+    /// The words of the site's interface language.
+    pub fn words(&self) -> &Words {
+        &self.words
     }
 
     /// `site` and `paths` as every template sees them. A `Pages` serves one
@@ -209,8 +344,8 @@ impl Pages {
                 root => root_prefix(&p.url),
                 listing => ser(&listing),
                 collection => collection.map(ser),
-                lang => p.view.lang.clone(),
-                dir => p.view.dir,
+                lang => self.words.lang.clone(),
+                dir => self.words.dir,
                 card => ser(&p.view),
                 toc => if toc.len() >= 2 { toc } else { Vec::new() },
                 body => body,
@@ -231,8 +366,8 @@ impl Pages {
             paths => self.shared(site).1,
             today => site.today.to_string(),
             root => root_prefix(dir),
-            lang => site.info.lang.clone(),
-            dir => crate::render::site::text_direction(&site.info.lang),
+            lang => self.words.lang.clone(),
+            dir => self.words.dir,
         };
         self.render(name, context! { ..extra, ..base })
     }
@@ -262,12 +397,18 @@ impl Pages {
         // one page (the freshness dashboard, a big tag) must not hold up the rest.
         type Job<'j> = Box<dyn Fn() -> Result<String, TemplateError> + Send + Sync + 'j>;
         let mut jobs: Vec<(String, Option<Job<'s>>)> = Vec::new();
-        let mut add = |path: String, render: Job<'s>| -> Result<(), TemplateError> {
-            let job = wanted(&path).then_some(render);
+        // `decided`: whether the page is wanted, when its group decides it.
+        let mut add_as = |path: String, decided: Option<bool>, render: Job<'s>| {
+            let job = decided.unwrap_or_else(|| wanted(&path)).then_some(render);
             jobs.push((path, job));
-            Ok(())
         };
-        add(
+        macro_rules! add {
+            ($path:expr, $render:expr $(,)?) => {{
+                add_as($path, None, $render);
+                Ok::<(), TemplateError>(())
+            }};
+        }
+        add!(
             "index.html".to_owned(),
             Box::new(move || {
                 self.page(
@@ -284,7 +425,7 @@ impl Pages {
         )?;
         for c in site.collections.iter().filter(|c| c.index.is_none()) {
             let page = urls::folder_page(&c.key);
-            add(
+            add!(
                 urls::file_of(&page),
                 Box::new(move || {
                     self.page(
@@ -301,7 +442,7 @@ impl Pages {
             .iter()
             .map(|t| context! { name => t.name.clone(), url => urls::tag_page(&t.name), count => t.cards.len() })
             .collect();
-        add(
+        add!(
             urls::file_of(urls::TAGS),
             Box::new(move || {
                 self.page(
@@ -314,7 +455,7 @@ impl Pages {
         )?;
         for t in &site.tags {
             let dir = urls::tag_page(&t.name);
-            add(
+            add!(
                 urls::file_of(&dir),
                 Box::new(move || {
                     self.page(
@@ -326,7 +467,7 @@ impl Pages {
                 }),
             )?;
         }
-        add(
+        add!(
             urls::file_of(urls::OWNERS),
             Box::new(move || {
                 self.page(
@@ -337,45 +478,81 @@ impl Pages {
                 )
             }),
         )?;
+        // Each owner's page lists their cards, most overdue first, a page of
+        // OWNER_PAGE at a time; a change to any of them renders them all.
         for o in &site.owners {
-            let dir = o.url.as_str();
-            add(
-                urls::file_of(dir),
-                Box::new(move || {
+            let chunks: Vec<&[usize]> = if o.all.is_empty() {
+                vec![&[][..]]
+            } else {
+                o.all.chunks(OWNER_PAGE).collect()
+            };
+            let pages = chunks.len();
+            let first = urls::file_of(&o.url);
+            let wanted_owner = wanted(&first);
+            for (n, ids) in chunks.into_iter().enumerate() {
+                let dir = if n == 0 {
+                    o.url.clone()
+                } else {
+                    format!("{}{}/", o.url, n + 1)
+                };
+                let render: Job<'s> = Box::new(move || {
                     self.page(
                         site,
                         "owner.html",
-                        dir,
+                        &dir,
                         context! {
                             owner => ser(o),
-                            cards => ser(&site.views(&o.direct)),
+                            cards => ser(&site.views(ids)),
+                            page => n + 1,
+                            pages => pages,
                         },
                     )
-                }),
-            )?;
+                });
+                let path = if n == 0 {
+                    first.clone()
+                } else {
+                    urls::file_of(&format!("{}{}/", o.url, n + 1))
+                };
+                add_as(path, Some(wanted_owner), render);
+            }
         }
-        let by_state = |badge| {
-            (0..site.cards.len())
-                .filter(|&i| site.cards[i].badge == badge)
-                .collect::<Vec<_>>()
-        };
-        add(
+        // The owners' to-do list: every owner with cards, the one whose
+        // card is most overdue first (an order the days passing keep).
+        let mut todo: Vec<&crate::render::owners::OwnerView> =
+            site.owners.iter().filter(|o| !o.all.is_empty()).collect();
+        todo.sort_by(|a, b| {
+            let never = |o: &crate::render::owners::OwnerView| {
+                !o.all
+                    .iter()
+                    .any(|&i| site.cards[i].badge == crate::render::site::Badge::Unverified)
+            };
+            never(a)
+                .cmp(&never(b))
+                .then_with(|| match (&a.first_due, &b.first_due) {
+                    (Some(x), Some(y)) => x.cmp(y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                })
+                .then_with(|| b.stale.cmp(&a.stale))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        add!(
             urls::file_of(urls::FRESHNESS),
             Box::new(move || {
                 self.page(
-                site,
-                "freshness.html",
-                urls::FRESHNESS,
-                context! {
-                    due_chart => chart::due_chart(site),
-                    owner_chart => chart::owner_chart(site),
-                    stale => ser(&site.views(&by_state(crate::render::site::Badge::Stale))),
-                    expiring => ser(&site.views(&by_state(crate::render::site::Badge::Expiring))),
-                },
-            )
+                    site,
+                    "freshness.html",
+                    urls::FRESHNESS,
+                    context! {
+                        due_chart => chart::due_chart(site, &self.words),
+                        owner_chart => chart::owner_chart(site, &self.words),
+                        todo => ser(&todo),
+                    },
+                )
             }),
         )?;
-        add(
+        add!(
             urls::file_of(urls::SEARCH),
             Box::new(move || self.page(site, "search.html", urls::SEARCH, context! {})),
         )?;
@@ -394,10 +571,24 @@ impl Pages {
         } else {
             format!("{base_path}/")
         };
-        add(
+        let style = override_of(&site.ws.root, "style.css")?
+            .unwrap_or_else(|| {
+                let (_, css) = ASSETS
+                    .iter()
+                    .find(|(n, _)| *n == "style.css")
+                    .unwrap_or(&ASSETS[0]);
+                (*css).to_owned()
+            })
+            .replace("</", "<\\/");
+        add!(
             urls::NOT_FOUND.to_owned(),
             Box::new(move || {
-                self.page(site, "404.html", "", context! { root => base_path.clone() })
+                self.page(
+                    site,
+                    "404.html",
+                    "",
+                    context! { root => base_path.clone(), style => style.clone() },
+                )
             }),
         )?;
         use rayon::prelude::*;

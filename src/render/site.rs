@@ -52,8 +52,11 @@ pub struct CardView {
     pub markdown_url: String,
     pub title: String,
     pub state: Badge,
-    pub state_label: &'static str,
     pub archived: bool,
+    /// Every owner is a person who has left: the card needs a new owner.
+    pub owners_left: bool,
+    /// How to ask the owners a question about the card.
+    pub ask: Ask,
     pub verified: Option<String>,
     pub verified_by: Option<String>,
     pub verify_every: String,
@@ -81,8 +84,8 @@ pub struct CardView {
 pub struct CardSummary {
     pub url: String,
     pub title: String,
+    pub lang: String,
     pub state: Badge,
-    pub state_label: &'static str,
     pub verified: Option<String>,
     pub due: Option<String>,
     pub expiring_from: Option<String>,
@@ -94,14 +97,28 @@ impl CardView {
         CardSummary {
             url: self.url.clone(),
             title: self.title.clone(),
+            lang: self.lang.clone(),
             state: self.state,
-            state_label: self.state_label,
             verified: self.verified.clone(),
             due: self.due.clone(),
             expiring_from: self.expiring_from.clone(),
             collection_title: self.collection_title.clone(),
         }
     }
+}
+
+/// Where a reader asks a card's owners: their Slack channel (when the
+/// workspace is known), their emails (one `mailto:`), or a new issue in the
+/// repository; templates choose and fill in the words.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Ask {
+    pub slack: Option<String>,
+    /// Comma-separated addresses, for `mailto:`.
+    pub email: Option<String>,
+    /// `…/issues/new` of `repo_url`.
+    pub issue: Option<String>,
+    /// The card's address to quote: absolute under `base_url`.
+    pub page: String,
 }
 
 /// A published card and everything the site knows of it.
@@ -218,14 +235,20 @@ impl<'w> Site<'w> {
                 let lang = entry.lang.clone();
                 let live = badge != Badge::Archived;
                 let url = entry.page().unwrap_or_default().to_owned();
+                let owners: Vec<OwnerRef> = entry
+                    .owners
+                    .iter()
+                    .map(|o| owner_ref(o.key(), o.owner(), ws.config.slack_workspace.as_deref()))
+                    .collect();
                 let view = CardView {
                     id: card.id.clone(),
                     url: urls::href(&url),
                     markdown_url: urls::href(&urls::card_markdown(&card.id)),
                     title: card.title().to_owned(),
                     state: badge,
-                    state_label: badge.label(),
                     archived: !live,
+                    owners_left: entry.owners_left(),
+                    ask: ask(ws, &owners, &url),
                     verified: card.verified.as_ref().map(|v| v.value.to_string()),
                     verified_by: entry.verifier.map(|v| v.display_name().to_owned()),
                     verify_every: freshness.interval.to_string(),
@@ -236,11 +259,7 @@ impl<'w> Site<'w> {
                         .map(|d| expiring_from(d, warn).to_string()),
                     collection_title: collection.map(|c| c.title.clone()),
                     collection_url,
-                    owners: entry
-                        .owners
-                        .iter()
-                        .map(|o| owner_ref(o.key(), o.owner()))
-                        .collect(),
+                    owners,
                     tags: card
                         .tags
                         .iter()
@@ -374,6 +393,32 @@ impl<'w> Site<'w> {
     /// The list entries of `ids`.
     pub fn views(&self, ids: &[usize]) -> Vec<&CardSummary> {
         ids.iter().map(|&i| &self.cards[i].summary).collect()
+    }
+}
+
+/// The ways to ask a card's owners, from their contacts: the active ones.
+fn ask(ws: &Workspace, owners: &[OwnerRef], page: &str) -> Ask {
+    let reachable = || owners.iter().filter(|o| !o.left).flat_map(|o| &o.contacts);
+    let emails: Vec<&str> = reachable()
+        .filter(|c| c.kind == "email")
+        .map(|c| c.label.as_str())
+        .collect();
+    let page = match ws.config.base_url.as_deref() {
+        Some(base) => format!("{}/{}", base.trim_end_matches('/'), urls::href(page)),
+        None => urls::href(page),
+    };
+    Ask {
+        slack: reachable()
+            .find(|c| c.kind == "slack" && c.href.is_some())
+            .and_then(|c| c.href.clone()),
+        email: (!emails.is_empty()).then(|| emails.join(",")),
+        issue: ws
+            .config
+            .repo_url
+            .as_deref()
+            .filter(|r| r.contains("github.com/") || r.contains("gitlab"))
+            .map(|r| format!("{}/issues/new", r.trim_end_matches('/'))),
+        page,
     }
 }
 

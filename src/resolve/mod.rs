@@ -50,16 +50,6 @@ impl Badge {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Badge::Fresh => "Fresh",
-            Badge::Expiring => "Expiring",
-            Badge::Stale => "Stale",
-            Badge::Unverified => "Unverified",
-            Badge::Archived => "Archived",
-        }
-    }
-
     /// Whether the card counts as trustworthy in the trust score.
     pub fn trusted(self) -> bool {
         matches!(self, Badge::Fresh | Badge::Expiring)
@@ -108,6 +98,16 @@ impl Entry<'_> {
 
     pub fn is_published(&self) -> bool {
         matches!(self.publish, Publish::Page(_))
+    }
+
+    /// Whether every owner is a person who has left: nobody answers for
+    /// the card any more, so it needs a new owner.
+    pub fn owners_left(&self) -> bool {
+        !self.owners.is_empty()
+            && self
+                .owners
+                .iter()
+                .all(|o| o.owner().is_some_and(|o| o.has_left()))
     }
 
     /// The owners' keys (or names as written, without a registry).

@@ -21,6 +21,8 @@ pub const OWNERS: &str = "_/owners/";
 pub const FRESHNESS: &str = "_/freshness/";
 /// Style sheet and scripts.
 pub const ASSETS: &str = "_/assets/";
+/// Each total's due dates, for pages read after the build day.
+pub const TOTALS: &str = "_/totals.json";
 
 pub const CARDS_JSON: &str = "cards.json";
 pub const LLMS_TXT: &str = "llms.txt";
@@ -50,6 +52,7 @@ pub struct Paths {
     pub assets: &'static str,
     pub cards_json: &'static str,
     pub llms_txt: &'static str,
+    pub totals: &'static str,
 }
 
 pub const PATHS: Paths = Paths {
@@ -61,6 +64,7 @@ pub const PATHS: Paths = Paths {
     assets: ASSETS,
     cards_json: CARDS_JSON,
     llms_txt: LLMS_TXT,
+    totals: TOTALS,
 };
 
 /// The address of a card's page: its id, or for a folder's `index` card the

@@ -67,11 +67,7 @@ pub fn check(entry: &Entry, ws: &Workspace, out: &mut Vec<Diagnostic>) {
         }
     }
     let registered = || own.iter().filter_map(|(w, o)| o.owner().map(|o| (*w, o)));
-    if !resolved.is_empty()
-        && resolved
-            .iter()
-            .all(|o| o.is_person() && !o.is_active_person())
-    {
+    if !resolved.is_empty() && resolved.iter().all(|o| o.has_left()) {
         for (owner, _) in registered() {
             out.push(
                 at(
@@ -87,7 +83,7 @@ pub fn check(entry: &Entry, ws: &Workspace, out: &mut Vec<Diagnostic>) {
         }
     } else {
         for (owner, o) in registered() {
-            if o.is_person() && !o.is_active_person() {
+            if o.has_left() {
                 out.push(
                     at(
                         Code::InactiveOwner,

@@ -202,7 +202,9 @@
   var todayOffset = 0;
   var STATES = { f: "fresh", e: "expiring", s: "stale", u: "unverified", a: "archived" };
   var LETTERS = { fresh: "f", expiring: "e", stale: "s", unverified: "u", archived: "a" };
-  var LABELS = { fresh: "Fresh", expiring: "Expiring", stale: "Stale", unverified: "Unverified", archived: "Archived" };
+  // The site's words, from vouch.js (which the page loads first).
+  var word = window.vouch.word;
+  function cards(n) { return word("cards", { n: n }); }
 
   function stateOn(letter, due, expiring) {
     if (letter === "a" || letter === "u" || due === null) return STATES[letter];
@@ -358,12 +360,13 @@
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = root + row[1];
+        a.dir = "auto";
         highlight(a, row[0], outcome.query);
         li.appendChild(a);
         li.appendChild(document.createTextNode(" "));
         var badge = document.createElement("span");
         badge.className = "badge badge-" + state;
-        badge.textContent = LABELS[state];
+        badge.textContent = word("state_" + state);
         li.appendChild(badge);
         if (row[2]) {
           var where = document.createElement("span");
@@ -373,14 +376,16 @@
         }
         var p = document.createElement("p");
         p.className = "snippet";
+        p.dir = "auto";
         highlight(p, snippet(row[3], outcome.query), outcome.query);
         li.appendChild(p);
         results.appendChild(li);
       });
-      if (outcome.empty) status.textContent = "Type to search " + meta.n + " cards.";
-      else if (!outcome.hits.length) status.textContent = q.trim() ? "No card matches “" + q.trim() + "”." : "No card matches these filters.";
-      else if (!outcome.all) status.textContent = "No card has all the words; showing cards with some of them.";
-      else status.textContent = outcome.hits.length + (outcome.hits.length === 1 ? " card" : " cards") + " found" + (outcome.hits.length > limit ? ", showing the best " + limit : "") + ".";
+      if (outcome.empty) status.textContent = word("search_type", { cards: cards(meta.n) });
+      else if (!outcome.hits.length) status.textContent = q.trim() ? word("search_none", { q: q.trim() }) : word("search_none_filters");
+      else if (!outcome.all) status.textContent = word("search_some");
+      else if (outcome.hits.length > limit) status.textContent = word("search_found_best", { cards: cards(outcome.hits.length), limit: limit });
+      else status.textContent = word("search_found", { cards: cards(outcome.hits.length) });
       more.hidden = outcome.hits.length <= limit;
     });
   }
@@ -422,7 +427,7 @@
     }).then(function () {
       if (ticket === pending) document.documentElement.setAttribute("data-search-ready", String(ticket));
     }).catch(function (e) {
-      status.textContent = "Search failed: " + e.message;
+      status.textContent = word("search_failed", { error: e.message });
     });
   }
 
@@ -479,6 +484,6 @@
     if (header) header.value = input.value;
     return run(false);
   }).catch(function (e) {
-    status.textContent = "Search is unavailable: " + e.message;
+    status.textContent = word("search_unavailable", { error: e.message });
   });
 })();

@@ -1,10 +1,49 @@
-// vouch's badge clock: re-evaluates every trust badge against the reader's
-// clock, so a card that expires between two builds shows as stale on time.
-// The build writes each badge's due date and the first day it is expiring;
-// without JavaScript the state computed at build time stays.
+// vouch's page clock: re-evaluates what the build wrote against the reader's
+// day, so a card that expires between two builds shows as stale on time.
+// - every trust badge (`data-due`, `data-expiring-from` on the badge);
+// - the card's trust panel: its tint, its advice and "due in …";
+// - totals (trust scores and counts): when the reader's day is after the
+//   build, from `_/totals.json` (each scope's due dates), fetched only then;
+// - "as of" notes beside totals: the reader's day once re-counted.
+// Without JavaScript the states and totals of the build day stay, each
+// total with the build date beside it. The site's words are written in by
+// the build (templates/i18n/), and other scripts use them through
+// `window.vouch`.
 (function () {
   "use strict";
-  var LABELS = { fresh: "Fresh", expiring: "Expiring", stale: "Stale" };
+  var WORDS = /*vouch:words*/{};
+  var DAY = 86400000;
+  var lang = document.documentElement.lang || "en";
+
+  function word(key, args) {
+    var entry = WORDS[key];
+    if (entry && typeof entry === "object" && !Array.isArray(entry)) {
+      var n = args && typeof args.n === "number" ? args.n : 0;
+      var form = new Intl.PluralRules(lang).select(n);
+      entry = entry[form] || entry.other;
+    }
+    if (typeof entry !== "string") return key;
+    return entry.replace(/\{(\w+)\}/g, function (all, name) {
+      return args && args[name] !== undefined ? String(args[name]) : all;
+    });
+  }
+
+  function dayNumber(iso) {
+    return Math.round(Date.parse(iso + "T00:00:00Z") / DAY);
+  }
+
+  function dayWords(iso) {
+    var months = WORDS.months || [];
+    var p = iso.split("-");
+    return word("date", { day: String(Number(p[2])), month: months[Number(p[1]) - 1] || p[1], year: p[0] });
+  }
+
+  function dueWords(due, today) {
+    var d = dayNumber(due) - dayNumber(today);
+    if (d === 0) return word("due_today");
+    var span = word("days", { n: Math.abs(d) });
+    return word(d > 0 ? "due_in" : "due_ago", { span: span });
+  }
 
   function todayUtc() {
     return new Date().toISOString().slice(0, 10);
@@ -16,20 +55,86 @@
     return "fresh";
   }
 
-  function refresh() {
-    var today = todayUtc();
+  var LIVE = { fresh: 1, expiring: 1, stale: 1 };
+
+  function refreshBadges(today) {
     var badges = document.querySelectorAll("[data-vouch-badge][data-due]");
     for (var i = 0; i < badges.length; i++) {
       var badge = badges[i];
       var built = badge.getAttribute("data-state");
-      if (!LABELS[built]) continue;
+      if (!LIVE[built]) continue;
       var state = stateOn(today, badge.getAttribute("data-due"), badge.getAttribute("data-expiring-from"));
       if (state === built) continue;
       badge.className = badge.className.replace("badge-" + built, "badge-" + state);
       badge.setAttribute("data-state", state);
-      badge.textContent = LABELS[state];
-      badge.title = "Now " + state + " (the page was built when it was " + built + ")";
+      badge.textContent = word("state_" + state);
     }
+    var panel = document.querySelector("[data-vouch-panel][data-due]");
+    if (panel && LIVE[panel.getAttribute("data-state")]) {
+      var was = panel.getAttribute("data-state");
+      var now = stateOn(today, panel.getAttribute("data-due"), panel.getAttribute("data-expiring-from"));
+      if (now !== was) {
+        panel.className = panel.className.replace("trust-" + was, "trust-" + now);
+        panel.setAttribute("data-state", now);
+        var advice = panel.querySelector("[data-vouch-advice]");
+        if (advice) advice.textContent = word("advice_" + now, { owners: panel.getAttribute("data-owners") || word("the_owners") });
+      }
+    }
+    var dues = document.querySelectorAll("[data-vouch-due]");
+    for (var j = 0; j < dues.length; j++) dues[j].textContent = dueWords(dues[j].getAttribute("data-vouch-due"), today);
+  }
+
+  // The counts of a scope on day `d` (days since the build), from the
+  // build's counts and the due dates of the cards not stale at the build.
+  function countsOn(scope, d) {
+    var stale = scope.s, expiring = 0;
+    for (var i = 0; i < scope.d.length; i++) {
+      var due = scope.d[i][0], from = scope.d[i][1], n = scope.d[i][2];
+      if (d > due) stale += n;
+      else if (d >= from) expiring += n;
+    }
+    var total = scope.t;
+    return { stale: stale, expiring: expiring, fresh: total - scope.u - stale - expiring, total: total, ok: total - scope.u - stale };
+  }
+
+  function refreshTotals(today, totals) {
+    var d = dayNumber(today) - dayNumber(totals.built);
+    var counted = {};
+    var on = function (key) {
+      if (!(key in counted)) counted[key] = totals.scopes[key] ? countsOn(totals.scopes[key], d) : null;
+      return counted[key];
+    };
+    var scores = document.querySelectorAll("[data-vouch-score]");
+    for (var i = 0; i < scores.length; i++) {
+      var c = on(scores[i].getAttribute("data-vouch-score"));
+      if (!c || !c.total) continue;
+      var percent = Math.floor((c.ok * 100) / c.total);
+      scores[i].textContent = percent + "%";
+      scores[i].classList.toggle("score-low", percent < 80);
+      scores[i].title = word("score_title", { ok: c.ok, total: c.total });
+    }
+    var counts = document.querySelectorAll("[data-vouch-count]");
+    for (var j = 0; j < counts.length; j++) {
+      var el = counts[j];
+      var k = on(el.getAttribute("data-vouch-count"));
+      var state = el.getAttribute("data-count-state");
+      if (!k || k[state] === undefined) continue;
+      el.textContent = el.hasAttribute("data-bare") ? String(k[state]) : word(state + "_count", { n: k[state] });
+    }
+    var notes = document.querySelectorAll("[data-vouch-as-of]");
+    for (var n = 0; n < notes.length; n++) notes[n].textContent = "(" + word("as_of", { date: dayWords(today) }) + ")";
+  }
+
+  function refresh() {
+    var today = todayUtc();
+    refreshBadges(today);
+    var built = document.body.getAttribute("data-built");
+    var wanted = document.querySelector("[data-vouch-score], [data-vouch-count]");
+    if (!built || !wanted || today <= built) return;
+    fetch(document.body.getAttribute("data-totals"))
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (totals) { refreshTotals(today, totals); })
+      .catch(function () { /* the build's totals, with their date, stay */ });
   }
 
   // "/" focuses the search box, as on GitHub and in most documentation sites.
@@ -44,6 +149,8 @@
       box.select();
     }
   });
+
+  window.vouch = { word: word, dayWords: dayWords };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", refresh);

@@ -1,0 +1,472 @@
+//! The reader's site in real Chromium, driven through the DevTools protocol
+//! (`tests/browser/drive.cjs`, puppeteer-core): layout in both directions at
+//! phone and desktop widths, the site's words in the site's language, the
+//! trust panel's colours, totals after the page's clock moves, the owners'
+//! to-do order, and axe-core on every page kind in both themes.
+//!
+//! `.ci/run` installs puppeteer-core and axe-core into `target/npm`; without
+//! them (or Chromium) the tests are skipped locally and fail under CI.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+/// The npm modules the driver needs, when installed.
+fn modules() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/npm/node_modules");
+    let ok = dir.join("puppeteer-core/package.json").is_file()
+        && dir.join("axe-core/axe.min.js").is_file();
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install puppeteer-core and axe-core into target/npm"
+        );
+        eprintln!("skipped: npm install --prefix target/npm puppeteer-core axe-core");
+    }
+    ok.then_some(dir)
+}
+
+/// Runs the visits in one browser and returns one result per visit.
+fn drive(visits: Vec<Value>) -> Option<Vec<Value>> {
+    let browser = common::chromium()?;
+    let modules = modules()?;
+    let job = json!({ "chromium": browser, "visits": visits });
+    let mut child = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/drive.cjs"))
+        .arg(&modules)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(job.to_string().as_bytes())
+        .unwrap();
+    let out = common::wait_bounded(child, 240);
+    assert!(
+        out.status.success(),
+        "driver failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).expect("the driver's JSON"))
+}
+
+fn card(title: &str, owners: &str, verified: &str, extra: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\nowners: [{owners}]\nverified: {verified}\n{extra}---\n{body}\n"
+    )
+}
+
+/// A Portuguese root with Spanish and Hebrew cards, a team reachable only
+/// on Slack, a person who left, and cards in every state on 2026-11-25.
+fn multilingual(dir: &Path, vouch_yaml: &str) -> PathBuf {
+    let kb = dir.join("kb");
+    for folder in ["suporte", "soporte", "tmikha", "cs"] {
+        fs::create_dir_all(kb.join(folder)).unwrap();
+    }
+    fs::write(kb.join("vouch.yaml"), vouch_yaml).unwrap();
+    fs::write(
+        kb.join("owners.yaml"),
+        "people:\n  ana:\n    name: Ana Costa\n    email: ana@acme.example\n  rui:\n    name: Rui Lopes\n    active: false\n  dana:\n    name: דנה לוי\n    email: dana@acme.example\nteams:\n  suporte:\n    name: Suporte\n    members: [ana]\n    slack: \"#suporte\"\n",
+    )
+    .unwrap();
+    fs::write(kb.join("suporte/_collection.yaml"), "title: Suporte\n").unwrap();
+    let cards = [
+        (
+            "suporte/reembolso.md",
+            card(
+                "Como reembolsar um plano anual?",
+                "suporte",
+                "2026-07-01",
+                "verified_by: ana\ntags: [reembolso]\n",
+                "## Política\n\nReembolso em 30 dias.\n\n## Passos\n\nConfirme o plano.",
+            ),
+        ),
+        (
+            "suporte/exportar.md",
+            card(
+                "Exportar dados",
+                "ana",
+                "2026-11-20",
+                "verified_by: ana\n",
+                "Use Configurações.",
+            ),
+        ),
+        (
+            "suporte/antigo.md",
+            card(
+                "Procedimento antigo",
+                "rui",
+                "2026-11-01",
+                "",
+                "Escrito antes de sair.",
+            ),
+        ),
+        (
+            "suporte/vence.md",
+            card(
+                "Limites do plano",
+                "suporte",
+                "2026-09-01",
+                "verified_by: ana\n",
+                "100 000 pedidos.",
+            ),
+        ),
+        (
+            "soporte/reembolsos.md",
+            card(
+                "¿Cómo se reembolsa?",
+                "ana",
+                "2026-10-15",
+                "lang: es\nverified_by: ana\n",
+                "En 30 días.",
+            ),
+        ),
+        (
+            "tmikha/index.md",
+            card(
+                "מדיניות החזרים?",
+                "dana",
+                "2026-11-10",
+                "lang: he\nverified_by: dana\n",
+                "## מדיניות\n\nהחזר מלא תוך 30 יום.",
+            ),
+        ),
+        (
+            "tmikha/yetsu.md",
+            card(
+                "איך מייצאים נתונים?",
+                "dana",
+                "2026-06-01",
+                "lang: he\nverified_by: dana\n",
+                "דרך ההגדרות.",
+            ),
+        ),
+        (
+            "cs/triage.md",
+            card(
+                "Triage de chamados",
+                "suporte",
+                "2026-11-24",
+                "verified_by: ana\n",
+                "Prioridade por impacto.",
+            ),
+        ),
+    ];
+    for (path, text) in cards {
+        fs::write(kb.join(path), text).unwrap();
+    }
+    kb
+}
+
+fn build(kb: &Path, site: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("build")
+        .arg(kb)
+        .arg("-o")
+        .arg(site)
+        .args(["--today", "2026-11-25"])
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)) && site.join("index.html").is_file(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn url(site: &Path, page: &str) -> String {
+    format!("file://{}", site.join(page).display())
+}
+
+/// Every page kind of the fixture site.
+const PAGES: &[&str] = &[
+    "index.html",
+    "suporte/reembolso/index.html",
+    "suporte/antigo/index.html",
+    "tmikha/index.html",
+    "tmikha/yetsu/index.html",
+    "suporte/index.html",
+    "_/owners/index.html",
+    "_/owners/suporte/index.html",
+    "_/owners/ana/index.html",
+    "_/tags/index.html",
+    "_/tags/reembolso/index.html",
+    "_/freshness/index.html",
+    "_/search/index.html",
+    "404.html",
+];
+
+#[test]
+fn every_page_kind_fits_both_directions_and_passes_axe_in_both_themes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pt = tmp.path().join("pt");
+    let he = tmp.path().join("he");
+    fs::create_dir_all(&pt).unwrap();
+    fs::create_dir_all(&he).unwrap();
+    let kb = multilingual(
+        &pt,
+        "title: Central de ajuda\nlang: pt\nslack_workspace: acme\n",
+    );
+    build(&kb, &pt.join("site"));
+    // The same cards with the site's own words in Hebrew, right to left.
+    let kb = multilingual(&he, "title: מרכז עזרה\nlang: pt\nui_lang: he\n");
+    build(&kb, &he.join("site"));
+
+    let mut visits = Vec::new();
+    let mut labels = Vec::new();
+    for site in [pt.join("site"), he.join("site")] {
+        for page in PAGES {
+            for (width, scheme) in [
+                (390, "light"),
+                (1280, "dark"),
+                (390, "dark"),
+                (1280, "light"),
+            ] {
+                labels.push(format!("{} {page} {width} {scheme}", site.display()));
+                visits.push(json!({
+                    "url": url(&site, page), "width": width, "scheme": scheme,
+                    "axe": width == 1280 || scheme == "dark",
+                    "boxes": { "h1": "h1", "main": "main" },
+                }));
+            }
+        }
+    }
+    let Some(results) = drive(visits) else { return };
+    let mut problems = Vec::new();
+    for (label, r) in labels.iter().zip(&results) {
+        let (doc, view) = (
+            r["docWidth"].as_f64().unwrap(),
+            r["viewWidth"].as_f64().unwrap(),
+        );
+        if doc > view {
+            problems.push(format!("{label}: {doc}px wide in a {view}px window"));
+        }
+        for what in ["h1", "main"] {
+            if let Some(b) = r["boxes"][what].as_array() {
+                let (left, right) = (b[0].as_f64().unwrap(), b[1].as_f64().unwrap());
+                if left < 0.0 || right > view + 0.5 {
+                    problems.push(format!("{label}: {what} spans {left}..{right}"));
+                }
+            }
+        }
+        if let Some(v) = r["axe"].as_array()
+            && !v.is_empty()
+        {
+            problems.push(format!("{label}: axe: {v:?}"));
+        }
+        if let Some(c) = r["console"].as_array()
+            && !c.is_empty()
+        {
+            problems.push(format!("{label}: console: {c:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_sites_words_follow_its_language_and_cards_keep_their_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = multilingual(
+        tmp.path(),
+        "title: Central de ajuda\nlang: pt\nslack_workspace: acme\n",
+    );
+    let site = tmp.path().join("site");
+    build(&kb, &site);
+    let Some(r) = drive(vec![
+        json!({ "url": url(&site, "tmikha/yetsu/index.html"), "width": 1280, "today": "2026-11-25",
+            "attrs": { "lang": ["html", "lang"], "dir": ["html", "dir"], "article_dir": ["article", "dir"],
+                       "article_lang": ["article", "lang"], "panel_dir": [".trust", "dir"] },
+            "texts": { "skip": ".skip-link", "badge": ".trust .badge", "advice": "[data-vouch-advice]",
+                       "due": "[data-vouch-due]", "footer": ".site-footer" },
+            "boxes": { "h1": "h1", "main": "main" } }),
+        json!({ "url": url(&site, "index.html"), "width": 390, "today": "2026-11-25",
+            "all": { "titles": [".card-list a span[dir=auto]", null] } }),
+    ]) else {
+        return;
+    };
+    let card = &r[0];
+    assert_eq!(card["attrs"]["lang"], "pt");
+    assert_eq!(
+        card["attrs"]["dir"], "ltr",
+        "the chrome is Portuguese, left to right"
+    );
+    assert_eq!(card["attrs"]["article_lang"], "he");
+    assert_eq!(
+        card["attrs"]["article_dir"], "rtl",
+        "the card is Hebrew, right to left"
+    );
+    assert_eq!(card["attrs"]["panel_dir"], "ltr");
+    assert_eq!(card["texts"]["skip"], "Pular para o conteúdo");
+    assert_eq!(card["texts"]["badge"], "Vencido");
+    assert_eq!(
+        card["texts"]["advice"],
+        "Confirme com דנה לוי antes de confiar nele."
+    );
+    assert_eq!(card["texts"]["due"], "venceu há 87 dias");
+    assert!(
+        card["texts"]["footer"]
+            .as_str()
+            .unwrap()
+            .contains("25 de novembro de 2026"),
+        "{}",
+        card["texts"]["footer"]
+    );
+    // The Hebrew heading sits at the right edge of its column.
+    let (h1, main) = (&card["boxes"]["h1"], &card["boxes"]["main"]);
+    assert!(
+        (main[1].as_f64().unwrap() - h1[1].as_f64().unwrap()) < 40.0,
+        "h1 {h1} in main {main}"
+    );
+    // Titles in another language than the page's carry theirs.
+    let titles = r[1]["all"]["titles"].as_array().unwrap();
+    assert!(titles.iter().any(|t| t == "מדיניות החזרים?"), "{titles:?}");
+}
+
+#[test]
+fn the_trust_panel_says_what_to_do_and_reads_in_both_themes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = multilingual(
+        tmp.path(),
+        "title: Central de ajuda\nlang: pt\nslack_workspace: acme\n",
+    );
+    let site = tmp.path().join("site");
+    build(&kb, &site);
+    let pages = [
+        ("suporte/exportar/index.html", "fresh"),
+        ("suporte/vence/index.html", "expiring"),
+        ("suporte/reembolso/index.html", "stale"),
+        ("suporte/antigo/index.html", "fresh"),
+    ];
+    let mut visits = Vec::new();
+    for (page, _) in pages {
+        for scheme in ["light", "dark"] {
+            visits.push(json!({ "url": url(&site, page), "width": 1280, "scheme": scheme, "today": "2026-11-25",
+                "texts": { "advice": "[data-vouch-advice]", "left": ".owner-left", "badge": ".trust .badge" },
+                "attrs": { "state": [".trust", "data-state"], "ask": [".ask a", "href"] },
+                "all": { "contacts": [".trust .contact a", "href"] },
+                "contrast": { "advice": "[data-vouch-advice]", "badge": ".trust .badge", "dates": ".trust-dates",
+                              "owner": ".trust .owners a", "ask": ".ask a" },
+                "against": { "badge": [".trust .badge", ".trust"], "panel": [".trust", "main"] } }));
+        }
+    }
+    let Some(results) = drive(visits) else { return };
+    for (i, r) in results.iter().enumerate() {
+        let (page, state) = pages[i / 2];
+        assert_eq!(r["attrs"]["state"], state, "{page}");
+        for (what, ratio) in r["contrast"].as_object().unwrap() {
+            let Some(ratio) = ratio.as_f64() else {
+                continue; // not on this page (a card nobody can be asked about)
+            };
+            assert!(ratio >= 4.5, "{page} #{i}: {what} contrast {ratio:.2}");
+        }
+        let badge = r["against"]["badge"].as_f64().unwrap();
+        assert!(
+            badge >= 3.0,
+            "{page} #{i}: the badge stands {badge:.2}:1 from its panel"
+        );
+    }
+    // A stale panel is tinted: it differs from the page; a fresh one too.
+    assert!(results[4]["against"]["panel"].as_f64().unwrap() > 1.05);
+    // Stale: the advice names the team, the ask goes to its Slack channel.
+    let stale = &results[4];
+    assert_eq!(
+        stale["texts"]["advice"],
+        "Confirme com Suporte antes de confiar nele."
+    );
+    assert_eq!(
+        stale["attrs"]["ask"],
+        "https://acme.slack.com/app_redirect?channel=suporte"
+    );
+    // Fresh, reachable by email: a prefilled message.
+    let ask = results[0]["attrs"]["ask"].as_str().unwrap();
+    assert!(
+        ask.starts_with("mailto:ana@acme.example?subject=Pergunta%20sobre%20")
+            && ask.contains("&body=Sobre%20suporte%2Fexportar%2F"),
+        "{ask}"
+    );
+    // The only owner left: said in words, whatever the badge.
+    let orphan = &results[6];
+    assert_eq!(
+        orphan["texts"]["left"],
+        "Os responsáveis saíram: o cartão precisa de um novo responsável."
+    );
+    assert!(orphan["attrs"]["ask"].is_null(), "nobody to ask");
+    let cards = fs::read_to_string(site.join("cards.json")).unwrap();
+    let line = cards
+        .lines()
+        .find(|l| l.contains("suporte/antigo"))
+        .unwrap();
+    assert!(line.contains("\"needs_owner\":true"), "{line}");
+    let llms = fs::read_to_string(site.join("llms.txt")).unwrap();
+    assert!(llms.contains("as of 2026-11-25"));
+    assert!(
+        llms.lines().any(|l| l.contains("suporte/antigo.md")
+            && l.contains("due 2027-01-30")
+            && l.contains("needs a new owner")),
+        "{llms}"
+    );
+}
+
+#[test]
+fn totals_follow_the_readers_clock_and_the_dashboard_lists_the_most_overdue_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = multilingual(tmp.path(), "title: Central de ajuda\nlang: pt\n");
+    let site = tmp.path().join("site");
+    build(&kb, &site);
+    let totals = json!({
+        "score": "[data-vouch-score=s]",
+        "stale": "[data-vouch-count=s][data-count-state=stale]",
+        "expiring": "[data-vouch-count=s][data-count-state=expiring]",
+        "as_of": "[data-vouch-as-of]",
+        "suporte_stale": "[data-vouch-count='c:suporte'][data-count-state=stale]",
+    });
+    let visit = |page: &str, today: &str| {
+        json!({ "url": url(&site, page), "width": 1280, "today": today, "texts": totals,
+                "wait": "body", "settle": 400,
+                "all": { "owners": ["table.todo tbody tr", "data-owner"] } })
+    };
+    let Some(r) = drive(vec![
+        visit("index.html", "2026-11-25"),
+        visit("index.html", "2027-01-20"),
+        visit("_/freshness/index.html", "2027-01-20"),
+        visit("suporte/index.html", "2027-01-20"),
+    ]) else {
+        return;
+    };
+    // On the build day: the build's totals, dated.
+    assert_eq!(r[0]["texts"]["score"], "75%");
+    assert_eq!(r[0]["texts"]["stale"], "2 vencidos");
+    assert_eq!(r[0]["texts"]["expiring"], "1 a vencer");
+    assert_eq!(r[0]["texts"]["as_of"], "(em 25 de novembro de 2026)");
+    // Two months later: re-counted from the due dates, dated that day.
+    for page in [&r[1], &r[2]] {
+        assert_eq!(page["texts"]["score"], "50%", "{page}");
+        assert_eq!(page["texts"]["stale"], "4 vencidos");
+        assert_eq!(page["texts"]["expiring"], "1 a vencer");
+        assert_eq!(page["texts"]["as_of"], "(em 20 de janeiro de 2027)");
+    }
+    assert_eq!(r[1]["texts"]["suporte_stale"], "2");
+    assert_eq!(r[3]["texts"]["suporte_stale"], "2 vencidos");
+    // The owners' to-do list, by each owner's earliest due day (a person
+    // answers for their teams' cards too; ties: more stale, then name).
+    let owners: Vec<&str> = r[2]["all"]["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        owners,
+        ["dana", "ana", "suporte", "rui"],
+        "most overdue first"
+    );
+}
