@@ -35,7 +35,7 @@ pub struct Words {
     /// The language as configured (`pt-BR`), for `lang` attributes.
     pub lang: String,
     pub dir: &'static str,
-    entries: BTreeMap<String, Entry>,
+    entries: rustc_hash::FxHashMap<String, Entry>,
 }
 
 /// Reads a table's entries; a problem names the file and what is wrong.
@@ -131,17 +131,8 @@ impl Words {
         Ok(Words {
             lang: lang.to_owned(),
             dir: crate::render::site::text_direction(lang),
-            entries,
+            entries: entries.into_iter().collect(),
         })
-    }
-
-    /// The English words, without any root's changes.
-    pub fn english() -> Words {
-        Words {
-            lang: "en".to_owned(),
-            dir: "ltr",
-            entries: parse_table(BUILT_IN[0].1, "en").unwrap_or_default(),
-        }
     }
 
     /// The message of `key` (the key itself when no table has it, so a typo
@@ -212,9 +203,10 @@ impl Words {
         }
     }
 
-    /// Every entry, for the pages' scripts (the badge clock and search).
-    pub fn entries(&self) -> &BTreeMap<String, Entry> {
-        &self.entries
+    /// Every entry in key order, for the pages' scripts (the badge clock
+    /// and search): the same bytes on every build.
+    pub fn entries(&self) -> BTreeMap<&str, &Entry> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v)).collect()
     }
 }
 

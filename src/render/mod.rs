@@ -128,7 +128,7 @@ fn own_files(
 ) -> Result<Vec<(String, String)>, BuildError> {
     let mut out = Vec::new();
     // The scripts get the site's words where they ask for them.
-    let words = serde_json::to_string(pages.words().entries()).unwrap_or_else(|_| "{}".to_owned());
+    let words = serde_json::to_string(&pages.words().entries()).unwrap_or_else(|_| "{}".to_owned());
     for (name, content) in pages::ASSETS {
         let content =
             pages::override_of(&site.ws.root, name)?.unwrap_or_else(|| (*content).to_owned());

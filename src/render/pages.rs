@@ -481,10 +481,17 @@ impl Pages {
         // Each owner's page lists their cards, most overdue first, a page of
         // OWNER_PAGE at a time; a change to any of them renders them all.
         for o in &site.owners {
-            let chunks: Vec<&[usize]> = if o.all.is_empty() {
+            // A person's list holds their teams' cards too; past its first
+            // page those are on the teams' own pages, which the first links.
+            let listed = if o.kind == "person" && !o.teams.is_empty() {
+                &o.all[..o.all.len().min(OWNER_PAGE)]
+            } else {
+                &o.all[..]
+            };
+            let chunks: Vec<&[usize]> = if listed.is_empty() {
                 vec![&[][..]]
             } else {
-                o.all.chunks(OWNER_PAGE).collect()
+                listed.chunks(OWNER_PAGE).collect()
             };
             let pages = chunks.len();
             let first = urls::file_of(&o.url);
@@ -505,6 +512,7 @@ impl Pages {
                             cards => ser(&site.views(ids)),
                             page => n + 1,
                             pages => pages,
+                            more => o.all.len() - listed.len(),
                         },
                     )
                 });

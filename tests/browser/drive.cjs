@@ -7,7 +7,7 @@
 //     "contrast"?: {name: selector}, "against"?: {name: [selector, selector]},
 //     "boxes"?: {name: selector}, "all"?: {name: [selector, attribute]},
 //     "axe"?: true, "wait"?: selector }
-// and each result { "docWidth", "viewWidth", "texts", "attrs", "contrast",
+// and each result { "docWidth", "viewWidth", "nodes" (elements), "texts", "attrs", "contrast",
 //   "against", "boxes", "all", "axe": [violation ids with their targets], "console" }.
 // `today` sets the page's clock (a script added through the protocol before
 // the page's own); every measure is taken by the browser after layout.
@@ -83,6 +83,7 @@ const measure = () => {
         const one = (s) => document.querySelector(s);
         const r = { docWidth: document.documentElement.scrollWidth, viewWidth: innerWidth,
           texts: {}, attrs: {}, contrast: {}, against: {}, boxes: {}, all: {}, axe: null };
+        r.nodes = document.getElementsByTagName("*").length;
         for (const [k, s] of Object.entries(v.texts || {})) r.texts[k] = one(s) ? one(s).textContent.trim() : null;
         for (const [k, [s, a]] of Object.entries(v.attrs || {})) r.attrs[k] = one(s) ? one(s).getAttribute(a) : null;
         for (const [k, [s, a]] of Object.entries(v.all || {}))
