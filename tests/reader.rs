@@ -350,10 +350,10 @@ fn the_trust_panel_says_what_to_do_and_reads_in_both_themes() {
     for (page, _) in pages {
         for scheme in ["light", "dark"] {
             visits.push(json!({ "url": url(&site, page), "width": 1280, "scheme": scheme, "today": "2026-11-25",
-                "texts": { "advice": "[data-vouch-advice]", "left": ".owner-left", "badge": ".trust .badge" },
+                "texts": { "advice": ".trust-state strong", "left": ".owner-left", "badge": ".trust .badge" },
                 "attrs": { "state": [".trust", "data-state"], "ask": [".ask a", "href"] },
                 "all": { "contacts": [".trust .contact a", "href"] },
-                "contrast": { "advice": "[data-vouch-advice]", "badge": ".trust .badge", "dates": ".trust-dates",
+                "contrast": { "advice": ".trust-state strong", "badge": ".trust .badge", "dates": ".trust-dates",
                               "owner": ".trust .owners a", "ask": ".ask a" },
                 "against": { "badge": [".trust .badge", ".trust"], "panel": [".trust", "main"] } }));
         }
@@ -395,6 +395,11 @@ fn the_trust_panel_says_what_to_do_and_reads_in_both_themes() {
     );
     // The only owner left: said in words, whatever the badge.
     let orphan = &results[6];
+    assert_eq!(
+        orphan["texts"]["advice"],
+        "Ninguém mais responde por este cartão: confira antes de confiar nele.",
+        "a fresh badge does not make an orphan trustworthy"
+    );
     assert_eq!(
         orphan["texts"]["left"],
         "Os responsáveis saíram: o cartão precisa de um novo responsável."
