@@ -183,6 +183,15 @@ fn build(kb: &Path, site: &Path) {
     );
 }
 
+/// The multilingual root as a Portuguese site (more of `vouch.yaml` in
+/// `extra`), built on 2026-11-25 into `dir/site`.
+fn portuguese_site(dir: &Path, extra: &str) -> PathBuf {
+    let kb = multilingual(dir, &format!("title: Central de ajuda\nlang: pt\n{extra}"));
+    let site = dir.join("site");
+    build(&kb, &site);
+    site
+}
+
 fn url(site: &Path, page: &str) -> String {
     format!("file://{}", site.join(page).display())
 }
@@ -275,12 +284,7 @@ fn every_page_kind_fits_both_directions_and_passes_axe_in_both_themes() {
 #[test]
 fn the_sites_words_follow_its_language_and_cards_keep_their_own() {
     let tmp = tempfile::tempdir().unwrap();
-    let kb = multilingual(
-        tmp.path(),
-        "title: Central de ajuda\nlang: pt\nslack_workspace: acme\n",
-    );
-    let site = tmp.path().join("site");
-    build(&kb, &site);
+    let site = portuguese_site(tmp.path(), "slack_workspace: acme\n");
     let Some(r) = drive(vec![
         json!({ "url": url(&site, "tmikha/yetsu/index.html"), "width": 1280, "today": "2026-11-25",
             "attrs": { "lang": ["html", "lang"], "dir": ["html", "dir"], "article_dir": ["article", "dir"],
@@ -334,12 +338,7 @@ fn the_sites_words_follow_its_language_and_cards_keep_their_own() {
 #[test]
 fn the_trust_panel_says_what_to_do_and_reads_in_both_themes() {
     let tmp = tempfile::tempdir().unwrap();
-    let kb = multilingual(
-        tmp.path(),
-        "title: Central de ajuda\nlang: pt\nslack_workspace: acme\n",
-    );
-    let site = tmp.path().join("site");
-    build(&kb, &site);
+    let site = portuguese_site(tmp.path(), "slack_workspace: acme\n");
     let pages = [
         ("suporte/exportar/index.html", "fresh"),
         ("suporte/vence/index.html", "expiring"),
@@ -424,9 +423,7 @@ fn the_trust_panel_says_what_to_do_and_reads_in_both_themes() {
 #[test]
 fn totals_follow_the_readers_clock_and_the_dashboard_lists_the_most_overdue_first() {
     let tmp = tempfile::tempdir().unwrap();
-    let kb = multilingual(tmp.path(), "title: Central de ajuda\nlang: pt\n");
-    let site = tmp.path().join("site");
-    build(&kb, &site);
+    let site = portuguese_site(tmp.path(), "");
     let totals = json!({
         "score": "[data-vouch-score=s]",
         "stale": "[data-vouch-count=s][data-count-state=stale]",

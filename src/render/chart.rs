@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use jiff::civil::Date;
 
-use crate::render::escape_xml;
+use crate::render::escape_html;
 use crate::render::i18n::Words;
 use crate::render::site::{Badge, Site};
 
@@ -41,11 +41,11 @@ pub fn due_chart(site: &Site, words: &Words) -> String {
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {}" role="img" aria-labelledby="due-chart-title"><title id="due-chart-title">{} {}</title>"#,
         height + top + 40,
-        escape_xml(words.text("chart_due")),
+        escape_html(words.text("chart_due")),
         labels
             .iter()
             .zip(&buckets)
-            .map(|(l, n)| escape_xml(&format!("{}: {n}", weeks(words, l))))
+            .map(|(l, n)| escape_html(&format!("{}: {n}", weeks(words, l))))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -55,7 +55,7 @@ pub fn due_chart(site: &Site, words: &Words) -> String {
         height + top
     );
     for (i, (&n, label)) in buckets.iter().zip(&labels).enumerate() {
-        let (title, label) = (escape_xml(&weeks(words, label)), escape_xml(label));
+        let (title, label) = (escape_html(&weeks(words, label)), escape_html(label));
         let h = n * height / max;
         let x = gap + i * (bar + gap);
         let class = if i == 0 {
@@ -119,9 +119,9 @@ pub fn owner_chart(site: &Site, words: &Words) -> Option<String> {
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {height}" role="img" aria-labelledby="owner-chart-title"><title id="owner-chart-title">{} {}</title>"#,
         label_w + bar_w + 40,
-        escape_xml(words.text("chart_owners")),
+        escape_html(words.text("chart_owners")),
         rows.iter()
-            .map(|(n, c)| format!("{} {c}", escape_xml(n)))
+            .map(|(n, c)| format!("{} {c}", escape_html(n)))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -133,7 +133,7 @@ pub fn owner_chart(site: &Site, words: &Words) -> Option<String> {
             r#"<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text><rect class="chart-bar-stale" x="{}" y="{y}" width="{w}" height="{}"/><text class="chart-label" x="{}" y="{}">{n}</text>"#,
             label_w - 8,
             y + 16,
-            escape_xml(name),
+            escape_html(name),
             label_w,
             row_h - 6,
             label_w + w + 6,

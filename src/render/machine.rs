@@ -247,7 +247,7 @@ pub fn sitemap(site: &Site, pages: &[String]) -> Option<String> {
         let url = site_url(site, page.strip_suffix("index.html").unwrap_or(page));
         out.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            super::escape_xml(&url)
+            super::escape_html(&url)
         ));
     }
     out.push_str("</urlset>\n");

@@ -152,12 +152,31 @@ fn own_files(
     Ok(out)
 }
 
-/// Escapes text for XML and HTML: charts, the sitemap.
-pub fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Escapes text for HTML and XML: messages around markup, charts, the sitemap.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let _ = write_escaped(&mut out, s);
+    out
+}
+
+/// Writes `text` with `&<>"'` escaped, which is all HTML text, quoted
+/// attributes and XML need; plain runs are written whole.
+pub fn write_escaped<W: std::fmt::Write>(out: &mut W, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[start..i])?;
+        out.write_str(entity)?;
+        start = i + 1;
+    }
+    out.write_str(&text[start..])
 }
 
 /// The page of the `i`-th published card, and its rendered body.

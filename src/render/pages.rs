@@ -100,24 +100,7 @@ fn html_formatter(
     if raw {
         return out.write_str(text).map_err(minijinja::Error::from);
     }
-    // Plain runs are written whole; only the five special bytes are replaced.
-    let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.write_str(&text[start..i])
-            .map_err(minijinja::Error::from)?;
-        out.write_str(entity).map_err(minijinja::Error::from)?;
-        start = i + 1;
-    }
-    out.write_str(&text[start..])
-        .map_err(minijinja::Error::from)
+    crate::render::write_escaped(out, text).map_err(minijinja::Error::from)
 }
 
 /// The template functions of the site's words:
@@ -138,7 +121,7 @@ fn add_words(env: &mut Environment<'static>, words: &std::sync::Arc<Words>, toda
                 None => value.to_string(),
             };
             let text = if escape && !value.is_safe() {
-                escape_html(&text)
+                crate::render::escape_html(&text)
             } else {
                 text
             };
@@ -165,7 +148,7 @@ fn add_words(env: &mut Environment<'static>, words: &std::sync::Arc<Words>, toda
                 .iter()
                 .find(|(k, _)| k == "n")
                 .and_then(|(_, v)| v.parse().ok());
-            let message = escape_html(match n {
+            let message = crate::render::escape_html(match n {
                 Some(n) => w.plural(key, n),
                 None => w.text(key),
             });
@@ -206,22 +189,6 @@ fn add_words(env: &mut Environment<'static>, words: &std::sync::Arc<Words>, toda
         iso.parse::<Date>()
             .map_or_else(|_| iso.to_owned(), |d| w.due(d, today))
     });
-}
-
-/// `&<>"'` escaped, as the formatter escapes values.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 fn ser<T: serde::Serialize>(value: &T) -> Value {
