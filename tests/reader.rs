@@ -430,6 +430,7 @@ fn totals_follow_the_readers_clock_and_the_dashboard_lists_the_most_overdue_firs
         "expiring": "[data-vouch-count=s][data-count-state=expiring]",
         "as_of": "[data-vouch-as-of]",
         "suporte_stale": "[data-vouch-count='c:suporte'][data-count-state=stale]",
+        "overdue_bar": "[data-bucket-count='0']",
     });
     let visit = |page: &str, today: &str| {
         json!({ "url": url(&site, page), "width": 1280, "today": today, "texts": totals,
@@ -457,6 +458,8 @@ fn totals_follow_the_readers_clock_and_the_dashboard_lists_the_most_overdue_firs
         assert_eq!(page["texts"]["as_of"], "(em 20 de janeiro de 2027)");
     }
     assert_eq!(r[1]["texts"]["suporte_stale"], "2");
+    // The dashboard's chart is redrawn for that day: four cards overdue.
+    assert_eq!(r[2]["texts"]["overdue_bar"], "4");
     assert_eq!(r[3]["texts"]["suporte_stale"], "2 vencidos");
     // The owners' to-do list, by each owner's earliest due day (a person
     // answers for their teams' cards too; ties: more stale, then name).

@@ -39,7 +39,7 @@ pub fn due_chart(site: &Site, words: &Words) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {}" role="img" aria-labelledby="due-chart-title"><title id="due-chart-title">{} {}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {}" role="img" aria-labelledby="due-chart-title" data-vouch-due-chart data-bar-height="{height}" data-bar-top="{top}" data-weeks="{WEEKS}"><title id="due-chart-title">{} {}</title>"#,
         height + top + 40,
         escape_html(words.text("chart_due")),
         labels
@@ -67,7 +67,7 @@ pub fn due_chart(site: &Site, words: &Words) -> String {
         };
         let _ = write!(
             svg,
-            r#"<rect class="{class}" x="{x}" y="{}" width="{bar}" height="{h}"><title>{title}: {n}</title></rect><text class="chart-label" x="{}" y="{}" text-anchor="middle">{n}</text><text class="chart-label" x="{}" y="{}" text-anchor="middle">{label}</text>"#,
+            r#"<rect class="{class}" x="{x}" y="{}" width="{bar}" height="{h}" data-bucket="{i}"><title>{title}: {n}</title></rect><text class="chart-label" x="{}" y="{}" text-anchor="middle" data-bucket-count="{i}">{n}</text><text class="chart-label" x="{}" y="{}" text-anchor="middle">{label}</text>"#,
             height + top - h,
             x + bar / 2,
             height + top - h - 4,

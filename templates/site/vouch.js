@@ -97,6 +97,36 @@
     return { stale: stale, expiring: expiring, fresh: total - scope.u - stale - expiring, total: total, ok: total - scope.u - stale };
   }
 
+  // The dashboard's chart of cards by weeks until due, on day `d` after the
+  // build: the site's stale cards are overdue, the others fall into weeks.
+  function redrawDueChart(d, site) {
+    var chart = document.querySelector("[data-vouch-due-chart]");
+    if (!chart || !site) return;
+    var weeks = Number(chart.getAttribute("data-weeks"));
+    var height = Number(chart.getAttribute("data-bar-height"));
+    var top = Number(chart.getAttribute("data-bar-top"));
+    var buckets = [];
+    for (var b = 0; b < weeks + 2; b++) buckets.push(0);
+    buckets[0] = site.s;
+    for (var i = 0; i < site.d.length; i++) {
+      var left = site.d[i][0] - d;
+      buckets[left < 0 ? 0 : 1 + Math.min(Math.floor(left / 7), weeks)] += site.d[i][2];
+    }
+    var max = Math.max.apply(null, buckets.concat([1]));
+    for (var k = 0; k < buckets.length; k++) {
+      var bar = chart.querySelector('[data-bucket="' + k + '"]');
+      var label = chart.querySelector('[data-bucket-count="' + k + '"]');
+      if (!bar || !label) continue;
+      var h = Math.floor((buckets[k] * height) / max);
+      bar.setAttribute("y", String(height + top - h));
+      bar.setAttribute("height", String(h));
+      var title = bar.querySelector("title");
+      if (title) title.textContent = title.textContent.replace(/\d+$/, String(buckets[k]));
+      label.textContent = String(buckets[k]);
+      label.setAttribute("y", String(height + top - h - 4));
+    }
+  }
+
   function refreshTotals(today, totals) {
     var d = dayNumber(today) - dayNumber(totals.built);
     var counted = {};
@@ -121,6 +151,7 @@
       if (!k || k[state] === undefined) continue;
       el.textContent = el.hasAttribute("data-bare") ? String(k[state]) : word(state + "_count", { n: k[state] });
     }
+    redrawDueChart(d, totals.scopes.s);
     var notes = document.querySelectorAll("[data-vouch-as-of]");
     for (var n = 0; n < notes.length; n++) notes[n].textContent = "(" + word("as_of", { date: dayWords(today) }) + ")";
   }
