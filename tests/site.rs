@@ -725,7 +725,31 @@ fn a_root_overrides_the_sites_words_or_adds_a_language() {
     assert!(page.contains(">Saltar al contenido</a>"));
     assert!(page.contains(r#"<article class="card" lang="pt" dir="ltr">"#));
 
+    // A `ui_lang` that is not a language tag names no file: it is reported
+    // and the words follow `lang`.
+    fs::write(
+        root.join("vouch.yaml"),
+        "title: Ajuda\nlang: pt\nui_lang: ../../../etc/x\n",
+    )
+    .unwrap();
+    let out = build(&root, &site, "2026-11-25");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("`../../../etc/x` is not a language tag"),
+        "{said}"
+    );
+    assert!(read(&site, "support/a/index.html").contains(">Pular para o conteúdo</a>"));
+
     // A broken table stops the build with its file and what is wrong.
+    fs::write(
+        root.join("vouch.yaml"),
+        "title: Ajuda\nlang: pt\nui_lang: es\n",
+    )
+    .unwrap();
     fs::write(
         root.join("templates/i18n/es.yaml"),
         "days: {one: \"{n} día\"}\n",

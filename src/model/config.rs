@@ -139,7 +139,21 @@ impl Config {
         if let Some(lang) = text(&mut f, "lang", reporter) {
             config.lang = lang;
         }
-        config.ui_lang = text(&mut f, "ui_lang", reporter);
+        if let Some((_, node)) = f.take("ui_lang")
+            && let Some(tag) = fields::text(node, reporter)
+        {
+            if is_language_tag(&tag) {
+                config.ui_lang = Some(tag);
+            } else {
+                reporter
+                    .at(
+                        crate::diagnostic::Code::InvalidValue,
+                        node.span.clone(),
+                        format!("`{tag}` is not a language tag"),
+                    )
+                    .set_help("write a BCP 47 tag such as `pt`, `pt-BR` or `he`; until then the site's words follow `lang`");
+            }
+        }
         if let Some((_, node)) = f.take("slack_workspace")
             && let Some(name) = fields::text(node, reporter)
         {
@@ -242,6 +256,17 @@ impl Config {
     pub fn ui_lang(&self) -> &str {
         self.ui_lang.as_deref().unwrap_or(&self.lang)
     }
+}
+
+/// A language tag as the site's words tables are named: letters, digits,
+/// `-` and `_` (`pt-BR`), so it can name a file and nothing else.
+pub fn is_language_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= 35
+        && tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A Slack workspace's name as it appears in `NAME.slack.com`: letters,

@@ -118,6 +118,8 @@ impl Words {
         if lang.to_ascii_lowercase() != primary {
             names.push(lang.to_owned());
         }
+        // A card's or a setting's language names a file only when it is a tag.
+        names.retain(|n| crate::model::config::is_language_tag(n));
         for name in &names {
             if let Some((_, text)) = BUILT_IN.iter().find(|(l, _)| l == name) {
                 entries.extend(parse_table(text, &format!("templates/i18n/{name}.yaml"))?);
