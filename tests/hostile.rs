@@ -751,3 +751,44 @@ fn a_site_marker_committed_into_a_collection_is_reported() {
     assert!(!text(&again).contains("skipped-site"), "{}", text(&again));
     assert!(text(&again).contains("1 card:"), "{}", text(&again));
 }
+
+#[test]
+fn words_tables_owners_and_titles_put_no_markup_into_the_trust_panel() {
+    let tmp = root_with(&[(
+        "a/c.md",
+        "---\ntitle: \"T</script><script>alert(1)</script>\\\"x\"\nowners: [eve]\nverified: 2026-11-20\n---\nBody\n".to_owned(),
+    )]);
+    let root = tmp.path().join("kb");
+    fs::write(
+        root.join("vouch.yaml"),
+        "title: \"X<script>alert(2)</script>\"\nlang: pt\nslack_workspace: acme\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("owners.yaml"),
+        "people:\n  eve:\n    name: \"Eve\\\" onmouseover=\\\"alert(3)\"\n    email: \"eve@x.example?subject=<b>\"\n    slack: \"#a\\\"><script>alert(4)</script>\"\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("templates/i18n")).unwrap();
+    fs::write(
+        root.join("templates/i18n/pt.yaml"),
+        "skip: \"<img src=x onerror=alert(5)>\"\nask_subject: \"</a><script>alert(6)</script>{title}\"\nadvice_fresh: \"<b onclick=alert(7)>ok</b>\"\n",
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    let out = run(&["build", "-o", site.to_str().unwrap()], &root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let page = fs::read_to_string(site.join("a/c/index.html")).unwrap();
+    // The only script is vouch's own; no attribute was opened by a value.
+    assert_eq!(page.matches("<script").count(), 1, "{page}");
+    for bad in ["<img", "<b onclick", "onmouseover=\"", "<b>"] {
+        assert!(!page.contains(bad), "{bad} in {page}");
+    }
+    // An address cannot add fields to the question's mailto: link.
+    assert!(
+        page.contains("mailto:eve@x.example%3Fsubject%3D%3Cb%3E?subject="),
+        "{page}"
+    );
+    // A channel that is not one word is shown, not linked.
+    assert!(!page.contains("slack.com/app_redirect?channel=a"), "{page}");
+}

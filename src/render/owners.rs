@@ -77,7 +77,7 @@ pub fn contacts(owner: &Owner, slack_workspace: Option<&str>) -> Vec<Contact> {
         out.push(Contact {
             kind: "email",
             label: email.clone(),
-            href: Some(format!("mailto:{email}")),
+            href: Some(format!("mailto:{}", mailto_address(email))),
         });
     }
     if let Some(github) = &owner.github {
@@ -94,6 +94,16 @@ pub fn contacts(owner: &Owner, slack_workspace: Option<&str>) -> Vec<Contact> {
     }
     out.extend(owner.slack.as_deref().map(|h| slack(h, slack_workspace)));
     out
+}
+
+/// An address as `mailto:` carries it: percent-encoded around its `@`, so an
+/// address written with `?` or `&` cannot add a subject or another field.
+pub fn mailto_address(email: &str) -> String {
+    email
+        .split('@')
+        .map(crate::urlpath::percent_encode)
+        .collect::<Vec<_>>()
+        .join("@")
 }
 
 /// A Slack handle as a contact: a channel (`#team`) links into the

@@ -399,9 +399,9 @@ impl<'w> Site<'w> {
 /// The ways to ask a card's owners, from their contacts: the active ones.
 fn ask(ws: &Workspace, owners: &[OwnerRef], page: &str) -> Ask {
     let reachable = || owners.iter().filter(|o| !o.left).flat_map(|o| &o.contacts);
-    let emails: Vec<&str> = reachable()
+    let emails: Vec<String> = reachable()
         .filter(|c| c.kind == "email")
-        .map(|c| c.label.as_str())
+        .map(|c| crate::render::owners::mailto_address(&c.label))
         .collect();
     let page = match ws.config.base_url.as_deref() {
         Some(base) => format!("{}/{}", base.trim_end_matches('/'), urls::href(page)),
