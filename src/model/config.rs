@@ -116,64 +116,48 @@ impl Config {
             config.title = title;
         }
         config.description = text(&mut f, "description", reporter);
-        let web = |f: &mut Fields, key: &str, reporter: &mut Reporter| {
-            let (_, node) = f.take(key)?;
-            let url = fields::text(node, reporter)?;
-            if is_web_url(&url) {
-                return Some(url);
-            }
-            reporter
-                .at(
-                    crate::diagnostic::Code::InvalidValue,
-                    node.span.clone(),
-                    format!("`{key}` must be an http:// or https:// address"),
-                )
-                .set_help("write the full address, e.g. https://kb.example.com/; until then it is not used");
-            None
-        };
-        config.base_url = web(&mut f, "base_url", reporter);
-        config.repo_url = web(&mut f, "repo_url", reporter);
+        let web = |url: &str| is_web_url(url).then(|| url.to_owned());
+        for (key, slot) in [
+            ("base_url", &mut config.base_url),
+            ("repo_url", &mut config.repo_url),
+        ] {
+            *slot = checked_text(
+                &mut f,
+                key,
+                reporter,
+                web,
+                &|_| format!("`{key}` must be an http:// or https:// address"),
+                "write the full address, e.g. https://kb.example.com/; until then it is not used",
+            );
+        }
         if let Some(branch) = text(&mut f, "branch", reporter) {
             config.branch = branch;
         }
         if let Some(lang) = text(&mut f, "lang", reporter) {
             config.lang = lang;
         }
-        if let Some((_, node)) = f.take("ui_lang")
-            && let Some(tag) = fields::text(node, reporter)
-        {
-            if is_language_tag(&tag) {
-                config.ui_lang = Some(tag);
-            } else {
-                reporter
-                    .at(
-                        crate::diagnostic::Code::InvalidValue,
-                        node.span.clone(),
-                        format!("`{tag}` is not a language tag"),
-                    )
-                    .set_help("write a BCP 47 tag such as `pt`, `pt-BR` or `he`; until then the site's words follow `lang`");
-            }
-        }
-        if let Some((_, node)) = f.take("slack_workspace")
-            && let Some(name) = fields::text(node, reporter)
-        {
-            let name = name
-                .trim_end_matches('/')
-                .trim_start_matches("https://")
-                .trim_end_matches(".slack.com")
-                .to_owned();
-            if is_slack_workspace(&name) {
-                config.slack_workspace = Some(name);
-            } else {
-                reporter
-                    .at(
-                        crate::diagnostic::Code::InvalidValue,
-                        node.span.clone(),
-                        format!("`{name}` is not a Slack workspace name"),
-                    )
-                    .set_help("write the name before .slack.com, e.g. `acme` for acme.slack.com");
-            }
-        }
+        config.ui_lang = checked_text(
+            &mut f,
+            "ui_lang",
+            reporter,
+            |tag| is_language_tag(tag).then(|| tag.to_owned()),
+            &|tag| format!("`{tag}` is not a language tag"),
+            "write a BCP 47 tag such as `pt`, `pt-BR` or `he`; until then the site's words follow `lang`",
+        );
+        config.slack_workspace = checked_text(
+            &mut f,
+            "slack_workspace",
+            reporter,
+            |written| {
+                let name = written
+                    .trim_end_matches('/')
+                    .trim_start_matches("https://")
+                    .trim_end_matches(".slack.com");
+                is_slack_workspace(name).then(|| name.to_owned())
+            },
+            &|name| format!("`{name}` is not a Slack workspace name"),
+            "write the name before .slack.com, e.g. `acme` for acme.slack.com",
+        );
         if let Some((_, node)) = f.take("verification") {
             config.verification = Verification::from_yaml(node, reporter);
         }
@@ -221,6 +205,31 @@ impl Verification {
         f.report_unknown(VERIFICATION_KEYS, "`verification`", reporter);
         v
     }
+}
+
+/// A text setting that `valid` accepts (and may normalise), or `None`: absent,
+/// or reported as `invalid-value` with `message(written)` and `help`.
+fn checked_text(
+    f: &mut Fields,
+    key: &str,
+    reporter: &mut Reporter,
+    valid: impl Fn(&str) -> Option<String>,
+    message: &dyn Fn(&str) -> String,
+    help: &str,
+) -> Option<String> {
+    let (_, node) = f.take(key)?;
+    let written = fields::text(node, reporter)?;
+    let value = valid(&written);
+    if value.is_none() {
+        reporter
+            .at(
+                crate::diagnostic::Code::InvalidValue,
+                node.span.clone(),
+                message(&written),
+            )
+            .set_help(help);
+    }
+    value
 }
 
 /// The value of `key` among `choices`, or `None` (absent, or reported as
@@ -292,4 +301,40 @@ pub fn is_web_url(url: &str) -> bool {
                 .chars()
                 .any(|c| c.is_control() || c.is_whitespace() || "\"<>\\`".contains(c))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(yaml: &str) -> (Config, Vec<String>) {
+        let node = crate::yaml::parse(yaml, 0..yaml.len()).unwrap();
+        let mut r = Reporter::new("vouch.yaml".into(), crate::source::SourceText::new(yaml));
+        let config = Config::from_yaml(&node, &mut r);
+        (
+            config,
+            r.diagnostics.iter().map(|d| d.message.clone()).collect(),
+        )
+    }
+
+    #[test]
+    fn checked_settings_are_normalised_or_reported_and_unused() {
+        let (c, said) = read("slack_workspace: https://acme.slack.com/\nui_lang: pt-BR\n");
+        assert_eq!(c.slack_workspace.as_deref(), Some("acme"));
+        assert_eq!(c.ui_lang(), "pt-BR");
+        assert!(said.is_empty(), "{said:?}");
+        let (c, said) = read("slack_workspace: \"a b\"\nui_lang: \"../x\"\nbase_url: ftp://x\n");
+        assert_eq!(
+            (c.slack_workspace, c.ui_lang, c.base_url),
+            (None, None, None)
+        );
+        assert_eq!(
+            said,
+            [
+                "`base_url` must be an http:// or https:// address",
+                "`../x` is not a language tag",
+                "`a b` is not a Slack workspace name"
+            ]
+        );
+    }
 }
