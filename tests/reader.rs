@@ -75,7 +75,7 @@ fn multilingual(dir: &Path, vouch_yaml: &str) -> PathBuf {
     fs::write(kb.join("vouch.yaml"), vouch_yaml).unwrap();
     fs::write(
         kb.join("owners.yaml"),
-        "people:\n  ana:\n    name: Ana Costa\n    email: ana@acme.example\n  rui:\n    name: Rui Lopes\n    active: false\n  dana:\n    name: דנה לוי\n    email: dana@acme.example\nteams:\n  suporte:\n    name: Suporte\n    members: [ana]\n    slack: \"#suporte\"\n",
+        "people:\n  zoe:\n    name: Zoe Nova\n  ana:\n    name: Ana Costa\n    email: ana@acme.example\n  rui:\n    name: Rui Lopes\n    active: false\n  dana:\n    name: דנה לוי\n    email: dana@acme.example\nteams:\n  suporte:\n    name: Suporte\n    members: [ana]\n    slack: \"#suporte\"\n",
     )
     .unwrap();
     fs::write(kb.join("suporte/_collection.yaml"), "title: Suporte\n").unwrap();
@@ -291,9 +291,13 @@ fn the_sites_words_follow_its_language_and_cards_keep_their_own() {
                        "article_lang": ["article", "lang"], "panel_dir": [".trust", "dir"] },
             "texts": { "skip": ".skip-link", "badge": ".trust .badge", "advice": "[data-vouch-advice]",
                        "due": "[data-vouch-due]", "footer": ".site-footer" },
-            "boxes": { "h1": "h1", "main": "main" } }),
+            "boxes": { "main": "main" }, "textBoxes": { "h1": "h1" } }),
         json!({ "url": url(&site, "index.html"), "width": 390, "today": "2026-11-25",
             "all": { "titles": [".card-list a span[dir=auto]", null] } }),
+        json!({ "url": url(&site, "suporte/reembolso/index.html"), "width": 1280, "media": "print",
+            "boxes": { "search": ".site-search", "nav": ".site-header nav", "ask": ".ask" } }),
+        json!({ "url": url(&site, "suporte/reembolso/index.html"), "width": 1280,
+            "boxes": { "search": ".site-search", "nav": ".site-header nav", "ask": ".ask" } }),
     ]) else {
         return;
     };
@@ -324,11 +328,42 @@ fn the_sites_words_follow_its_language_and_cards_keep_their_own() {
         "{}",
         card["texts"]["footer"]
     );
-    // The Hebrew heading sits at the right edge of its column.
-    let (h1, main) = (&card["boxes"]["h1"], &card["boxes"]["main"]);
+    // The Hebrew heading's text starts at the right edge of its column and
+    // stops well short of the left one (its block spans the column either way).
+    let (h1, main) = (&card["textBoxes"]["h1"], &card["boxes"]["main"]);
+    let (h1_left, h1_right) = (h1[0].as_f64().unwrap(), h1[1].as_f64().unwrap());
+    let (main_left, main_right) = (main[0].as_f64().unwrap(), main[1].as_f64().unwrap());
+    assert!(main_right - h1_right < 40.0, "h1 text {h1} in main {main}");
+    assert!(h1_left - main_left > 200.0, "h1 text {h1} in main {main}");
+    // Printed, the page drops search, navigation and the ask button.
+    let printed = &r[2];
+    for what in ["search", "nav", "ask"] {
+        let b = printed["boxes"][what].as_array().unwrap();
+        assert_eq!(
+            b[1].as_f64().unwrap() - b[0].as_f64().unwrap(),
+            0.0,
+            "{what} is printed: {b:?}"
+        );
+    }
+    let screen = &r[3];
     assert!(
-        (main[1].as_f64().unwrap() - h1[1].as_f64().unwrap()) < 40.0,
-        "h1 {h1} in main {main}"
+        screen["boxes"]["search"][1].as_f64().unwrap() > 0.0,
+        "the same check on screen sees it"
+    );
+    // Every page names itself and has an icon; an owner with no cards says
+    // so rather than claiming a trust score.
+    let home = fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        home.contains(
+            r#"<meta name="description" content="Central de ajuda: conhecimento interno"#
+        )
+    );
+    assert!(home.contains(r#"<link rel="icon" href="data:image/svg+xml,"#));
+    let owners = fs::read_to_string(site.join("_/owners/index.html")).unwrap();
+    let zoe = owners.lines().find(|l| l.contains("Zoe Nova")).unwrap();
+    assert!(
+        zoe.contains("nenhum cartão") && !zoe.contains("100%"),
+        "{zoe}"
     );
     // Titles in another language than the page's carry theirs.
     let titles = r[1]["all"]["titles"].as_array().unwrap();

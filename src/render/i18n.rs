@@ -161,6 +161,17 @@ impl Words {
     /// `key` with its `{name}` holes filled from `args`; `n` (when given)
     /// chooses the plural form and fills `{n}`.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.fill_with(key, args, |message| message.to_owned())
+    }
+
+    /// As [`Words::fill`], with the chosen message passed through `prepare`
+    /// before its holes are filled (`trh` escapes it there, not the values).
+    pub fn fill_with(
+        &self,
+        key: &str,
+        args: &[(&str, &str)],
+        prepare: impl Fn(&str) -> String,
+    ) -> String {
         let n = args
             .iter()
             .find(|(k, _)| *k == "n")
@@ -169,7 +180,7 @@ impl Words {
             Some(n) => self.plural(key, n),
             None => self.text(key),
         };
-        fill(message, |name| {
+        fill(&prepare(message), |name| {
             args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
         })
     }

@@ -44,6 +44,8 @@ pub struct OwnerView {
     pub count: usize,
     pub stale: usize,
     pub expiring: usize,
+    /// Never verified.
+    pub unverified: usize,
     pub score: Score,
     #[serde(skip)]
     pub direct: Vec<usize>,
@@ -133,16 +135,21 @@ fn is_slack_handle(name: &str) -> bool {
     name.len() > 1 && (name.starts_with('#') || name.starts_with('@')) && !name.contains(' ')
 }
 
-pub fn owner_ref(key: &str, owner: Option<&Owner>, slack_workspace: Option<&str>) -> OwnerRef {
-    let contacts = match owner {
+/// How to reach the owner `key`: the registry's contacts, or the Slack
+/// handle a free-form owner is written as.
+fn contacts_of(key: &str, owner: Option<&Owner>, slack_workspace: Option<&str>) -> Vec<Contact> {
+    match owner {
         Some(o) => contacts(o, slack_workspace),
         None if is_slack_handle(key) => vec![slack(key, slack_workspace)],
         None => Vec::new(),
-    };
+    }
+}
+
+pub fn owner_ref(key: &str, owner: Option<&Owner>, slack_workspace: Option<&str>) -> OwnerRef {
     OwnerRef {
         name: owner.map_or(key, |o| o.display_name()).to_owned(),
         url: owner_url(key),
-        contacts,
+        contacts: contacts_of(key, owner, slack_workspace),
         left: owner.is_some_and(Owner::has_left),
     }
 }
@@ -211,12 +218,13 @@ pub fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                 },
                 inactive: owner.is_some_and(Owner::has_left),
                 url: owner_url(&key),
-                contacts: owner_ref(&key, owner, ws.config.slack_workspace.as_deref()).contacts,
+                contacts: contacts_of(&key, owner, ws.config.slack_workspace.as_deref()),
                 members,
                 teams,
                 count: all.len(),
                 stale: with_badge(cards, &all, Badge::Stale),
                 expiring: with_badge(cards, &all, Badge::Expiring),
+                unverified: with_badge(cards, &all, Badge::Unverified),
                 score: Score::of(all.iter().map(|&i| cards[i].badge)),
                 direct: own,
                 all,

@@ -144,19 +144,9 @@ fn add_words(env: &mut Environment<'static>, words: &std::sync::Arc<Words>, toda
         "trh",
         move |key: &str, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
             let args = args(&kwargs, true)?;
-            let n = args
-                .iter()
-                .find(|(k, _)| k == "n")
-                .and_then(|(_, v)| v.parse().ok());
-            let message = crate::render::escape_html(match n {
-                Some(n) => w.plural(key, n),
-                None => w.text(key),
-            });
-            let filled = crate::render::i18n::fill(&message, |name| {
-                args.iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.as_str())
-            });
+            let pairs: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let filled = w.fill_with(key, &pairs, crate::render::escape_html);
             Ok(Value::from_safe_string(filled))
         },
     );
@@ -496,20 +486,18 @@ impl Pages {
         let mut todo: Vec<&crate::render::owners::OwnerView> =
             site.owners.iter().filter(|o| !o.all.is_empty()).collect();
         todo.sort_by(|a, b| {
-            let never = |o: &crate::render::owners::OwnerView| {
-                !o.all
-                    .iter()
-                    .any(|&i| site.cards[i].badge == crate::render::site::Badge::Unverified)
+            let urgency = |o: &crate::render::owners::OwnerView| {
+                // Never-verified cards first, then the earliest due day
+                // (an owner with no due day at all last), more stale, name.
+                (
+                    o.unverified == 0,
+                    o.first_due.is_none(),
+                    o.first_due.clone(),
+                    std::cmp::Reverse(o.stale),
+                )
             };
-            never(a)
-                .cmp(&never(b))
-                .then_with(|| match (&a.first_due, &b.first_due) {
-                    (Some(x), Some(y)) => x.cmp(y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                })
-                .then_with(|| b.stale.cmp(&a.stale))
+            urgency(a)
+                .cmp(&urgency(b))
                 .then_with(|| a.name.cmp(&b.name))
         });
         add!(

@@ -182,39 +182,42 @@ enum Verdict {
 }
 
 /// Orders the content changes and the re-verifications between versions.
+/// Each version is read once: its content without the verification lines,
+/// and its verification stamp.
 fn judge(versions: &[Version]) -> Verdict {
+    let read: Vec<Option<(String, Option<Stamp>)>> = versions
+        .iter()
+        .map(|v| {
+            v.bytes
+                .as_deref()
+                .map(|b| (history::content(b), verified_in(b)))
+        })
+        .collect();
     let mut last_content = None;
     let mut last_verified = None;
-    for pair in versions.windows(2) {
-        let (before, after) = (&pair[0], &pair[1]);
-        let content = match (&before.bytes, &after.bytes) {
-            (None, Some(_)) => true,
-            (Some(a), Some(b)) => history::content(a) != history::content(b),
-            (_, None) => false,
+    for (i, pair) in read.windows(2).enumerate() {
+        let after = i + 1;
+        let Some((content, stamp)) = &pair[1] else {
+            continue; // deleted in that step: nothing said, nothing vouched
         };
-        let (old, new) = (
-            before.bytes.as_deref().and_then(verified_in),
-            after.bytes.as_deref().and_then(verified_in),
-        );
-        let verified = match (old, new) {
-            (_, None) => false,
-            (None, Some(_)) => true,
-            (Some(old), Some(new)) => new > old,
+        let (old_content, old_stamp) = match &pair[0] {
+            Some((c, s)) => (Some(c), *s),
+            None => (None, None),
         };
-        if content {
-            last_content = Some(after.source);
+        if old_content != Some(content) {
+            last_content = Some(after);
         }
-        if verified {
-            last_verified = Some(after.source);
+        if stamp.is_some() && *stamp > old_stamp {
+            last_verified = Some(after);
         }
     }
-    let position = |s: Source| versions.iter().position(|v| v.source == s);
     match (last_content, last_verified) {
         (None, _) => Verdict::NoContentChange,
         (Some(_), None) => Verdict::NeverReverified,
-        (Some(edited), Some(verified)) if position(verified) < position(edited) => {
-            Verdict::EditedAfter { verified, edited }
-        }
+        (Some(edited), Some(verified)) if verified < edited => Verdict::EditedAfter {
+            verified: versions[verified].source,
+            edited: versions[edited].source,
+        },
         _ => Verdict::Vouched,
     }
 }

@@ -5,7 +5,8 @@
 //   { "url", "width", "height"?, "scheme": "light"|"dark", "today"?: "YYYY-MM-DD",
 //     "texts"?: {name: selector}, "attrs"?: {name: [selector, attribute]},
 //     "contrast"?: {name: selector}, "against"?: {name: [selector, selector]},
-//     "boxes"?: {name: selector}, "all"?: {name: [selector, attribute]},
+//     "boxes"?: {name: selector}, "textBoxes"?: {name: selector},
+//     "all"?: {name: [selector, attribute]}, "media"?: "print",
 //     "axe"?: true, "wait"?: selector }
 // and each result { "docWidth", "viewWidth", "nodes" (elements), "texts", "attrs", "contrast",
 //   "against", "boxes", "all", "axe": [violation ids with their targets], "console" }.
@@ -54,6 +55,7 @@ const measure = () => {
       page.on("pageerror", (e) => consoleLines.push(String(e)));
       await page.setViewport({ width: v.width, height: v.height || 800 });
       await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: v.scheme || "light" }]);
+      if (v.media) await page.emulateMediaType(v.media);
       if (v.today) {
         // The page's clock starts at noon UTC of `today` and then runs as
         // the real one does (as Playwright's clock does, by a script the
@@ -95,6 +97,17 @@ const measure = () => {
         for (const [k, [a, b]] of Object.entries(v.against || {})) {
           const x = one(a), y = one(b);
           r.against[k] = x && y ? m.ratio(m.background(x), m.background(y)) : null;
+        }
+        // The box of an element's text itself (a block's box spans its column
+        // whatever the text's direction).
+        r.textBoxes = {};
+        for (const [k, s] of Object.entries(v.textBoxes || {})) {
+          const e = one(s);
+          if (!e) { r.textBoxes[k] = null; continue; }
+          const range = document.createRange();
+          range.selectNodeContents(e);
+          const b = range.getBoundingClientRect();
+          r.textBoxes[k] = [b.left, b.right, b.top, b.bottom];
         }
         for (const [k, s] of Object.entries(v.boxes || {})) {
           const e = one(s);
