@@ -90,6 +90,9 @@ codes! {
     MissingItem => "missing-item", Error;
     UnsafePath => "unsafe-path", Error;
     UnlistedItem => "unlisted-item", Warning;
+    UnsupportedErb => "unsupported-erb", Warning;
+    RedcarpetSyntax => "redcarpet-syntax", Warning;
+    SkippedFile => "skipped-file", Warning;
 }
 
 impl fmt::Display for Code {

@@ -19,6 +19,7 @@ pub mod model;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod rewrite;
 pub mod search;
 pub mod serve;
 pub mod source;

@@ -118,6 +118,15 @@ impl Live {
         let ws = &self.root.ws;
         let root = fs::canonicalize(&ws.root).ok()?;
         let mut edits = Vec::new();
+        let read_other = |rel: &str| match crate::load::read_file(&ws.root, rel) {
+            crate::load::FileRead::Bytes(bytes) => String::from_utf8(bytes).ok(),
+            _ => None,
+        };
+        let reading = card::Reading {
+            templates: &ws.templates,
+            dialect: ws.dialect,
+            read: &read_other,
+        };
         for path in changed {
             let rel = path
                 .strip_prefix(&root)
@@ -127,8 +136,7 @@ impl Live {
                 .replace('\\', "/");
             let index = ws.cards.iter().position(|c| c.rel_path == rel)?;
             let bytes = fs::read(path).ok()?;
-            let (Some(card), diagnostics) =
-                card::parse(&rel, ws.display(&rel), &bytes, &ws.templates, ws.dialect)
+            let (Some(card), diagnostics) = card::parse(&rel, ws.display(&rel), &bytes, &reading)
             else {
                 return None;
             };

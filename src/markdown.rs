@@ -46,8 +46,30 @@ pub struct Outline {
     pub guidance: Vec<Range<usize>>,
     /// The text of the first level-1 heading, used when a card has no title.
     pub first_h1: Option<String>,
+    /// The heading (by position in `headings`) that opens the body, when it
+    /// is a level-1 heading: it is the page's title, shown once, as the
+    /// page's own H1.
+    pub leading_h1: Option<usize>,
     /// How deep raw HTML elements nest, and where the deepest one opens.
     pub html_depth: Option<(usize, Range<usize>)>,
+}
+
+impl Outline {
+    /// Moves every span through `f`: from a rewritten body back to the file.
+    pub fn map_spans(&mut self, f: impl Fn(Range<usize>) -> Range<usize>) {
+        for h in &mut self.headings {
+            h.span = f(h.span.clone());
+        }
+        for l in &mut self.links {
+            l.span = f(l.span.clone());
+        }
+        for g in &mut self.guidance {
+            *g = f(g.clone());
+        }
+        if let Some((_, span)) = &mut self.html_depth {
+            *span = f(span.clone());
+        }
+    }
 }
 
 /// Raw HTML nested deeper than this is shown as text: the HTML parser that
@@ -103,9 +125,23 @@ pub fn outline(text: &str, body: Range<usize>) -> Outline {
     let mut open: Vec<usize> = Vec::new();
     let mut in_heading: Option<(HeadingLevel, usize, String)> = None;
     let mut html_depth = 0;
+    // Whether a block other than comments came before.
+    let mut opened = false;
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         let span = base + range.start..base + range.end;
+        match &event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                if !opened && *level == HeadingLevel::H1 {
+                    out.leading_h1 = Some(out.headings.len());
+                }
+                opened = true;
+            }
+            Event::Start(Tag::HtmlBlock) => {}
+            Event::Html(html) | Event::InlineHtml(html) if is_only_comments(html) => {}
+            Event::Start(_) | Event::Html(_) | Event::Rule | Event::Text(_) => opened = true,
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 in_heading = Some((level, span.start, String::new()));
@@ -156,9 +192,13 @@ pub fn outline(text: &str, body: Range<usize>) -> Outline {
                     mark_content(&mut out.headings, &open);
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => {
                 out.links.push(Link {
-                    dest: dest_url.into_string(),
+                    dest: link_dest(link_type, dest_url),
                     span,
                     is_image: false,
                 });
@@ -180,6 +220,15 @@ pub fn outline(text: &str, body: Range<usize>) -> Outline {
         }
     }
     out
+}
+
+/// A link's destination as a reader follows it: an email autolink
+/// (`<name@example.com>`) is a `mailto:` link.
+pub fn link_dest(link_type: pulldown_cmark::LinkType, dest: pulldown_cmark::CowStr) -> String {
+    match link_type {
+        pulldown_cmark::LinkType::Email => format!("mailto:{dest}"),
+        _ => dest.into_string(),
+    }
 }
 
 /// The body's readable text without its headings: what search indexes as
@@ -389,6 +438,33 @@ pub fn decode_entities(value: &str) -> String {
     out.push_str(rest);
     out.retain(|c| !matches!(c, '\t' | '\n' | '\r'));
     out
+}
+
+/// Escapes text for HTML and XML: messages around markup, charts, the sitemap.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let _ = write_escaped(&mut out, s);
+    out
+}
+
+/// Writes `text` with `&<>"'` escaped, which is all HTML text, quoted
+/// attributes and XML need; plain runs are written whole.
+pub fn write_escaped<W: std::fmt::Write>(out: &mut W, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[start..i])?;
+        out.write_str(entity)?;
+        start = i + 1;
+    }
+    out.write_str(&text[start..])
 }
 
 #[cfg(test)]

@@ -19,6 +19,89 @@ pub fn parse_date(s: &str) -> Option<Date> {
     s.parse::<Date>().ok()
 }
 
+/// A day as tech-docs-gem reads `last_reviewed_on` (Ruby's date parsing):
+/// `YYYY-MM-DD` and its forms with one-digit months and days or `/`
+/// (`2026-1-05`, `2026/1/5`), a time after the day, and the day written in
+/// words (`5 January 2026`, `Jan 5th, 2026`). Day-first and month-first
+/// numbers (`05/01/2026`) are refused: they read differently by country.
+pub fn parse_gem_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    if let Some(d) = parse_date(s) {
+        return Some(d);
+    }
+    // A time after the day is not part of it.
+    let day = s
+        .split_once(['T', ' '])
+        .filter(|(_, time)| {
+            time.trim_start().as_bytes().get(2) == Some(&b':') || time.contains(':')
+        })
+        .map_or(s, |(d, _)| d);
+    let numbers: Vec<&str> = day.split(['-', '/']).collect();
+    if numbers.len() == 3
+        && numbers
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        if numbers[0].len() != 4 || numbers[1].len() > 2 || numbers[2].len() > 2 {
+            return None;
+        }
+        return Date::new(
+            numbers[0].parse().ok()?,
+            numbers[1].parse().ok()?,
+            numbers[2].parse().ok()?,
+        )
+        .ok();
+    }
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let (mut year, mut month, mut mday) = (None, None, None);
+    for word in s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+    {
+        let lower = word.to_ascii_lowercase();
+        let lower = lower.trim_end_matches('.');
+        if let Some(m) = MONTHS
+            .iter()
+            .position(|m| lower.len() >= 3 && m.starts_with(lower))
+        {
+            month.get_or_insert(m as i8 + 1);
+            continue;
+        }
+        let digits = lower.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            if MONTHS.iter().all(|m| !m.starts_with(lower)) && !matches!(lower, "the" | "of") {
+                // A weekday name is fine; anything else is not a day.
+                let weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                    .iter()
+                    .any(|w| lower.starts_with(w));
+                if !weekday {
+                    return None;
+                }
+            }
+            continue;
+        }
+        match digits.len() {
+            4 if year.is_none() => year = digits.parse().ok(),
+            1 | 2 if mday.is_none() => mday = digits.parse().ok(),
+            _ => return None,
+        }
+    }
+    Date::new(year?, month?, mday?).ok()
+}
+
 /// When an owner vouched for a card: the day, and the UTC time of day when
 /// `vouch verify` re-verified a card already verified that day (a plain date
 /// changes no byte, so a same-day edit could never be vouched for again).
@@ -82,6 +165,31 @@ mod tests {
         assert!(parse_date("2026-02-30").is_none());
         assert!(parse_date("2026-1-01").is_none());
         assert!(parse_date("01/10/2026").is_none());
+    }
+
+    #[test]
+    fn the_gems_dates_are_read_as_ruby_reads_them() {
+        let day = |s: &str| parse_gem_date(s).map(|d| d.to_string());
+        for (written, read) in [
+            ("2026-1-05", "2026-01-05"),
+            ("2026/1/5", "2026-01-05"),
+            ("2026-01-05 10:30:00", "2026-01-05"),
+            ("5 January 2026", "2026-01-05"),
+            ("Jan 5th, 2026", "2026-01-05"),
+            ("Monday 5 Jan 2026", "2026-01-05"),
+        ] {
+            assert_eq!(day(written).as_deref(), Some(read), "{written}");
+        }
+        for bad in [
+            "05/01/2026",
+            "2026-13-01",
+            "2026-02-30",
+            "soon",
+            "5 Foo 2026",
+            "2026",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -31,13 +31,20 @@ pub fn resolve_in_site<'d>(dest: &'d str, from_rel: &str, site_absolute: bool) -
                 fragment: path.split_once('#').map(|(_, f)| f),
             }
         }
-        Some(path) if site_absolute && !path.starts_with('/') => resolve(path, ""),
-        _ => resolve(dest, from_rel),
+        // A browser clamps `..` at the site's root (`/a/../../b` is `/b`).
+        Some(path) if site_absolute && !path.starts_with('/') => walk(path, "", true),
+        _ => walk(dest, from_rel, site_absolute),
     }
 }
 
 /// Resolves `dest` as written in the card at `from_rel` (a path under the root).
 pub fn resolve<'d>(dest: &'d str, from_rel: &str) -> Target<'d> {
+    walk(dest, from_rel, false)
+}
+
+/// [`resolve`]; with `clamp`, `..` at the root stays there, as a browser
+/// reads a page's address, instead of leaving the root.
+fn walk<'d>(dest: &'d str, from_rel: &str, clamp: bool) -> Target<'d> {
     let dest = dest.trim();
     if dest.is_empty() || has_scheme(dest) || dest.starts_with('/') || dest.starts_with('\\') {
         return Target::External;
@@ -60,7 +67,7 @@ pub fn resolve<'d>(dest: &'d str, from_rel: &str) -> Target<'d> {
         match segment {
             "" | "." => {}
             ".." => {
-                if parts.pop().is_none() {
+                if parts.pop().is_none() && !clamp {
                     return Target::OutsideRoot;
                 }
             }

@@ -46,6 +46,16 @@ pub struct SyntaxError {
     pub offset: usize,
 }
 
+impl Node {
+    /// A mapping's value for `key`.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
 impl Value {
     /// How the value is described in "expected X, found Y" messages.
     pub fn kind(&self) -> &'static str {

@@ -151,6 +151,7 @@ fn unknown_references_and_missing_repositories_are_usage_errors() {
 
     let plain = tempfile::tempdir().unwrap();
     fs::create_dir_all(plain.path().join("kb")).unwrap();
+    fs::write(plain.path().join("kb/vouch.yaml"), "").unwrap();
     let output = vouch(plain.path(), &["--changed-since", "main"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not inside a git repository"));

@@ -210,12 +210,16 @@ fn card_parser_and_link_resolution() {
             vouch::model::Dialect::Vouch,
             vouch::model::Dialect::TechDocs,
         ] {
+            // tech-docs pages run their ERB: fuzz that reader too.
+            let rel = match dialect {
+                vouch::model::Dialect::Vouch => "support/refunds.md",
+                vouch::model::Dialect::TechDocs => "support/refunds.html.md.erb",
+            };
             let (card, diagnostics) = vouch::model::card::parse(
-                "support/refunds.md",
-                PathBuf::from("kb/support/refunds.md"),
+                rel,
+                PathBuf::from("kb").join(rel),
                 &bytes,
-                &templates,
-                dialect,
+                &vouch::model::card::Reading::alone(&templates, dialect),
             );
             for d in &diagnostics {
                 prop_assert!(

@@ -505,3 +505,58 @@ fn export_needs_a_file_and_leaves_nothing_half_written() {
     let names: Vec<String> = tree(dir).into_keys().collect();
     assert_eq!(names, ["kb/vouch.yaml"]);
 }
+
+#[test]
+fn a_bundle_written_by_gurus_sdk_imports_without_noise() {
+    // The SDK's shape: dotted ids (one ending like a file name), cards at
+    // the top that collection.yaml does not list, a table with no header.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = import(
+        tmp.path(),
+        &Path::new(FIXTURES).join("sdk"),
+        "kb",
+        &["--owner", "me"],
+    );
+    let said = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(!said.contains("warning"), "no noise: {said}");
+    let refunds = text(tmp.path().join("kb/sdk/billing/refunds.md"));
+    assert!(
+        refunds.contains("See [the overview](../overview.md) and [the plans](refunds.md#plans)."),
+        "{refunds}"
+    );
+    assert!(
+        refunds.contains("| Plan | Annual |\n| --- | --- |\n\n| Kept  |\n| ----- |\n| as is |"),
+        "{refunds}"
+    );
+    let overview = text(tmp.path().join("kb/sdk/overview.md"));
+    assert!(
+        overview.contains("[refunds](billing/refunds.md)"),
+        "{overview}"
+    );
+    // Built, the links lead to the pages and the table is a table.
+    let check = vouch(
+        &tmp.path().join("kb"),
+        &["check", "--today", "2026-11-25", "--format", "json"],
+    );
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let site = tmp.path().join("site");
+    let build = vouch(
+        &tmp.path().join("kb"),
+        &[
+            "build",
+            "-o",
+            site.to_str().unwrap(),
+            "--today",
+            "2026-11-25",
+            "--quiet",
+        ],
+    );
+    assert_eq!(build.status.code(), Some(0));
+    let page = text(site.join("sdk/billing/refunds/index.html"));
+    assert!(
+        page.contains("<a href=\"../../../sdk/overview/\""),
+        "{page}"
+    );
+    assert!(page.contains("<th>Plan</th><th>Annual</th>"), "{page}");
+}

@@ -12,6 +12,10 @@ mod common;
 use common::assert_exit;
 
 fn vouch(root: &Path, args: &[&str]) -> Output {
+    // A root is a folder with vouch.yaml; every setting keeps its default.
+    if !root.join("vouch.yaml").exists() {
+        fs::write(root.join("vouch.yaml"), "").unwrap();
+    }
     Command::new(env!("CARGO_BIN_EXE_vouch"))
         .arg("check")
         .arg(root)
@@ -159,6 +163,7 @@ fn output_is_deterministic() {
 fn a_fifo_named_like_a_card_does_not_hang_the_check() {
     let tmp = tempfile::tempdir().unwrap();
     card(tmp.path(), "ok.md", "Fine.");
+    fs::write(tmp.path().join("vouch.yaml"), "").unwrap();
     let fifo = tmp.path().join("pipe.md");
     let made = Command::new("mkfifo")
         .arg(&fifo)

@@ -17,6 +17,7 @@ const FOUNDATION: &[&str] = &[
     "front_matter",
     "markdown",
     "urlpath",
+    "rewrite",
     "edit",
     "write",
 ];
@@ -34,6 +35,7 @@ fn allowed() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
     rules.insert("front_matter", BTreeSet::new());
     rules.insert("markdown", BTreeSet::new());
     rules.insert("urlpath", BTreeSet::new());
+    rules.insert("rewrite", BTreeSet::new());
     rules.insert("write", BTreeSet::new());
     rules.insert("diagnostic", ["source"].into());
     rules.insert("edit", ["front_matter", "yaml", "stamp"].into());

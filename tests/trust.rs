@@ -172,7 +172,56 @@ fn the_root_is_found_by_walking_up_and_its_absence_is_exit_2() {
     let (status, said) = check(&other.join("notes"));
     assert_eq!(status, Some(2), "{said}");
     assert!(
-        said.contains("no knowledge root here or above") && said.contains("vouch init"),
+        said.contains("no vouch.yaml here or above") && said.contains("vouch init"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_folder_that_is_not_a_root_is_refused_and_skipped_files_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| {
+        let mut all = vec!["check", "--today", "2026-11-25", "--color", "never"];
+        all.extend_from_slice(args);
+        vouch(tmp.path(), &all)
+    };
+    // A plain Markdown handbook: not a root, and no "no front matter" noise.
+    fs::create_dir_all(tmp.path().join("handbook")).unwrap();
+    fs::write(tmp.path().join("handbook/intro.md"), "# Intro\n").unwrap();
+    fs::write(tmp.path().join("handbook/more.md"), "# More\n").unwrap();
+    let (status, said) = at(&["handbook"]);
+    assert_eq!(status, Some(2), "{said}");
+    assert!(
+        said.contains("`handbook` is not a knowledge root: it holds no vouch.yaml (it has 2 Markdown files at its top)")
+            && said.contains("run `vouch init handbook`")
+            && !said.contains("front matter"),
+        "{said}"
+    );
+    // An empty folder does not pass.
+    fs::create_dir_all(tmp.path().join("empty")).unwrap();
+    let (status, said) = at(&["empty"]);
+    assert_eq!(status, Some(2), "{said}");
+    // A folder inside a root says which root it belongs to.
+    fs::create_dir_all(tmp.path().join("kb/support")).unwrap();
+    fs::write(tmp.path().join("kb/vouch.yaml"), "").unwrap();
+    let (status, said) = at(&["kb/support"]);
+    assert_eq!(status, Some(2), "{said}");
+    assert!(said.contains("it is inside the knowledge root"), "{said}");
+    // MDX and other Markdown spellings are named, not silently skipped.
+    fs::write(
+        tmp.path().join("kb/support/a.md"),
+        "---\ntitle: A\nowners: [x]\nverified: 2026-11-20\n---\nBody.\n",
+    )
+    .unwrap();
+    fs::write(tmp.path().join("kb/support/b.mdx"), "# B\n<Tabs/>\n").unwrap();
+    fs::write(tmp.path().join("kb/support/c.markdown"), "# C\n").unwrap();
+    let (status, said) = at(&["kb"]);
+    assert_eq!(status, Some(0), "{said}");
+    assert!(
+        said.contains("warning[skipped-file]: `b.mdx` is MDX")
+            && said.contains("--> kb/support/b.mdx")
+            && said.contains("warning[skipped-file]: `c.markdown` is not read as a card")
+            && said.contains("1 card:"),
         "{said}"
     );
 }

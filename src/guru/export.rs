@@ -103,10 +103,9 @@ pub fn export(model: &Model, out: &Path) -> Result<Exported, ExportError> {
     let mut tags = BTreeSet::new();
     for card in &cards {
         let id = bundle_id(&card.id);
-        let text = card.source.as_str();
         let mut warnings = Vec::new();
         let from = model.index.position(&card.id);
-        let body = crate::markdown::rewrite_destinations(&text[card.body.clone()], |dest| {
+        let body = crate::markdown::rewrite_destinations(card.markdown(), |dest| {
             if dest.trim_start().starts_with('#') {
                 return None;
             }

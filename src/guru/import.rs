@@ -198,7 +198,16 @@ fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Vec<(String, Vec<String>
             },
         })
         .collect();
-    if !bundle.legacy {
+    // Guru's SDK lists no top-level card in collection.yaml (its cards
+    // outside folders belong at the top): an unlisted item is worth a word
+    // only where the top level lists items of its kind.
+    let lists_top = |card: bool| {
+        bundle
+            .items
+            .iter()
+            .any(|i| matches!(i, Item::Card { .. }) == card && !matches!(i, Item::Section { .. }))
+    };
+    if !bundle.legacy && lists_top(false) {
         for item in &leftover_folders {
             if let Item::Folder { id, .. } = item {
                 out.push(Diagnostic::file(
@@ -218,8 +227,9 @@ fn place(bundle: &Bundle, out: &mut Vec<Diagnostic>) -> Vec<(String, Vec<String>
         .filter(|id| !walk.seen_cards.contains(*id))
         .cloned()
         .collect();
+    let warn_cards = !bundle.legacy && lists_top(true);
     for id in leftover_cards {
-        if !bundle.legacy {
+        if warn_cards {
             out.push(Diagnostic::file(
                 Code::UnlistedItem,
                 bundle.files.display(&format!("cards/{id}.yaml")),
@@ -283,7 +293,10 @@ fn markdown_of(body: &Body, converter: &htmd::HtmlToMarkdown) -> String {
     let text = match body {
         Body::Markdown(md) => md.clone(),
         Body::Html(html) if too_deep(html) => text_of(html),
-        Body::Html(html) => converter.convert(html).unwrap_or_else(|_| html.clone()),
+        Body::Html(html) => converter
+            .convert(html)
+            .map(|md| headed_tables(&md))
+            .unwrap_or_else(|_| html.clone()),
     };
     let text = text
         .strip_prefix('\u{feff}')
@@ -292,6 +305,50 @@ fn markdown_of(body: &Body, converter: &htmd::HtmlToMarkdown) -> String {
     let mut text = text.trim_end().to_owned();
     text.push('\n');
     text
+}
+
+/// Tables converted from HTML that had no header row (`<th>`) come out as
+/// rows of cells with no delimiter line, which Markdown reads as text: the
+/// first row becomes the header (as GitHub-flavoured converters do), so
+/// each stays a table.
+fn headed_tables(markdown: &str) -> String {
+    let is_row = |l: &str| {
+        let t = l.trim();
+        t.len() >= 2 && t.starts_with('|') && t.ends_with('|')
+    };
+    let is_delimiter = |l: &str| {
+        let t = l.trim().trim_matches('|');
+        !t.is_empty()
+            && t.split('|')
+                .all(|c| !c.trim().is_empty() && c.trim().chars().all(|x| matches!(x, '-' | ':')))
+    };
+    let lines: Vec<&str> = markdown.split('\n').collect();
+    let mut out = String::with_capacity(markdown.len() + 32);
+    let mut i = 0;
+    while i < lines.len() {
+        if is_row(lines[i]) && (i == 0 || lines[i - 1].trim().is_empty()) {
+            let end = (i..lines.len())
+                .find(|&j| !is_row(lines[j]))
+                .unwrap_or(lines.len());
+            let headed = lines[i..end].iter().any(|l| is_delimiter(l));
+            for (n, l) in lines[i..end].iter().enumerate() {
+                out.push_str(l);
+                out.push('\n');
+                if n == 0 && !headed {
+                    let cells = l.trim().trim_matches('|').split('|').count();
+                    out.push_str(&format!("|{}\n", " --- |".repeat(cells)));
+                }
+            }
+            i = end;
+            continue;
+        }
+        out.push_str(lines[i]);
+        if i + 1 < lines.len() {
+            out.push('\n');
+        }
+        i += 1;
+    }
+    out
 }
 
 /// An existing card this importer wrote, by the ids it recorded.
@@ -468,9 +525,20 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
                 None => link,
             };
             if let Some(target) = trimmed.strip_prefix("cards/") {
-                let target = [".yaml", ".md", ".html"]
-                    .iter()
-                    .fold(target, |t, ext| t.strip_suffix(ext).unwrap_or(t));
+                // An id may hold dots (`guide.v2`, `page.html`): the id as
+                // written first, then without a file extension.
+                let target = if targets.contains_key(target) {
+                    target
+                } else {
+                    [".yaml", ".md", ".html"]
+                        .iter()
+                        .find_map(|ext| {
+                            target
+                                .strip_suffix(ext)
+                                .filter(|t| targets.contains_key(*t))
+                        })
+                        .unwrap_or(target)
+                };
                 return match targets.get(target) {
                     Some((to, _)) => Some(with_fragment(relative_link(rel, to))),
                     None => {

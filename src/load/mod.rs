@@ -36,9 +36,21 @@ pub enum LoadError {
         source: std::io::Error,
     },
     #[error(
-        "no knowledge root here or above: no vouch.yaml (or knowledge/vouch.yaml) from this folder up to the repository's top\n  help: run `vouch init` to make one, or name the root: `vouch check path/to/root`"
+        "no vouch.yaml here or above: no knowledge root (vouch.yaml, knowledge/vouch.yaml or a tech-docs-gem repository) from this folder up to the repository's top\n  help: run `vouch init` to make one, or name the root: `vouch check path/to/root`"
     )]
     NoRoot,
+    #[error(
+        "`{}` is not a knowledge root: it holds no vouch.yaml{}\n  help: {}",
+        .path.display(),
+        .skipped,
+        .help
+    )]
+    NotRoot {
+        path: PathBuf,
+        /// What vouch would have read there, in words (may be empty).
+        skipped: String,
+        help: String,
+    },
 }
 
 /// The knowledge root: the given path as it is; else, walking up from the
@@ -52,10 +64,71 @@ pub fn find_root(given: Option<&Path>) -> Result<PathBuf, LoadError> {
         None => find_upward()?,
     };
     match fs::metadata(&root) {
-        Ok(meta) if meta.is_dir() => Ok(tech_docs_source(&root).unwrap_or(root)),
-        Ok(_) => Err(LoadError::RootNotDir(root)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(LoadError::RootMissing(root)),
-        Err(source) => Err(LoadError::RootUnreadable { path: root, source }),
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(LoadError::RootNotDir(root)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LoadError::RootMissing(root));
+        }
+        Err(source) => return Err(LoadError::RootUnreadable { path: root, source }),
+    }
+    if let Some(source) = tech_docs_source(&root) {
+        return Ok(source);
+    }
+    // A vouch.yaml that cannot be read still marks the root (loading
+    // reports it).
+    if fs::symlink_metadata(root.join("vouch.yaml")).is_ok()
+        || dialect_of(&clean_root(&root)) == Dialect::TechDocs
+    {
+        return Ok(root);
+    }
+    if fs::symlink_metadata(root.join("knowledge/vouch.yaml")).is_ok() {
+        return Ok(root.join("knowledge"));
+    }
+    Err(not_a_root(root))
+}
+
+/// Why a folder named as the root is not one, and what to do.
+fn not_a_root(path: PathBuf) -> LoadError {
+    let markdown = fs::read_dir(&path)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().to_lowercase();
+                    name.ends_with(".md") || name.ends_with(".mdx") || name.ends_with(".markdown")
+                })
+                .count()
+        })
+        .unwrap_or(0);
+    let skipped = match markdown {
+        0 => String::new(),
+        n => format!(
+            " (it has {n} Markdown file{} at its top)",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
+    let above = fs::canonicalize(&path).ok().and_then(|abs| {
+        abs.ancestors()
+            .skip(1)
+            .find(|dir| dir.join("vouch.yaml").is_file())
+            .map(Path::to_path_buf)
+    });
+    let help = match above {
+        Some(root) => format!(
+            "it is inside the knowledge root `{}`: check that one (`vouch check {}`), or run `vouch init {}` to make this folder a root of its own",
+            root.display(),
+            root.display(),
+            path.display()
+        ),
+        None => format!(
+            "run `vouch init {}` to make it one (an empty vouch.yaml is enough: every setting has a default)",
+            path.display()
+        ),
+    };
+    LoadError::NotRoot {
+        path,
+        skipped,
+        help,
     }
 }
 
@@ -124,14 +197,18 @@ fn find_upward() -> Result<PathBuf, LoadError> {
     Err(LoadError::NoRoot)
 }
 
-/// A tech-docs-gem repository (no `vouch.yaml`, pages under `source/`, and
-/// `config/tech-docs.yml` or no other Markdown at the top) is checked from its
-/// `source/` folder, so card ids and links match the gem's site.
+/// A tech-docs-gem repository (pages under `source/`, and
+/// `config/tech-docs.yml`, or neither `vouch.yaml` nor other Markdown at the
+/// top) is checked from its `source/` folder, so card ids and links match
+/// the gem's site. A `vouch.yaml` beside `config/` sets vouch's policy for it.
 fn tech_docs_source(root: &Path) -> Option<PathBuf> {
-    if root.join("vouch.yaml").is_file() || !root.join("source").is_dir() {
+    if !root.join("source").is_dir() || root.join("source/vouch.yaml").is_file() {
         return None;
     }
     let configured = root.join("config/tech-docs.yml").is_file();
+    if !configured && root.join("vouch.yaml").is_file() {
+        return None;
+    }
     let loose_markdown = fs::read_dir(root)
         .ok()?
         .filter_map(Result::ok)
@@ -163,22 +240,30 @@ struct TechDocs {
     default_owner: Option<String>,
     /// `owner_slack_workspace`: the Slack workspace of owners' handles.
     slack_workspace: Option<String>,
+    /// `service_name`: the site's name.
+    service_name: Option<String>,
+    /// `host`: where the site is published.
+    host: Option<String>,
     /// The paths `redirects:` sends elsewhere.
     redirects: BTreeMap<String, String>,
+}
+
+/// The repository whose `source/` folder is `root`.
+fn repository_of(root: &Path) -> PathBuf {
+    match root.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// From config/tech-docs.yml of the repository whose `source/` is `root`.
 fn tech_docs_config(root: &Path) -> TechDocs {
     let mut found = TechDocs::default();
-    let Some(repository) = root.parent() else {
+    if root.parent().is_none() {
         return found;
-    };
-    let repository = if repository.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        repository
-    };
-    let FileRead::Bytes(bytes) = read_file(repository, "config/tech-docs.yml") else {
+    }
+    let repository = repository_of(root);
+    let FileRead::Bytes(bytes) = read_file(&repository, "config/tech-docs.yml") else {
         return found;
     };
     let Ok(text) = String::from_utf8(bytes) else {
@@ -195,6 +280,8 @@ fn tech_docs_config(root: &Path) -> TechDocs {
         match (key.name.as_str(), value.value) {
             ("default_owner_slack", v) => found.default_owner = v.scalar_text(),
             ("owner_slack_workspace", v) => found.slack_workspace = v.scalar_text(),
+            ("service_name", v) => found.service_name = v.scalar_text(),
+            ("host", v) => found.host = v.scalar_text(),
             ("redirects", yaml::Value::Map(paths)) => {
                 found.redirects.extend(paths.into_iter().map(|(k, v)| {
                     let target = v.value.scalar_text().unwrap_or_default();
@@ -277,6 +364,10 @@ pub struct Workspace {
     /// config/tech-docs.yml, without the leading `/`) and where to: links
     /// may name them.
     pub redirects: BTreeMap<String, String>,
+    /// Free-form owner names (without `owners.yaml`) by their lower-case
+    /// form, to the spelling most cards use (the first of equals): `#Team-X`
+    /// and `#team-x` are one owner.
+    pub spellings: std::collections::HashMap<String, String>,
     /// Every card that could be read.
     pub cards: Vec<Card>,
     /// How many card files the walk found, readable or not.
@@ -316,15 +407,25 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
     })?;
     let mut diagnostics = Vec::new();
 
-    let config = match read_yaml(&root, "vouch.yaml", &mut diagnostics) {
+    // A tech-docs-gem repository keeps vouch's files beside `config/`.
+    let dialect = dialect_of(&root);
+    let settings = match dialect {
+        Dialect::TechDocs => repository_of(&root),
+        Dialect::Vouch => root.clone(),
+    };
+    let mut written = std::collections::BTreeSet::new();
+    let config = match read_yaml(&settings, "vouch.yaml", &mut diagnostics) {
         Some((node, mut r)) => {
+            if let yaml::Value::Map(entries) = &node.value {
+                written.extend(entries.iter().map(|(k, _)| k.name.clone()));
+            }
             let config = Config::from_yaml(&node, &mut r);
             diagnostics.append(&mut r.diagnostics);
             config
         }
         None => Config::default(),
     };
-    let registry = read_yaml(&root, "owners.yaml", &mut diagnostics).map(|(node, mut r)| {
+    let registry = read_yaml(&settings, "owners.yaml", &mut diagnostics).map(|(node, mut r)| {
         let registry = Registry::from_yaml(&node, &mut r);
         diagnostics.append(&mut r.diagnostics);
         registry
@@ -357,14 +458,22 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         collections.insert(key.clone(), collection);
     }
 
-    let dialect = dialect_of(&root);
+    let read_other = |rel: &str| match read_file(&root, rel) {
+        FileRead::Bytes(bytes) => String::from_utf8(bytes).ok(),
+        _ => None,
+    };
+    let reading = card::Reading {
+        templates: &templates,
+        dialect,
+        read: &read_other,
+    };
     let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = walked
         .cards
         .par_iter()
         .map(|path| {
             let file = display_path(&root, &path.rel);
             match fs::read(root.join(&path.rel)) {
-                Ok(bytes) => card::parse(&path.rel, file, &bytes, &templates, dialect),
+                Ok(bytes) => card::parse(&path.rel, file, &bytes, &reading),
                 Err(e) => (
                     None,
                     vec![Diagnostic::file(
@@ -401,7 +510,7 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
     }
 
     let tech_docs = tech_docs_config(&root);
-    let default_owners = tech_docs.default_owner.into_iter().collect();
+    let default_owners: Vec<String> = tech_docs.default_owner.into_iter().collect();
     let redirects = tech_docs.redirects;
     let mut config = config;
     if config.slack_workspace.is_none() {
@@ -409,6 +518,19 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
             .slack_workspace
             .filter(|w| crate::model::config::is_slack_workspace(w));
     }
+    // The gem's settings, where vouch.yaml does not say otherwise.
+    if let Some(name) = tech_docs.service_name.filter(|n| !n.trim().is_empty())
+        && !written.contains("title")
+    {
+        config.title = name.trim().to_owned();
+    }
+    if let Some(host) = tech_docs.host
+        && !written.contains("base_url")
+        && crate::model::config::is_web_url(&host)
+    {
+        config.base_url = Some(host);
+    }
+    let spellings = spellings(&cards, &collections, &default_owners);
     Ok(Workspace {
         root,
         config,
@@ -418,11 +540,50 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         default_owners,
         dialect,
         redirects,
+        spellings,
         cards,
         card_files,
         unreadable,
         diagnostics,
     })
+}
+
+/// One spelling for each free-form owner name that differs only by case:
+/// the one written most often, the first of equals.
+fn spellings(
+    cards: &[Card],
+    collections: &BTreeMap<String, Collection>,
+    defaults: &[String],
+) -> std::collections::HashMap<String, String> {
+    let mut counts: BTreeMap<String, Vec<(String, usize, usize)>> = BTreeMap::new();
+    let written = cards
+        .iter()
+        .flat_map(|c| c.owners.iter().map(|o| o.value.as_str()))
+        .chain(
+            collections
+                .values()
+                .flat_map(|c| c.owners.iter().map(|(o, _)| o.as_str())),
+        )
+        .chain(defaults.iter().map(String::as_str));
+    for (order, name) in written.enumerate() {
+        let forms = counts.entry(name.to_lowercase()).or_default();
+        match forms.iter_mut().find(|(f, _, _)| f == name) {
+            Some((_, n, _)) => *n += 1,
+            None => forms.push((name.to_owned(), 1, order)),
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, forms)| forms.len() > 1)
+        .map(|(lower, forms)| {
+            let best = forms
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+                .map(|(f, _, _)| f)
+                .unwrap_or_default();
+            (lower, best)
+        })
+        .collect()
 }
 
 /// `./knowledge/` → `knowledge`, so display paths read naturally.

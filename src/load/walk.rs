@@ -32,9 +32,32 @@ fn is_hidden(name: &str) -> bool {
     name.starts_with('_') || name.starts_with('.')
 }
 
-/// `*.md`, and tech-docs-gem's `*.html.md.erb` (its ERB is left as text).
+/// `*.md`, and tech-docs-gem's (Middleman's) `*.md.erb`.
 fn is_card_name(name: &str) -> bool {
-    name.ends_with(".md") || name.ends_with(".html.md.erb")
+    name.ends_with(".md") || name.ends_with(".md.erb")
+}
+
+/// Why a file that looks like Markdown is not read as a card, if it is one.
+fn not_a_card(name: &str) -> Option<(String, &'static str)> {
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e)?;
+    match ext {
+        "mdx" => Some((
+            format!(
+                "`{name}` is MDX (Markdown with JSX components), which vouch does not read: skipped"
+            ),
+            "rename it to `.md` if it is plain Markdown; JSX is not rendered",
+        )),
+        "markdown" | "mdown" | "mkd" | "mkdn" | "mdwn" => Some((
+            format!("`{name}` is not read as a card: vouch reads `.md` files"),
+            "rename it to `.md`",
+        )),
+        "md" if name != lower && !name.ends_with(".md") => Some((
+            format!("`{name}` is not read as a card: vouch reads files ending in lower-case `.md`"),
+            "rename it to end in `.md`",
+        )),
+        _ => None,
+    }
 }
 
 /// Lists the cards under `root` in a stable (sorted) order.
@@ -132,6 +155,9 @@ pub fn walk(root: &Path, canonical_root: &Path) -> Walked {
                     Some("cards must be regular files: remove or rename this one".to_owned()),
                 ));
             }
+        } else if regular && let Some((message, help)) = not_a_card(&name) {
+            out.problems
+                .push((rel, Code::SkippedFile, message, Some(help.to_owned())));
         }
     }
     out

@@ -74,6 +74,10 @@ pub struct Card {
     /// one diagnostic says so instead of one per missing field.
     pub has_front_matter: bool,
     pub body: Range<usize>,
+    /// The body as the root's dialect reads it, when that differs from
+    /// the file's text (tech-docs-gem's ERB and Redcarpet forms); its
+    /// spans lead back to the file.
+    pub prepared: Option<crate::rewrite::Rewritten>,
     pub outline: Outline,
 }
 
@@ -115,6 +119,14 @@ impl Card {
             .map_or(self.id.as_str(), |t| t.value.as_str())
     }
 
+    /// The Markdown that is checked, rendered and searched.
+    pub fn markdown(&self) -> &str {
+        match &self.prepared {
+            Some(p) => &p.text,
+            None => &self.source.as_str()[self.body.clone()],
+        }
+    }
+
     pub fn key_span(&self, name: &str) -> Option<Range<usize>> {
         self.keys
             .iter()
@@ -124,11 +136,12 @@ impl Card {
 }
 
 /// The id of a card at `rel_path`, or `None` when the path is not a card.
+/// Middleman's template extensions (`x.html.md.erb`, `x.html.erb.md`,
+/// `x.md.erb`) all make the page `x`.
 pub fn card_id(rel_path: &str) -> Option<&str> {
-    rel_path
-        .strip_suffix(".html.md.erb")
-        .or_else(|| rel_path.strip_suffix(".html.md"))
-        .or_else(|| rel_path.strip_suffix(".md"))
+    [".html.md.erb", ".html.erb.md", ".html.md", ".md.erb", ".md"]
+        .iter()
+        .find_map(|ext| rel_path.strip_suffix(ext))
 }
 
 /// A file name from a title, in any script: lower-case letters and digits
@@ -150,14 +163,34 @@ pub fn file_slug(title: &str) -> String {
     }
 }
 
+/// What reading a card needs of its root.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    pub templates: &'a Templates,
+    pub dialect: Dialect,
+    /// Another file of the root by path (a tech-docs partial), when it
+    /// exists and may be read.
+    pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+impl<'a> Reading<'a> {
+    /// Reading that sees no other file of the root.
+    pub fn alone(templates: &'a Templates, dialect: Dialect) -> Self {
+        Reading {
+            templates,
+            dialect,
+            read: &|_| None,
+        }
+    }
+}
+
 /// Reads a card from its bytes. Returns `None` (with diagnostics) when the file
 /// cannot be read as a card at all: not UTF-8, or front matter that does not parse.
 pub fn parse(
     rel_path: &str,
     file: PathBuf,
     bytes: &[u8],
-    templates: &Templates,
-    dialect: Dialect,
+    reading: &Reading,
 ) -> (Option<Card>, Vec<Diagnostic>) {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -203,15 +236,7 @@ pub fn parse(
             )
             .set_help("start the file with:\n---\ntitle: …\nowners: [person-or-team]\nverified: YYYY-MM-DD\n---");
     }
-    let mut card = read_fields(
-        rel_path,
-        file,
-        &node,
-        split,
-        templates,
-        dialect,
-        &mut reporter,
-    );
+    let mut card = read_fields(rel_path, file, &node, split, reading, &mut reporter);
     card.has_front_matter = has_front_matter;
     (Some(card), reporter.diagnostics)
 }
@@ -221,13 +246,13 @@ fn read_fields(
     file: PathBuf,
     node: &Node,
     split: front_matter::Split,
-    templates: &Templates,
-    dialect: Dialect,
+    reading: &Reading,
     r: &mut Reporter,
 ) -> Card {
+    let (templates, dialect) = (reading.templates, reading.dialect);
     let header_span = split.opener.clone().unwrap_or(0..0);
-    let text = r.source.as_str();
-    let outline = markdown::outline(text, split.body.clone());
+    let source = r.source.clone();
+    let text = source.as_str();
     let id = card_id(rel_path).unwrap_or(rel_path).to_owned();
     let collection = id.split_once('/').map(|(c, _)| c.to_owned());
     let mut f = Fields::of(node, "front matter", r);
@@ -247,14 +272,42 @@ fn read_fields(
         })
     };
 
-    let title = located_text(&mut f, "title", r)
-        .filter(|t| !t.value.trim().is_empty())
-        .or_else(|| {
-            outline.first_h1.clone().map(|value| Located {
-                value,
-                span: header_span.clone(),
-            })
-        });
+    let written_title = located_text(&mut f, "title", r).filter(|t| !t.value.trim().is_empty());
+    let prepared = match dialect {
+        Dialect::TechDocs => {
+            let data = |key: &str| match key {
+                "title" => written_title.as_ref().map(|t| t.value.clone()),
+                _ => node.get(key).and_then(|v| v.value.scalar_text()),
+            };
+            let cx = crate::model::techdocs::Context {
+                rel_path,
+                data: &data,
+                read: reading.read,
+            };
+            let mut problems = Vec::new();
+            let prepared =
+                crate::model::techdocs::prepare(text, split.body.clone(), &cx, &mut problems);
+            for p in problems {
+                r.at(p.code, p.span, p.message).set_help(p.help);
+            }
+            prepared
+        }
+        Dialect::Vouch => None,
+    };
+    let outline = match &prepared {
+        Some(p) => {
+            let mut o = markdown::outline(&p.text, 0..p.text.len());
+            o.map_spans(|s| p.source_span(s));
+            o
+        }
+        None => markdown::outline(text, split.body.clone()),
+    };
+    let title = written_title.or_else(|| {
+        outline.first_h1.clone().map(|value| Located {
+            value,
+            span: header_span.clone(),
+        })
+    });
     let plain = || Located {
         value: "card".to_owned(),
         span: header_span.clone(),
@@ -311,7 +364,16 @@ fn read_fields(
             f.take("last_reviewed_on");
             Some(d)
         }
-        None => date(&mut f, "last_reviewed_on", r),
+        None => f.take("last_reviewed_on").and_then(|(_, v)| {
+            let value = match dialect {
+                Dialect::TechDocs => fields::gem_date(v, r),
+                Dialect::Vouch => fields::date(v, r),
+            }?;
+            Some(Located {
+                value,
+                span: v.span.clone(),
+            })
+        }),
     };
     let verified_by = located_text(&mut f, "verified_by", r);
     let interval = |f: &mut Fields, key: &str, r: &mut Reporter| {
@@ -415,6 +477,7 @@ fn read_fields(
         header_span,
         has_front_matter: true,
         body: split.body,
+        prepared,
         outline,
     }
 }

@@ -40,6 +40,20 @@ pub struct Verification {
     /// Which cards' staleness fails a pull request's check
     /// (`--changed-since`). Default: the changed cards.
     pub gate: Gate,
+    /// Whether every published card must carry a verification date
+    /// (`missing-field` without one). Default: yes in a vouch root; in a
+    /// tech-docs-gem repository a page without review fields is not under
+    /// review, as the gem sees it (see [`Verification::requires_date`]).
+    pub required: Option<bool>,
+}
+
+impl Verification {
+    /// Whether a published card without a verification date is an error
+    /// in a root of this dialect.
+    pub fn requires_date(&self, dialect: crate::model::Dialect) -> bool {
+        self.required
+            .unwrap_or(dialect == crate::model::Dialect::Vouch)
+    }
 }
 
 /// Which cards `fail_on` applies to under `--changed-since`.
@@ -87,6 +101,7 @@ impl Default for Verification {
             },
             fail_on: FailOn::Stale,
             gate: Gate::Changed,
+            required: None,
         }
     }
 }
@@ -102,7 +117,14 @@ const KEYS: &[&str] = &[
     "slack_workspace",
     "verification",
 ];
-const VERIFICATION_KEYS: &[&str] = &["every", "warn_within", "max_every", "fail_on", "gate"];
+const VERIFICATION_KEYS: &[&str] = &[
+    "every",
+    "warn_within",
+    "max_every",
+    "fail_on",
+    "gate",
+    "required",
+];
 
 impl Config {
     /// Reads a parsed `vouch.yaml`; bad values are reported and keep their default.
@@ -201,6 +223,9 @@ impl Verification {
             reporter,
         ) {
             v.gate = gate;
+        }
+        if let Some((_, node)) = f.take("required") {
+            v.required = fields::boolean(node, reporter);
         }
         f.report_unknown(VERIFICATION_KEYS, "`verification`", reporter);
         v

@@ -220,6 +220,24 @@ pub fn date(node: &Node, reporter: &mut Reporter) -> Option<Date> {
     parsed
 }
 
+/// `last_reviewed_on` as tech-docs-gem reads it (see
+/// [`crate::stamp::parse_gem_date`]).
+pub fn gem_date(node: &Node, reporter: &mut Reporter) -> Option<Date> {
+    let written = node.value.scalar_text();
+    let parsed = written.as_deref().and_then(crate::stamp::parse_gem_date);
+    if parsed.is_none() {
+        let shown = written.unwrap_or_else(|| node.value.kind().to_owned());
+        reporter
+            .at(
+                Code::InvalidDate,
+                node.span.clone(),
+                format!("`{shown}` is not a date tech-docs-gem reads"),
+            )
+            .set_help("write the date as YYYY-MM-DD, for example 2026-10-01 (a day-first or month-first date such as 05/01/2026 reads differently by country)");
+    }
+    parsed
+}
+
 pub fn interval(node: &Node, reporter: &mut Reporter) -> Option<Interval> {
     let Some(written) = node.value.scalar_text() else {
         reporter

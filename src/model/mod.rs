@@ -7,6 +7,7 @@ pub mod config;
 pub mod fields;
 pub mod interval;
 pub mod owners;
+pub mod techdocs;
 pub mod template;
 
 /// Whose conventions a root follows.

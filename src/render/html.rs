@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CowStr, Event, Parser, Tag};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 
 use crate::markdown::{self, is_only_comments};
 use crate::resolve::{Entry, LinkTarget, Model, urls};
@@ -31,8 +31,7 @@ pub fn render(entry: &Entry, model: &Model) -> Body {
         .html_depth
         .as_ref()
         .is_some_and(|(d, _)| *d > markdown::MAX_HTML_DEPTH);
-    let text = card.source.as_str();
-    let markdown_text = &text[card.body.clone()];
+    let markdown_text = card.markdown();
     let prefix = urls::root_prefix(entry.page().unwrap_or(&card.id));
     let own = model.index.position(&card.id);
     let mut headings = card.outline.headings.iter();
@@ -61,27 +60,53 @@ pub fn render(entry: &Entry, model: &Model) -> Body {
         address(target, dest, own, &prefix, model)
     };
 
+    // The body's opening H1 is the page's title, which the page shows as
+    // its one H1; any later H1 is shown as a section (H2).
+    let leading = card.outline.leading_h1;
+    let mut heading_at = 0;
+    let mut in_leading = false;
     let events =
         Parser::new_ext(markdown_text, markdown::options()).filter_map(|event| match event {
+            _ if in_leading => {
+                if matches!(event, Event::End(TagEnd::Heading(_))) {
+                    in_leading = false;
+                }
+                None
+            }
             Event::Start(Tag::Heading {
                 level,
                 id: _,
                 classes,
                 attrs,
-            }) => Some(Event::Start(Tag::Heading {
-                level,
-                id: headings.next().map(|h| CowStr::from(h.id.clone())),
-                classes,
-                attrs,
-            })),
+            }) => {
+                let id = headings.next().map(|h| CowStr::from(h.id.clone()));
+                heading_at += 1;
+                if Some(heading_at - 1) == leading {
+                    in_leading = true;
+                    return None;
+                }
+                Some(Event::Start(Tag::Heading {
+                    level: section_level(level),
+                    id,
+                    classes,
+                    attrs,
+                }))
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                Some(Event::End(TagEnd::Heading(section_level(level))))
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => Some(Event::Start(Tag::Link {
-                link_type,
-                dest_url: href(&dest_url).into(),
+                // An email autolink is written as the `mailto:` link it is.
+                link_type: match link_type {
+                    LinkType::Email => LinkType::Inline,
+                    other => other,
+                },
+                dest_url: href(&markdown::link_dest(link_type, dest_url)).into(),
                 title,
                 id,
             })),
@@ -116,6 +141,14 @@ pub fn render(entry: &Entry, model: &Model) -> Body {
     let mut assets: Vec<String> = assets.into_iter().collect();
     assets.sort();
     Body { html, assets }
+}
+
+/// A body heading's level on the page, whose one H1 is the title.
+fn section_level(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        other => other,
+    }
 }
 
 /// Raw HTML with its `href` and `src` values written as the model says
@@ -212,7 +245,7 @@ fn own_class(element: &str, value: &str) -> Option<String> {
         .split_ascii_whitespace()
         .filter(|class| match element {
             "code" => class.starts_with("language-") && !class.contains(['<', '>', '"']),
-            "div" => *class == "footnote-definition",
+            "div" => matches!(*class, "footnote-definition" | "warning-text"),
             "sup" => matches!(*class, "footnote-reference" | "footnote-definition-label"),
             _ => false,
         })

@@ -107,11 +107,16 @@ fn primary(lang: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// The prefix of the words a root in review terms reads instead.
+const REVIEW: &str = "review.";
+
 impl Words {
     /// The words for `lang` (`ui_lang`, else the site's `lang`): the root's
     /// table of that language over the built-in one over English. A region
     /// (`pt-BR`) reads `pt-BR.yaml`, then `pt.yaml`.
-    pub fn load(root: &Path, lang: &str) -> Result<Words, TemplateError> {
+    /// With `review`, the root speaks of pages under review (tech-docs-gem's
+    /// terms): each `review.KEY` replaces `KEY`.
+    pub fn load(root: &Path, lang: &str, review: bool) -> Result<Words, TemplateError> {
         let mut entries = parse_table(BUILT_IN[0].1, "templates/i18n/en.yaml")?;
         let primary = primary(lang);
         let mut names = vec![primary.clone()];
@@ -129,6 +134,14 @@ impl Words {
                 let shown = root.join("templates/i18n").join(&file);
                 entries.extend(parse_table(&text, &shown.display().to_string())?);
             }
+        }
+        let overlay: Vec<(String, Entry)> = entries
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix(REVIEW)?.to_owned(), v.clone())))
+            .collect();
+        entries.retain(|k, _| !k.starts_with(REVIEW));
+        if review {
+            entries.extend(overlay);
         }
         Ok(Words {
             lang: lang.to_owned(),
@@ -263,7 +276,7 @@ mod tests {
     use super::*;
 
     fn words(lang: &str) -> Words {
-        Words::load(Path::new("/nonexistent-root"), lang).unwrap()
+        Words::load(Path::new("/nonexistent-root"), lang, false).unwrap()
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! every card that could be read is published with its state, even when other
 //! cards have errors.
 
+pub use crate::markdown::{escape_html, write_escaped};
 pub mod chart;
 pub mod html;
 pub mod i18n;
@@ -152,33 +153,6 @@ fn own_files(
     Ok(out)
 }
 
-/// Escapes text for HTML and XML: messages around markup, charts, the sitemap.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    let _ = write_escaped(&mut out, s);
-    out
-}
-
-/// Writes `text` with `&<>"'` escaped, which is all HTML text, quoted
-/// attributes and XML need; plain runs are written whole.
-pub fn write_escaped<W: std::fmt::Write>(out: &mut W, text: &str) -> std::fmt::Result {
-    let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.write_str(&text[start..i])?;
-        out.write_str(entity)?;
-        start = i + 1;
-    }
-    out.write_str(&text[start..])
-}
-
 /// The page of the `i`-th published card, and its rendered body.
 fn card_page(
     pages: &pages::Pages,
@@ -238,7 +212,7 @@ impl Affected {
             self.pages.insert(urls::file_of(&urls::tag_page(tag)));
         }
         let names = crate::resolve::owners::effective_owners(card, ws);
-        for owner in crate::resolve::owners::resolve_all(&names, ws.registry.as_ref()) {
+        for owner in crate::resolve::owners::resolve_all(&names, ws) {
             self.pages
                 .insert(urls::file_of(&urls::owner_page(owner.key())));
             // A person's page counts their teams' cards.

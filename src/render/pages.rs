@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::markdown::Heading;
 use minijinja::{Environment, Value, context};
 
 use jiff::civil::Date;
@@ -236,7 +237,11 @@ impl Pages {
     /// the words of its interface language.
     pub fn new(site: &Site) -> Result<Pages, TemplateError> {
         let root = &site.ws.root;
-        let words = std::sync::Arc::new(Words::load(root, site.ws.config.ui_lang())?);
+        let words = std::sync::Arc::new(Words::load(
+            root,
+            site.ws.config.ui_lang(),
+            site.ws.dialect == crate::model::Dialect::TechDocs,
+        )?);
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
@@ -281,14 +286,28 @@ impl Pages {
     /// A card's page, with its rendered body.
     pub fn card(&self, site: &Site, index: usize, body: &str) -> Result<String, TemplateError> {
         let p = &site.cards[index];
-        let toc: Vec<Value> = p
-            .card
-            .outline
-            .headings
-            .iter()
-            .filter(|h| (2..=3).contains(&h.level))
-            .map(|h| context! { level => h.level, id => h.id.clone(), text => h.text.clone() })
+        let outline = &p.card.outline;
+        // Sections (H2, and the H1s the page shows as H2) with their
+        // subsections (H3) nested, so each list counts its own entries.
+        let mut toc: Vec<(&Heading, Vec<Value>)> = Vec::new();
+        for (i, h) in outline.headings.iter().enumerate() {
+            match h.level {
+                1 | 2 if Some(i) != outline.leading_h1 => toc.push((h, Vec::new())),
+                3 => match toc.last_mut() {
+                    Some((_, children)) => {
+                        children.push(context! { id => h.id.clone(), text => h.text.clone() })
+                    }
+                    None => toc.push((h, Vec::new())),
+                },
+                _ => {}
+            }
+        }
+        let entries = toc.iter().map(|(_, c)| 1 + c.len()).sum::<usize>();
+        let toc: Vec<Value> = toc
+            .into_iter()
+            .map(|(h, children)| context! { id => h.id.clone(), text => h.text.clone(), children => children })
             .collect();
+        let title_id = outline.leading_h1.map(|i| outline.headings[i].id.clone());
         // A collection's index card is the collection's page: it lists the cards.
         let collection = site.collections.iter().find(|c| c.index == Some(index));
         let listing = collection.map(|c| site.views(&c.cards)).unwrap_or_default();
@@ -304,7 +323,8 @@ impl Pages {
                 lang => self.words.lang.clone(),
                 dir => self.words.dir,
                 card => ser(&p.view),
-                toc => if toc.len() >= 2 { toc } else { Vec::new() },
+                toc => if entries >= 2 { toc } else { Vec::new() },
+                title_id => title_id,
                 body => body,
                 backlinks => ser(&site.views(&site.backlinks[index])),
             },

@@ -80,7 +80,13 @@ pub fn evaluate(card: &Card, ws: &Workspace, today: Date) -> Freshness {
         .verified
         .as_ref()
         .filter(|v| !is_future(v.value, today))
-        .and_then(|v| interval.after(v.value));
+        .and_then(|v| interval.after(v.value))
+        .map(|review_by| match ws.dialect {
+            // tech-docs-gem calls a page expired on its review date: the
+            // last day its review holds is the day before.
+            crate::model::Dialect::TechDocs => review_by.yesterday().unwrap_or(review_by),
+            crate::model::Dialect::Vouch => review_by,
+        });
     let state = due.map(|due| state_on(due, today, ws.config.verification.warn_within));
     Freshness {
         interval,

@@ -110,9 +110,11 @@ impl<'w> Index<'w> {
     }
 
     /// The card at a path under the root: `x.md`, `x.html.md`, tech-docs'
-    /// `x.html` by id, or a folder `x` (`x/`) by its index card.
+    /// `x.html`, the page's own address `x` or `x/` by id, or a folder `x`
+    /// (`x/`) by its index card.
     pub fn card_at(&self, rel: &str) -> Option<usize> {
         ids_named_by(rel)
+            .chain(Some(rel.trim_end_matches('/')).filter(|r| !r.is_empty()))
             .find_map(|id| self.by_id.get(id).copied())
             .or_else(|| {
                 let folder = rel.trim_end_matches('/');

@@ -151,7 +151,6 @@ pub struct Model<'w> {
 
 impl<'w> Model<'w> {
     pub fn new(ws: &'w Workspace, today: Date, git: GitFacts) -> Model<'w> {
-        let registry = ws.registry.as_ref();
         let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(ws.cards.len());
         for (i, card) in ws.cards.iter().enumerate() {
             by_id.entry(card.id.as_str()).or_insert(i);
@@ -210,11 +209,11 @@ impl<'w> Model<'w> {
                 let names = owners::effective_owners(card, ws);
                 Entry {
                     card,
-                    owners: owners::resolve_all(&names, registry),
+                    owners: owners::resolve_all(&names, ws),
                     verifier: card
                         .verified_by
                         .as_ref()
-                        .and_then(|v| owners::resolve_all(&[v.value.as_str()], registry).pop()),
+                        .and_then(|v| owners::resolve_all(&[v.value.as_str()], ws).pop()),
                     lang: card.lang.clone().unwrap_or_else(|| ws.config.lang.clone()),
                     freshness,
                     badge,

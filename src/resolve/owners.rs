@@ -63,12 +63,18 @@ pub fn effective_owners<'w>(card: &'w Card, ws: &'w Workspace) -> Vec<&'w str> {
     }
 }
 
-/// `names` resolved against the registry (when there is one).
-pub fn resolve_all<'w>(names: &[&'w str], registry: Option<&'w Registry>) -> Vec<Ownership<'w>> {
+/// `names` resolved against the registry (when there is one); without
+/// one, names that differ only by case are one owner, in one spelling.
+pub fn resolve_all<'w>(names: &[&'w str], ws: &'w Workspace) -> Vec<Ownership<'w>> {
+    let registry = ws.registry.as_ref();
     names
         .iter()
         .map(|&name| match registry {
-            None => Ownership::FreeForm(name),
+            None => Ownership::FreeForm(
+                ws.spellings
+                    .get(&name.to_lowercase())
+                    .map_or(name, String::as_str),
+            ),
             Some(r) => r
                 .resolve(name)
                 .map_or(Ownership::Unknown(name), Ownership::Registered),
@@ -171,7 +177,7 @@ pub fn new_card_owner(
             .unwrap_or_default(),
     };
     let names: Vec<&str> = owners.iter().map(String::as_str).collect();
-    let owners = resolve_all(&names, Some(registry));
+    let owners = resolve_all(&names, ws);
     let verifier = me.filter(|m| may_verify(registry, &owners, m).is_ok());
     (owner, verifier.map(|m| m.key.clone()))
 }

@@ -84,7 +84,8 @@ struct Doc {
 
 fn index_card(p: &Entry) -> Doc {
     let stemmer = tokenize::stemmer(&p.lang).map(|(_, s)| s);
-    let body = plain_text(p.card.source.as_str(), p.card.body.clone());
+    let markdown = p.card.markdown();
+    let body = plain_text(markdown, 0..markdown.len());
     let headings = p
         .card
         .outline

@@ -62,27 +62,51 @@ pub fn check(
         return;
     };
     let days = (due - today).get_days();
-    let (code, message) = match state {
-        State::Fresh => return,
-        State::Expiring if days == 0 => {
-            (Code::Expiring, format!("verification is due today ({due})"))
+    let plural = |n: i32| crate::diagnostic::plural(n.unsigned_abs() as usize, "day");
+    let (code, message) = if ws.dialect == crate::model::Dialect::TechDocs {
+        // In the gem's words: a page is reviewed by a date and expires on it.
+        let review_by = due.tomorrow().unwrap_or(due);
+        let left = (review_by - today).get_days();
+        match state {
+            State::Fresh => return,
+            State::Expiring => (
+                Code::Expiring,
+                format!("review is due by {review_by}, in {}", plural(left)),
+            ),
+            State::Stale => (
+                Code::Stale,
+                format!(
+                    "review expired on {review_by}, {} (last reviewed {}, review in {})",
+                    if left == 0 {
+                        "today".to_owned()
+                    } else {
+                        format!("{} ago", plural(left))
+                    },
+                    verified.value,
+                    freshness.interval
+                ),
+            ),
         }
-        State::Expiring => (
-            Code::Expiring,
-            format!(
-                "verification is due on {due}, in {}",
-                crate::diagnostic::plural(days as usize, "day")
+    } else {
+        match state {
+            State::Fresh => return,
+            State::Expiring if days == 0 => {
+                (Code::Expiring, format!("verification is due today ({due})"))
+            }
+            State::Expiring => (
+                Code::Expiring,
+                format!("verification is due on {due}, in {}", plural(days)),
             ),
-        ),
-        State::Stale => (
-            Code::Stale,
-            format!(
-                "verification expired on {due}, {} ago (verified {}, every {})",
-                crate::diagnostic::plural((-days) as usize, "day"),
-                verified.value,
-                freshness.interval
+            State::Stale => (
+                Code::Stale,
+                format!(
+                    "verification expired on {due}, {} ago (verified {}, every {})",
+                    plural(days),
+                    verified.value,
+                    freshness.interval
+                ),
             ),
-        ),
+        }
     };
     let fails = matches!(
         (state, policy.fail_on),

@@ -106,13 +106,14 @@ pub fn check(model: &Model, history: &crate::history::Outcome) -> Checked {
 /// Every rule over the resolved model.
 pub fn validate(model: &Model) -> Checked {
     let ws = model.ws;
+    let requires_date = ws.config.verification.requires_date(ws.dialect);
     let per_card: Vec<Vec<Diagnostic>> = model
         .cards
         .par_iter()
         .map(|entry| {
             let card = entry.card;
             let mut out = Vec::new();
-            templates::check_core_fields(card, &mut out);
+            templates::check_core_fields(card, requires_date, &mut out);
             owners::check(entry, ws, &mut out);
             freshness::check(card, ws, &entry.freshness, model.today, &mut out);
             if let Some(template) = ws.templates.get(&card.kind.value) {

@@ -17,25 +17,36 @@ pub fn check(entry: &Entry, ws: &Workspace, out: &mut Vec<Diagnostic>) {
         Diagnostic::at(code, card.file.clone(), &card.source, span, message)
     };
     let unreadable = card.key_span("owners").is_some() || card.key_span("owner_slack").is_some();
+    let tech_docs = ws.dialect == crate::model::Dialect::TechDocs;
     if entry.owners.is_empty()
         && card.status != Status::Draft
         && card.has_front_matter
         && !unreadable
+        // tech-docs-gem asks for no owner of a page it does not review.
+        && !(tech_docs && card.verified.is_none())
     {
         let where_ = match &card.collection {
             Some(c) => format!(", or give the collection default owners in {c}/_collection.yaml"),
             None => String::new(),
         };
-        out.push(
-            at(
-                Code::MissingField,
-                card.header_span.clone(),
-                "card has no `owners`".to_owned(),
-            )
-            .with_help(format!(
-                "add `owners: [person-or-team]` to the front matter{where_}"
-            )),
+        let d = at(
+            Code::MissingField,
+            card.header_span.clone(),
+            "card has no `owners`".to_owned(),
         );
+        out.push(if tech_docs {
+            // The gem builds the page; only its review has nobody to go to.
+            let mut d = d.with_help(
+                "add `owner_slack: \"#channel\"` to the front matter, or `default_owner_slack` to config/tech-docs.yml, so someone is told when the review is due",
+            );
+            d.severity = Severity::Warning;
+            d.message = "page is under review but has no owner: nobody is told when it is due".to_owned();
+            d
+        } else {
+            d.with_help(format!(
+                "add `owners: [person-or-team]` to the front matter{where_}"
+            ))
+        });
     }
     let Some(registry) = &ws.registry else {
         return;

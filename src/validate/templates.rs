@@ -8,7 +8,7 @@ use crate::yaml::Value;
 
 /// Core fields every published card needs (title, verified); owners are checked
 /// with the owner rules because a collection may supply them.
-pub fn check_core_fields(card: &Card, out: &mut Vec<Diagnostic>) {
+pub fn check_core_fields(card: &Card, requires_date: bool, out: &mut Vec<Diagnostic>) {
     if !card.has_front_matter {
         return; // reported once, when the card was read
     }
@@ -29,7 +29,7 @@ pub fn check_core_fields(card: &Card, out: &mut Vec<Diagnostic>) {
             "add `title: …` to the front matter, or start the body with a `# Title` line",
         ));
     }
-    let needs_verified = card.status != Status::Draft && card.verified.is_none();
+    let needs_verified = requires_date && card.status != Status::Draft && card.verified.is_none();
     let bad_date =
         card.key_span("verified").is_some() || card.key_span("last_reviewed_on").is_some();
     if needs_verified && !bad_date {

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod crawl;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
