@@ -122,11 +122,6 @@ impl Live {
             crate::load::FileRead::Bytes(bytes) => String::from_utf8(bytes).ok(),
             _ => None,
         };
-        let reading = card::Reading {
-            templates: &ws.templates,
-            dialect: ws.dialect,
-            read: &read_other,
-        };
         for path in changed {
             let rel = path
                 .strip_prefix(&root)
@@ -136,6 +131,16 @@ impl Live {
                 .replace('\\', "/");
             let index = ws.cards.iter().position(|c| c.rel_path == rel)?;
             let bytes = fs::read(path).ok()?;
+            // The card keeps the id loading gave it (a tech-docs page beside
+            // its folder is the folder's page).
+            let known = ws.cards[index].id.clone();
+            let bare_folder = move |id: &str| known == format!("{id}/index");
+            let reading = card::Reading {
+                templates: &ws.templates,
+                dialect: ws.dialect,
+                read: &read_other,
+                bare_folder: &bare_folder,
+            };
             let (Some(card), diagnostics) = card::parse(&rel, ws.display(&rel), &bytes, &reading)
             else {
                 return None;

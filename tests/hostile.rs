@@ -792,3 +792,48 @@ fn words_tables_owners_and_titles_put_no_markup_into_the_trust_panel() {
     // A channel that is not one word is shown, not linked.
     assert!(!page.contains("slack.com/app_redirect?channel=a"), "{page}");
 }
+
+#[test]
+fn a_tech_docs_page_cannot_read_files_or_run_script_through_its_erb() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("manual");
+    let secret = tmp.path().join("secret.md");
+    fs::write(&secret, "SECRET_TOKEN_abc123\n").unwrap();
+    fs::create_dir_all(repo.join("config")).unwrap();
+    fs::write(repo.join("config/tech-docs.yml"), "service_name: M\n").unwrap();
+    fs::create_dir_all(repo.join("source/partials")).unwrap();
+    std::os::unix::fs::symlink(&secret, repo.join("source/partials/_leak.md")).unwrap();
+    mkfifo(&repo.join("source/partials/_pipe.md"));
+    // A partial that includes itself, and one that climbs out.
+    fs::write(
+        repo.join("source/partials/_loop.html.erb"),
+        "again <%= partial 'partials/loop' %>",
+    )
+    .unwrap();
+    fs::write(
+        repo.join("source/page.html.md.erb"),
+        "---\ntitle: \"<script>alert(1)</script>\"\n---\n# <%= current_page.data.title %>\n\n<%= partial 'partials/leak' %>\n<%= partial 'partials/pipe' %>\n<%= partial '../../secret' %>\n<%= partial 'partials/loop' %>\n\n<%= warning_text('<script>alert(2)</script><img src=x onerror=alert(3)>') %>\n\n<%= image_tag 'javascript:alert(4)', alt: '\" onload=\"alert(5)' %>\n\n<%= current_page.data.title\n",
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    let out = run_bounded(&["build", "-o", site.to_str().unwrap()], &repo);
+    let said = text(&out);
+    assert!(!said.contains("SECRET_TOKEN"), "{said}");
+    assert!(
+        said.contains("partial `partials/leak` does not exist"),
+        "{said}"
+    );
+    assert!(said.contains("nests more than 4 partials deep"), "{said}");
+    assert!(said.contains("never closed with `%>`"), "{said}");
+    let page = fs::read_to_string(site.join("page/index.html")).unwrap();
+    assert!(!page.contains("SECRET_TOKEN"));
+    let body = &page[page.find("<main").unwrap()..];
+    // Attribute text stays text: `alt="&quot; onload=…"` is not an attribute.
+    for bad in ["<script", " onerror=", " onload=\"", "=\"javascript:", "<%"] {
+        assert!(!body.contains(bad), "{bad} in {body}");
+    }
+    assert!(
+        body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{body}"
+    );
+}

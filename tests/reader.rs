@@ -510,3 +510,67 @@ fn totals_follow_the_readers_clock_and_the_dashboard_lists_the_most_overdue_firs
         "most overdue first"
     );
 }
+
+#[test]
+fn a_tech_docs_page_reads_as_the_gem_meant_it_in_both_themes() {
+    // The gem's warning callout, one H1 and a nested table of contents.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("manual");
+    fs::create_dir_all(repo.join("config")).unwrap();
+    fs::create_dir_all(repo.join("source")).unwrap();
+    fs::write(
+        repo.join("config/tech-docs.yml"),
+        "service_name: Team Manual\n",
+    )
+    .unwrap();
+    fs::write(
+        repo.join("source/page.html.md.erb"),
+        "---\ntitle: Deploying\nlast_reviewed_on: 2026-11-01\nreview_in: 6 months\nowner_slack: \"#team\"\n---\n# <%= current_page.data.title %>\n\n<%= warning_text('Never deploy on a Friday afternoon') %>\n\n## Before\n\n### Checks\n\n### Approvals\n\n## During\n\n## After\n",
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    build(&repo, &site);
+    let mut visits = Vec::new();
+    for (width, scheme) in [
+        (390, "light"),
+        (390, "dark"),
+        (1280, "light"),
+        (1280, "dark"),
+    ] {
+        visits.push(json!({
+            "url": url(&site, "page/index.html"), "width": width, "scheme": scheme, "axe": true,
+            "contrast": { "warning": ".warning-text", "label": ".warning-text strong" },
+            "all": { "sections": [".toc ol > li > a", "href"], "subsections": [".toc ol > li > ul > li > a", "href"], "h1": ["h1", "id"] },
+            "boxes": { "warning": ".warning-text" },
+        }));
+    }
+    let Some(results) = drive(visits) else { return };
+    for r in &results {
+        let label = format!("{} {}", r["viewWidth"], r["contrast"]);
+        for (what, ratio) in r["contrast"].as_object().unwrap() {
+            let ratio = ratio
+                .as_f64()
+                .unwrap_or_else(|| panic!("{what} missing: {label}"));
+            assert!(ratio >= 4.5, "{what}: contrast {ratio} ({label})");
+        }
+        assert_eq!(
+            r["all"]["sections"],
+            json!(["#before", "#during", "#after"]),
+            "{r}"
+        );
+        assert_eq!(
+            r["all"]["subsections"],
+            json!(["#checks", "#approvals"]),
+            "{r}"
+        );
+        assert_eq!(r["all"]["h1"], json!(["deploying"]), "one H1: {r}");
+        let b = r["boxes"]["warning"].as_array().unwrap();
+        let view = r["viewWidth"].as_f64().unwrap();
+        assert!(
+            b[0].as_f64().unwrap() >= 0.0 && b[1].as_f64().unwrap() <= view,
+            "{r}"
+        );
+        assert!(r["docWidth"].as_f64().unwrap() <= view, "{r}");
+        assert_eq!(r["axe"], json!([]), "{r}");
+    }
+}

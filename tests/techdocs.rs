@@ -81,6 +81,25 @@ fn repository(repo: &Path) {
         "source/z.html.md",
         "---\ntitle: Not reviewed\n---\nJust a page.\n",
     );
+    // `apps.html.md` beside `apps/`: the folder's page.
+    write(
+        repo,
+        "source/apps.html.md",
+        &format!(
+            "{}# Apps\n\nEvery app.\n",
+            reviewed("Apps", "2026-11-01", "6 months", "#team-x")
+        ),
+    );
+    write(
+        repo,
+        "source/apps/one.html.md",
+        &format!(
+            "{}Back to [apps](/apps.html).\n",
+            reviewed("One app", "2026-11-01", "6 months", "#team-x")
+        ),
+    );
+    // A page without front matter: the gem builds it, not under review.
+    write(repo, "source/plain.md.erb", "# Plain\n\nNo front matter.\n");
     // 7: a date the gem reads; 8: due on the review date.
     write(
         repo,
@@ -206,8 +225,10 @@ fn a_tech_docs_repository_is_checked_and_built_as_the_gem_sees_it() {
     // 4, 6, 11: no false alarms.
     for (code, file, _) in found.keys() {
         assert!(
-            !matches!(code.as_str(), "missing-field" | "invalid-date")
-                && (code != "broken-link" || file.ends_with("y.html.md")),
+            !matches!(
+                code.as_str(),
+                "missing-field" | "invalid-date" | "duplicate-id"
+            ) && (code != "broken-link" || file.ends_with("y.html.md")),
             "unexpected {code} in {file}: {found:#?}"
         );
     }
@@ -265,6 +286,18 @@ fn a_tech_docs_repository_is_checked_and_built_as_the_gem_sees_it() {
     let deep = read(&site.join("x/deep/index.html"));
     assert!(deep.contains("<a href=\"../../y/\""), "{deep}");
     // 6: a page not under review says so in the gem's words.
+    let apps = read(&site.join("apps/index.html"));
+    assert!(
+        apps.contains("<h1 id=\"apps\">Apps</h1>") && apps.contains("One app"),
+        "{apps}"
+    );
+    let one = read(&site.join("apps/one/index.html"));
+    assert!(one.contains("<a href=\"../../apps/\""), "{one}");
+    let plain = read(&site.join("plain/index.html"));
+    assert!(
+        plain.contains("<h1 id=\"plain\">Plain</h1>") && plain.contains(">Not reviewed</span>"),
+        "{plain}"
+    );
     let z = read(&site.join("z/index.html"));
     assert!(z.contains(">Not reviewed</span>"), "{z}");
     // 9: the gem's settings.

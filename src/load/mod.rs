@@ -462,10 +462,18 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         FileRead::Bytes(bytes) => String::from_utf8(bytes).ok(),
         _ => None,
     };
+    let card_ids: std::collections::HashSet<&str> = walked
+        .cards
+        .iter()
+        .filter_map(|c| card::card_id(&c.rel))
+        .collect();
+    let bare_folder =
+        |id: &str| !card_ids.contains(format!("{id}/index").as_str()) && root.join(id).is_dir();
     let reading = card::Reading {
         templates: &templates,
         dialect,
         read: &read_other,
+        bare_folder: &bare_folder,
     };
     let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = walked
         .cards

@@ -171,6 +171,8 @@ pub struct Reading<'a> {
     /// Another file of the root by path (a tech-docs partial), when it
     /// exists and may be read.
     pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// Whether a path under the root is a folder without an index card.
+    pub bare_folder: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
 impl<'a> Reading<'a> {
@@ -180,6 +182,7 @@ impl<'a> Reading<'a> {
             templates,
             dialect,
             read: &|_| None,
+            bare_folder: &|_| false,
         }
     }
 }
@@ -227,7 +230,8 @@ pub fn parse(
     };
     let has_front_matter =
         split.yaml.is_some() && matches!(node.value, yaml::Value::Map(_) | yaml::Value::Null);
-    if split.yaml.is_none() {
+    // tech-docs-gem builds a page without front matter; it is not under review.
+    if split.yaml.is_none() && reading.dialect == Dialect::Vouch {
         reporter
             .at(
                 Code::MissingField,
@@ -253,7 +257,15 @@ fn read_fields(
     let header_span = split.opener.clone().unwrap_or(0..0);
     let source = r.source.clone();
     let text = source.as_str();
-    let id = card_id(rel_path).unwrap_or(rel_path).to_owned();
+    let mut id = card_id(rel_path).unwrap_or(rel_path).to_owned();
+    // Middleman's `apps.html` beside the folder `apps/`: the folder's page.
+    if dialect == Dialect::TechDocs
+        && id != "index"
+        && !id.ends_with("/index")
+        && (reading.bare_folder)(&id)
+    {
+        id.push_str("/index");
+    }
     let collection = id.split_once('/').map(|(c, _)| c.to_owned());
     let mut f = Fields::of(node, "front matter", r);
     let keys = f

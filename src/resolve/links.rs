@@ -115,7 +115,14 @@ impl<'w> Index<'w> {
     pub fn card_at(&self, rel: &str) -> Option<usize> {
         ids_named_by(rel)
             .chain(Some(rel.trim_end_matches('/')).filter(|r| !r.is_empty()))
-            .find_map(|id| self.by_id.get(id).copied())
+            .find_map(|id| {
+                self.by_id.get(id).copied().or_else(|| {
+                    // tech-docs' `apps.html`, the page of the folder `apps/`.
+                    self.tech_docs
+                        .then(|| self.by_id.get(format!("{id}/index").as_str()).copied())
+                        .flatten()
+                })
+            })
             .or_else(|| {
                 let folder = rel.trim_end_matches('/');
                 if folder.is_empty() {
