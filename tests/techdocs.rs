@@ -285,7 +285,7 @@ fn a_tech_docs_repository_is_checked_and_built_as_the_gem_sees_it() {
     assert!(site.join("images/raw.png").is_file());
     let deep = read(&site.join("x/deep/index.html"));
     assert!(deep.contains("<a href=\"../../y/\""), "{deep}");
-    // 6: a page not under review says so in the gem's words.
+    // 1: a page beside its folder is the folder's page.
     let apps = read(&site.join("apps/index.html"));
     assert!(
         apps.contains("<h1 id=\"apps\">Apps</h1>") && apps.contains("One app"),
@@ -293,6 +293,7 @@ fn a_tech_docs_repository_is_checked_and_built_as_the_gem_sees_it() {
     );
     let one = read(&site.join("apps/one/index.html"));
     assert!(one.contains("<a href=\"../../apps/\""), "{one}");
+    // 6: a page not under review says so in the gem's words.
     let plain = read(&site.join("plain/index.html"));
     assert!(
         plain.contains("<h1 id=\"plain\">Plain</h1>") && plain.contains(">Not reviewed</span>"),

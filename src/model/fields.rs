@@ -205,35 +205,42 @@ pub fn boolean(node: &Node, reporter: &mut Reporter) -> Option<bool> {
 /// A calendar date written `YYYY-MM-DD`, or a verification stamp with its
 /// UTC time (`YYYY-MM-DDTHH:MM:SSZ`, see [`Stamp`]): its day.
 pub fn date(node: &Node, reporter: &mut Reporter) -> Option<Date> {
-    let written = node.value.scalar_text();
-    let parsed = written.as_deref().and_then(parse_stamp).map(|s| s.date);
-    if parsed.is_none() {
-        let shown = written.unwrap_or_else(|| node.value.kind().to_owned());
-        reporter
-            .at(
-                Code::InvalidDate,
-                node.span.clone(),
-                format!("`{shown}` is not a date"),
-            )
-            .set_help("write the date as YYYY-MM-DD, for example 2026-10-01");
-    }
-    parsed
+    read_date(node, reporter, |s| parse_stamp(s).map(|s| s.date), "", "")
 }
 
 /// `last_reviewed_on` as tech-docs-gem reads it (see
 /// [`crate::stamp::parse_gem_date`]).
 pub fn gem_date(node: &Node, reporter: &mut Reporter) -> Option<Date> {
+    read_date(
+        node,
+        reporter,
+        crate::stamp::parse_gem_date,
+        " tech-docs-gem reads",
+        " (a day-first or month-first date such as 05/01/2026 reads differently by country)",
+    )
+}
+
+/// A date by `parse`, or `invalid-date` saying what was written.
+fn read_date(
+    node: &Node,
+    reporter: &mut Reporter,
+    parse: impl Fn(&str) -> Option<Date>,
+    reader: &str,
+    note: &str,
+) -> Option<Date> {
     let written = node.value.scalar_text();
-    let parsed = written.as_deref().and_then(crate::stamp::parse_gem_date);
+    let parsed = written.as_deref().and_then(parse);
     if parsed.is_none() {
         let shown = written.unwrap_or_else(|| node.value.kind().to_owned());
         reporter
             .at(
                 Code::InvalidDate,
                 node.span.clone(),
-                format!("`{shown}` is not a date tech-docs-gem reads"),
+                format!("`{shown}` is not a date{reader}"),
             )
-            .set_help("write the date as YYYY-MM-DD, for example 2026-10-01 (a day-first or month-first date such as 05/01/2026 reads differently by country)");
+            .set_help(format!(
+                "write the date as YYYY-MM-DD, for example 2026-10-01{note}"
+            ));
     }
     parsed
 }
