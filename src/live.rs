@@ -118,10 +118,7 @@ impl Live {
         let ws = &self.root.ws;
         let root = fs::canonicalize(&ws.root).ok()?;
         let mut edits = Vec::new();
-        let read_other = |rel: &str| match crate::load::read_file(&ws.root, rel) {
-            crate::load::FileRead::Bytes(bytes) => String::from_utf8(bytes).ok(),
-            _ => None,
-        };
+        let read_other = |rel: &str| crate::load::read_text(&ws.root, rel);
         for path in changed {
             let rel = path
                 .strip_prefix(&root)

@@ -345,6 +345,15 @@ pub fn read_file(within: &Path, rel: &str) -> FileRead {
     }
 }
 
+/// A file of the root as UTF-8 text, when [`read_file`] reads it (a
+/// tech-docs partial): `None` for anything missing, refused or not text.
+pub fn read_text(within: &Path, rel: &str) -> Option<String> {
+    match read_file(within, rel) {
+        FileRead::Bytes(bytes) => String::from_utf8(bytes).ok(),
+        _ => None,
+    }
+}
+
 /// Everything read from a root, before validation.
 #[derive(Debug)]
 pub struct Workspace {
@@ -458,10 +467,7 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         collections.insert(key.clone(), collection);
     }
 
-    let read_other = |rel: &str| match read_file(&root, rel) {
-        FileRead::Bytes(bytes) => String::from_utf8(bytes).ok(),
-        _ => None,
-    };
+    let read_other = |rel: &str| read_text(&root, rel);
     let card_ids: std::collections::HashSet<&str> = walked
         .cards
         .iter()
@@ -538,7 +544,11 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
     {
         config.base_url = Some(host);
     }
-    let spellings = spellings(&cards, &collections, &default_owners);
+    // With a registry, owners resolve through it (handles ignore case).
+    let spellings = match registry {
+        Some(_) => Default::default(),
+        None => spellings(&cards, &collections, &default_owners),
+    };
     Ok(Workspace {
         root,
         config,
