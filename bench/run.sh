@@ -9,6 +9,7 @@
 # git history (bench/history.sh).
 #
 # Usage: bench/run.sh [--serve] [--history] [N ...]   (default: 1000 10000)
+# VOUCH_TIMINGS=1 on any vouch command prints its phases' times to stderr.
 # Output goes to a tmpfs (/dev/shm) when there is one; RUNS=5 by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,8 @@ done
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 runs=${RUNS:-5}
 cargo build --release --quiet --bin vouch --example generate_corpus
-vouch="$PWD/target/release/vouch"
+# VOUCH=path measures another binary (an older build, say) the same way.
+vouch="${VOUCH:-$PWD/target/release/vouch}"
 work=/dev/shm
 [ -d "$work" ] && [ -w "$work" ] || work=${TMPDIR:-/tmp}
 work="$work/vouch-bench"

@@ -24,6 +24,7 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod stamp;
+pub mod timing;
 pub mod urlpath;
 pub mod validate;
 pub mod write;

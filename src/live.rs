@@ -78,6 +78,7 @@ impl Live {
     /// already has, else by a full rebuild. The search index is brought up
     /// to date by [`Live::update_search`], so a page can reload first.
     pub fn update(&mut self, changed: &[PathBuf], today: Date) -> Result<Change, LiveError> {
+        crate::timing::start();
         match self.edits(changed) {
             Some(edits) => self.apply(edits, today),
             None => {
@@ -162,10 +163,13 @@ impl Live {
             ws.cards[index] = card;
             affected.add(&ws.cards[index], ws);
         }
+        crate::timing::mark("edits");
         let model = self.root.model(today);
+        crate::timing::mark("model");
         // Pages first: the check only feeds the report and the error overlay.
         let done = render::update(&model, &self.out, &affected, &self.paths)?;
         self.checked = validate::check(&model, &self.root.history);
+        crate::timing::mark("check");
         self.paths = done.paths;
         Ok(Change {
             full: false,

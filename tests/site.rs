@@ -492,6 +492,42 @@ fn a_roots_templates_replace_the_built_ins() {
     );
 }
 
+/// Lists take each card's badge, title and dates from the macros of
+/// `macros.html` (rendered once per card): an override of a macro shows in
+/// every list, and a broken one is an error naming the template.
+#[test]
+fn list_macros_of_a_root_show_in_every_list() {
+    let (_tmp, root, out) = fixture_copy();
+    let built_in = include_str!("../templates/site/macros.html");
+    let badge_start = built_in.find("{% macro badge(card)").unwrap();
+    let badge_end = badge_start + built_in[badge_start..].find("{%- endmacro %}").unwrap();
+    let macros = format!(
+        "{}{{% macro badge(card) -%}}<i class=\"mine\">{{{{ card.state }}}}</i>{}",
+        &built_in[..badge_start],
+        &built_in[badge_end..]
+    );
+    fs::create_dir_all(root.join("templates/site")).unwrap();
+    fs::write(root.join("templates/site/macros.html"), &macros).unwrap();
+    assert_exit(&build(&root, &out, "2026-11-25"), 0);
+    let tag = read(&out, "_/tags/billing/index.html");
+    let items = tag.matches("<li>").count();
+    assert!(items >= 2, "{tag}");
+    assert_eq!(tag.matches(r#"<i class="mine">"#).count(), items, "{tag}");
+    assert!(read(&out, "index.html").contains(r#"<i class="mine">"#));
+    // The card's own page calls the macro too.
+    assert!(read(&out, "support/refunds/index.html").contains(r#"<i class="mine">"#));
+
+    fs::write(
+        root.join("templates/site/macros.html"),
+        macros.replace("{{ card.state }}", "{{ card.state.nothing.here }}"),
+    )
+    .unwrap();
+    let failed = build(&root, &out, "2026-11-25");
+    assert_exit(&failed, 1);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("templates/site/macros.html"), "{stderr}");
+}
+
 #[test]
 fn tech_docs_links_lead_to_pages_and_headings() {
     let tmp = tempfile::tempdir().unwrap();

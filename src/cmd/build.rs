@@ -22,13 +22,18 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
+    crate::timing::start();
     let root = match open(opts.root.as_deref(), opts.history) {
         Ok(root) => root,
         Err(status) => return Ok(status),
     };
+    crate::timing::mark("load");
     let model = root.model(opts.today);
+    crate::timing::mark("model");
     let checked = validate::check(&model, &root.history);
+    crate::timing::mark("check");
     report::print(&checked, opts.report)?;
+    crate::timing::mark("report");
     let out = opts
         .out
         .clone()

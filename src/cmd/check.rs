@@ -29,12 +29,16 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             .first()
             .and_then(|f| crate::load::root_of_file(f))
     });
+    crate::timing::start();
     let root = match open(given.as_deref(), opts.history) {
         Ok(root) => root,
         Err(status) => return Ok(status),
     };
+    crate::timing::mark("load");
     let model = root.model(opts.today);
+    crate::timing::mark("model");
     let mut checked = validate::check(&model, &root.history);
+    crate::timing::mark("check");
     if let Some(top) = &root.repo_top
         && let Some(d) = crate::report::codeowners::outdated(&model, top)
     {
@@ -68,6 +72,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         }
     }
     report::print(&checked, opts.report)?;
+    crate::timing::mark("report");
     let status = if checked.has_errors() {
         exit::FAILED
     } else {

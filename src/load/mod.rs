@@ -441,7 +441,9 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
     });
     let templates = load_templates(&root, &mut diagnostics);
 
+    crate::timing::mark("settings");
     let walked = walk::walk(&root, &canonical);
+    crate::timing::mark("walk");
     diagnostics.extend(
         walked
             .problems
@@ -499,6 +501,7 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
             }
         })
         .collect();
+    crate::timing::mark("parse");
     let card_files = parsed.len();
     let mut cards = Vec::with_capacity(parsed.len());
     let mut unreadable = std::collections::BTreeSet::new();

@@ -101,7 +101,7 @@ fn bucket(due: Date, today: Date) -> usize {
 /// has a stale card.
 pub fn owner_chart(site: &Site, words: &Words) -> Option<String> {
     let mut rows: Vec<(&str, usize)> = site
-        .owners
+        .owners()
         .iter()
         .filter(|o| o.stale > 0)
         .map(|o| (o.name.as_str(), o.stale))

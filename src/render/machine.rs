@@ -160,7 +160,7 @@ pub fn totals_json(site: &Site) -> String {
         let ids = c.index.into_iter().chain(c.cards.iter().copied());
         scopes.insert(format!("c:{}", c.key), scope(&mut ids.into_iter()));
     }
-    for o in &site.owners {
+    for o in site.owners() {
         scopes.insert(format!("o:{}", o.key), scope(&mut o.all.iter().copied()));
     }
     serde_json::json!({ "built": site.today.to_string(), "scopes": scopes }).to_string()

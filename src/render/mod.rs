@@ -53,13 +53,32 @@ pub fn default_output(root: &Path) -> PathBuf {
 }
 
 /// Writes the whole site of `model` into `out`, swapped in at the end.
+/// The search index is built beside the pages (it needs the model, not the
+/// rendered site), so the serial parts of either keep both cores busy.
 pub fn build(model: &Model, out: &Path) -> Result<Built, BuildError> {
+    crate::write::check_output(out, &model.ws.root)?;
+    let staging = Staging::new(out)?;
+    let (pages, search) = rayon::join(
+        || write_pages(model, &staging),
+        || write_search(model, &staging),
+    );
+    let mut built = pages?;
+    let (files, bytes, paths) = search?;
+    built.files += files;
+    built.bytes += bytes;
+    built.paths.extend(paths);
+    staging.commit()?;
+    crate::timing::mark("commit");
+    Ok(built)
+}
+
+/// Every page of the site, the raw cards, linked files and machine outputs.
+fn write_pages(model: &Model, staging: &Staging) -> Result<Built, BuildError> {
     let ws = model.ws;
-    crate::write::check_output(out, &ws.root)?;
     let site = Site::new(model);
     let pages = pages::Pages::new(&site)?;
-    let staging = Staging::new(out)?;
     let mut built = Built::default();
+    crate::timing::mark("site");
 
     staging.create_dirs(site.cards.iter().map(|p| p.url.trim_end_matches('/')))?;
     let written: Vec<Result<u64, BuildError>> = (0..site.cards.len())
@@ -82,26 +101,59 @@ pub fn build(model: &Model, out: &Path) -> Result<Built, BuildError> {
         built.paths.insert(urls::file_of(&p.url));
         built.paths.insert(urls::card_markdown(&p.card.id));
     }
+    crate::timing::mark("card pages");
     for rel in model.linked_files() {
         staging.copy(&ws.root.join(rel), rel)?;
         built.files += 1;
         built.paths.insert(rel.to_owned());
     }
 
-    let site_pages = pages.site_pages_where(&site, &|_| true)?;
-    for (path, html) in &site_pages.rendered {
-        staging.write(path, html.as_bytes())?;
+    // The machine outputs are written while the site's pages render.
+    let all_paths = pages.site_pages_where(&site, &|_| false)?.paths;
+    let (site_pages, machine) = rayon::join(
+        || -> Result<_, BuildError> {
+            let site_pages = pages.site_pages_where(&site, &|_| true)?;
+            let written: Result<Vec<u64>, WriteError> = site_pages
+                .rendered
+                .par_iter()
+                .map(|(path, html)| {
+                    staging
+                        .write(path, html.as_bytes())
+                        .map(|()| html.len() as u64)
+                })
+                .collect();
+            Ok((site_pages, written?))
+        },
+        || -> Result<_, BuildError> {
+            let files = own_files(&site, &pages, &all_paths)?;
+            for (path, content) in &files {
+                staging.write(path, content.as_bytes())?;
+            }
+            Ok(files)
+        },
+    );
+    let (site_pages, written) = site_pages?;
+    for (bytes, (path, _)) in written.into_iter().zip(&site_pages.rendered) {
+        built.bytes += bytes;
         built.pages += 1;
         built.files += 1;
-        built.bytes += html.len() as u64;
         built.paths.insert(path.clone());
     }
-    for (path, content) in own_files(&site, &pages, &site_pages.paths)? {
-        write(&staging, &mut built, &path, &content)?;
+    for (path, content) in machine? {
+        built.files += 1;
+        built.bytes += content.len() as u64;
+        built.paths.insert(path);
     }
+    crate::timing::mark("machine files");
+    Ok(built)
+}
+
+/// The search index's files: (files, bytes, paths).
+fn write_search(model: &Model, staging: &Staging) -> Result<(usize, u64, Vec<String>), WriteError> {
     let search_files = crate::search::index::build(model);
+    crate::timing::mark("search index");
     staging.create_dirs(crate::search::index::FOLDERS.iter().copied())?;
-    let search_written: Result<Vec<u64>, WriteError> = search_files
+    let written: Result<Vec<u64>, WriteError> = search_files
         .par_iter()
         .map(|(path, json)| {
             staging
@@ -109,15 +161,13 @@ pub fn build(model: &Model, out: &Path) -> Result<Built, BuildError> {
                 .map(|()| json.len() as u64)
         })
         .collect();
-    for bytes in search_written? {
-        built.files += 1;
-        built.bytes += bytes;
-    }
-    built
-        .paths
-        .extend(search_files.into_iter().map(|(path, _)| path));
-    staging.commit()?;
-    Ok(built)
+    let bytes = written?.iter().sum();
+    let files = search_files.len();
+    Ok((
+        files,
+        bytes,
+        search_files.into_iter().map(|(path, _)| path).collect(),
+    ))
 }
 
 /// The files beside the pages: the style sheet and scripts, `cards.json`,
@@ -136,17 +186,24 @@ fn own_files(
         let content = content.replace(pages::WORDS_MARK, &words);
         out.push((format!("{}{name}", urls::ASSETS), content));
     }
-    out.push((urls::TOTALS.to_owned(), machine::totals_json(site)));
-    out.push((urls::CARDS_JSON.to_owned(), machine::cards_json(site)));
-    out.push((urls::LLMS_TXT.to_owned(), machine::llms_txt(site)));
-    let mut page_paths: Vec<String> = site
-        .cards
-        .iter()
-        .map(|p| urls::file_of(&p.url))
-        .chain(site_pages.iter().filter(|p| *p != urls::NOT_FOUND).cloned())
-        .collect();
-    page_paths.sort();
-    if let Some(sitemap) = machine::sitemap(site, &page_paths) {
+    let sitemap = || {
+        let mut page_paths: Vec<String> = site
+            .cards
+            .iter()
+            .map(|p| urls::file_of(&p.url))
+            .chain(site_pages.iter().filter(|p| *p != urls::NOT_FOUND).cloned())
+            .collect();
+        page_paths.sort();
+        machine::sitemap(site, &page_paths)
+    };
+    let ((cards, llms), (totals, sitemap)) = rayon::join(
+        || rayon::join(|| machine::cards_json(site), || machine::llms_txt(site)),
+        || rayon::join(|| machine::totals_json(site), sitemap),
+    );
+    out.push((urls::TOTALS.to_owned(), totals));
+    out.push((urls::CARDS_JSON.to_owned(), cards));
+    out.push((urls::LLMS_TXT.to_owned(), llms));
+    if let Some(sitemap) = sitemap {
         out.push((urls::SITEMAP.to_owned(), sitemap));
     }
     out.push((urls::NOJEKYLL.to_owned(), String::new()));
@@ -162,14 +219,6 @@ fn card_page(
     let body = html::render(site.cards[i].entry, site.model);
     let page = pages.card(site, i, &body.html)?;
     Ok((page, body))
-}
-
-fn write(staging: &Staging, built: &mut Built, rel: &str, content: &str) -> Result<(), WriteError> {
-    staging.write(rel, content.as_bytes())?;
-    built.files += 1;
-    built.bytes += content.len() as u64;
-    built.paths.insert(rel.to_owned());
-    Ok(())
 }
 
 /// What a change to some cards asks to re-render: card pages by id, and
@@ -251,8 +300,12 @@ pub fn update(
     let ws = model.ws;
     let live = crate::write::LiveDir::open(out)?;
     let site = Site::new(model);
+    crate::timing::mark("site");
     let pages = pages::Pages::new(&site)?;
     let mut done = Updated::default();
+    // The pages that changed first: the saved card's page is what its
+    // writer is waiting for.
+    let mut listed = Vec::with_capacity(2 * site.cards.len());
     for (i, p) in site.cards.iter().enumerate() {
         let page_file = urls::file_of(&p.url);
         let markdown = urls::card_markdown(&p.card.id);
@@ -262,9 +315,11 @@ pub fn update(
             done.written += usize::from(live.write(&page_file, page.as_bytes())?);
             done.written += usize::from(live.write(&markdown, p.card.source.as_str().as_bytes())?);
         }
-        done.paths.insert(page_file);
-        done.paths.insert(markdown);
+        listed.push(page_file);
+        listed.push(markdown);
     }
+    done.paths.extend(listed);
+    crate::timing::mark("card pages");
     // A linked file that changed on disk is not a card edit (`serve`
     // rebuilds everything then): only files new to the site are copied.
     for rel in model.linked_files() {
@@ -278,6 +333,7 @@ pub fn update(
     let site_pages = pages.site_pages_where(&site, &|path| {
         affected.pages.contains(path) || !known.contains(path)
     })?;
+    crate::timing::mark("site pages");
     for (path, html) in &site_pages.rendered {
         done.written += usize::from(live.write(path, html.as_bytes())?);
     }

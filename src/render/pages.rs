@@ -58,7 +58,7 @@ pub const ASSETS: &[(&str, &str)] = &[
 ];
 
 /// A template or asset that could not be used, with where it came from.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{name}: {message}")]
 pub struct TemplateError {
     pub name: String,
@@ -182,7 +182,7 @@ fn add_words(env: &mut Environment<'static>, words: &std::sync::Arc<Words>, toda
     });
 }
 
-fn ser<T: serde::Serialize>(value: &T) -> Value {
+fn ser<T: serde::Serialize + ?Sized>(value: &T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
@@ -192,6 +192,9 @@ pub struct Pages {
     /// The site's settings and vouch's addresses as template values, made
     /// once per build rather than once per page.
     shared: std::sync::OnceLock<(Value, Value)>,
+    /// Each card as lists show it, made once per build: see [`Pages::list`].
+    #[allow(clippy::type_complexity)]
+    listed: std::sync::OnceLock<Vec<std::sync::OnceLock<Result<Value, TemplateError>>>>,
 }
 
 /// Cards per page of an owner's list: a few thousand elements at most.
@@ -255,6 +258,7 @@ impl Pages {
         Ok(Pages {
             env,
             shared: std::sync::OnceLock::new(),
+            listed: std::sync::OnceLock::new(),
             words,
         })
     }
@@ -270,6 +274,58 @@ impl Pages {
         self.shared
             .get_or_init(|| (ser(&site.info), ser(&urls::PATHS)))
             .clone()
+    }
+
+    /// The cards `ids` as a list for `macros.html`'s `card_list`. Each
+    /// card's summary carries, made once per build from the macros of the
+    /// same names, what looks the same on every page that lists it: `badge`
+    /// (its state), `title_of` (its title, marked with its language) and
+    /// `card_dates` (verified and due). A card is listed on about eight
+    /// pages; calling three macros for each was most of a big list's time.
+    fn list(&self, site: &Site, ids: &[usize]) -> Result<Value, TemplateError> {
+        let listed = self.listed.get_or_init(|| {
+            (0..site.cards.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect()
+        });
+        let mut out = Vec::with_capacity(ids.len());
+        for &i in ids {
+            let summary = listed[i].get_or_init(|| self.summary(site, i));
+            out.push(summary.as_ref().map_err(Clone::clone)?.clone());
+        }
+        Ok(Value::from(out))
+    }
+
+    /// The `i`-th card as lists show it; made once, when a page first lists it.
+    fn summary(&self, site: &Site, i: usize) -> Result<Value, TemplateError> {
+        let shown = "templates/site/macros.html";
+        let error = |e: minijinja::Error| TemplateError::new(shown, &e);
+        let macros = self.env.get_template("macros.html").map_err(error)?;
+        let mut captured = macros
+            .render_captured(context! {
+                today => site.today.to_string(),
+                lang => self.words.lang.clone(),
+                dir => self.words.dir,
+            })
+            .map_err(error)?;
+        let s = &site.cards[i].summary;
+        let card = ser(s);
+        let [badge, title, dates] = ["badge", "title_of", "card_dates"].map(|name| {
+            captured.with_state_mut(|state| state.call_macro(name, std::slice::from_ref(&card)))
+        });
+        Ok(context! {
+            url => s.url.clone(),
+            title => s.title.clone(),
+            lang => s.lang.clone(),
+            state => ser(&s.state),
+            verified => s.verified.clone(),
+            due => s.due.clone(),
+            expiring_from => s.expiring_from.clone(),
+            collection_title => s.collection_title.clone(),
+            badge => Value::from_safe_string(badge.map_err(error)?),
+            title_html => Value::from_safe_string(title.map_err(error)?),
+            dates => Value::from_safe_string(dates.map_err(error)?),
+        })
     }
 
     fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
@@ -310,7 +366,10 @@ impl Pages {
         let title_id = outline.leading_h1.map(|i| outline.headings[i].id.clone());
         // A collection's index card is the collection's page: it lists the cards.
         let collection = site.collections.iter().find(|c| c.index == Some(index));
-        let listing = collection.map(|c| site.views(&c.cards)).unwrap_or_default();
+        let listing = match collection {
+            Some(c) => self.list(site, &c.cards)?,
+            None => Value::from(Vec::<Value>::new()),
+        };
         self.render(
             "card.html",
             context! {
@@ -318,7 +377,7 @@ impl Pages {
                 paths => self.shared(site).1,
                 today => site.today.to_string(),
                 root => root_prefix(&p.url),
-                listing => ser(&listing),
+                listing => listing,
                 collection => collection.map(ser),
                 lang => self.words.lang.clone(),
                 dir => self.words.dir,
@@ -326,7 +385,7 @@ impl Pages {
                 toc => if entries >= 2 { toc } else { Vec::new() },
                 title_id => title_id,
                 body => body,
-                backlinks => ser(&site.views(&site.backlinks[index])),
+                backlinks => self.list(site, &site.backlinks[index])?,
             },
         )
     }
@@ -394,8 +453,8 @@ impl Pages {
                     "",
                     context! {
                         collections => ser(&site.collections),
-                        recent => ser(&site.views(&recent)),
-                        loose => ser(&site.views(&site.loose)),
+                        recent => self.list(site, &recent)?,
+                        loose => self.list(site, &site.loose)?,
                     },
                 )
             }),
@@ -409,7 +468,7 @@ impl Pages {
                         site,
                         "collection.html",
                         &page,
-                        context! { collection => ser(c), cards => ser(&site.views(&c.cards)) },
+                        context! { collection => ser(c), cards => self.list(site, &c.cards)? },
                     )
                 }),
             )?;
@@ -439,7 +498,7 @@ impl Pages {
                         site,
                         "tag.html",
                         &dir,
-                        context! { tag => t.name.clone(), cards => ser(&site.views(&t.cards)) },
+                        context! { tag => t.name.clone(), cards => self.list(site, &t.cards)? },
                     )
                 }),
             )?;
@@ -451,13 +510,13 @@ impl Pages {
                     site,
                     "owners.html",
                     urls::OWNERS,
-                    context! { owners => ser(&site.owners) },
+                    context! { owners => ser(site.owners()) },
                 )
             }),
         )?;
         // Each owner's page lists their cards, most overdue first, a page of
         // OWNER_PAGE at a time; a change to any of them renders them all.
-        for o in &site.owners {
+        for o in site.owners() {
             // A person's list holds their teams' cards too; past its first
             // page those are on the teams' own pages, which the first links.
             let listed = if o.kind == "person" && !o.teams.is_empty() {
@@ -486,7 +545,7 @@ impl Pages {
                         &dir,
                         context! {
                             owner => ser(o),
-                            cards => ser(&site.views(ids)),
+                            cards => self.list(site, ids)?,
                             page => n + 1,
                             pages => pages,
                             more => o.all.len() - listed.len(),
@@ -504,7 +563,7 @@ impl Pages {
         // The owners' to-do list: every owner with cards, the one whose
         // card is most overdue first (an order the days passing keep).
         let mut todo: Vec<&crate::render::owners::OwnerView> =
-            site.owners.iter().filter(|o| !o.all.is_empty()).collect();
+            site.owners().iter().filter(|o| !o.all.is_empty()).collect();
         todo.sort_by(|a, b| {
             let urgency = |o: &crate::render::owners::OwnerView| {
                 // Never-verified cards first, then the earliest due day

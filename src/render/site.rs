@@ -2,7 +2,7 @@
 //! collections, tags and owners that group them. Pages and machine outputs
 //! are rendered from this; nothing here writes or formats HTML.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -189,7 +189,9 @@ pub struct Site<'w> {
     /// Cards at the root, outside any collection.
     pub loose: Vec<usize>,
     pub tags: Vec<TagGroup>,
-    pub owners: Vec<OwnerView>,
+    /// Made on first use ([`Site::owners`]): a save under `serve` renders
+    /// its card's page before any owner's.
+    owners: std::sync::OnceLock<Vec<OwnerView>>,
     /// For each card (by position in `cards`), the cards that link to it.
     pub backlinks: Vec<Vec<usize>>,
 }
@@ -215,9 +217,10 @@ impl<'w> Site<'w> {
         let ws = model.ws;
         let warn = ws.config.verification.warn_within;
 
+        use rayon::prelude::*;
         let cards: Vec<Published> = model
             .published
-            .iter()
+            .par_iter()
             .map(|&i| {
                 let entry = &model.cards[i];
                 let card = entry.card;
@@ -292,7 +295,7 @@ impl<'w> Site<'w> {
             })
             .collect();
         // Site positions of the model's published cards.
-        let position: HashMap<usize, usize> = model
+        let position: rustc_hash::FxHashMap<usize, usize> = model
             .published
             .iter()
             .enumerate()
@@ -358,7 +361,6 @@ impl<'w> Site<'w> {
             }
         }
 
-        let owners = owner_views(ws, &cards);
         let all: Vec<usize> = (0..cards.len()).collect();
         let info = SiteInfo {
             title: ws.config.title.clone(),
@@ -382,12 +384,18 @@ impl<'w> Site<'w> {
             collections,
             loose,
             tags: tag_map.into_values().collect(),
-            owners,
+            owners: std::sync::OnceLock::new(),
             backlinks: backlinks
                 .into_iter()
                 .map(|s| s.into_iter().collect())
                 .collect(),
         }
+    }
+
+    /// Every owner with the cards they answer for.
+    pub fn owners(&self) -> &[OwnerView] {
+        self.owners
+            .get_or_init(|| owner_views(self.ws, &self.cards))
     }
 
     /// The list entries of `ids`.

@@ -2,7 +2,7 @@
 //! links that lead nowhere, the renderer writes the others' addresses, and
 //! backlinks, `cards.json` and `serve` read the same answers.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::markdown::{Heading, Link};
@@ -80,7 +80,7 @@ pub enum Broken {
 
 /// What link resolution needs to know of the root.
 pub struct Index<'w> {
-    pub(crate) by_id: HashMap<&'w str, usize>,
+    pub(crate) by_id: rustc_hash::FxHashMap<&'w str, usize>,
     cards: &'w [Card],
     /// Collections that have a generated page (published cards, no index card).
     pub(crate) collection_pages: BTreeSet<&'w str>,
@@ -94,7 +94,7 @@ pub struct Index<'w> {
 impl<'w> Index<'w> {
     pub(crate) fn new(
         ws: &'w crate::load::Workspace,
-        by_id: HashMap<&'w str, usize>,
+        by_id: rustc_hash::FxHashMap<&'w str, usize>,
         collection_pages: BTreeSet<&'w str>,
     ) -> Self {
         Index {

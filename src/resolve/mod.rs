@@ -13,7 +13,7 @@ pub mod links;
 pub mod owners;
 pub mod urls;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -151,7 +151,8 @@ pub struct Model<'w> {
 
 impl<'w> Model<'w> {
     pub fn new(ws: &'w Workspace, today: Date, git: GitFacts) -> Model<'w> {
-        let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(ws.cards.len());
+        let mut by_id: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        by_id.reserve(ws.cards.len());
         for (i, card) in ws.cards.iter().enumerate() {
             by_id.entry(card.id.as_str()).or_insert(i);
         }
@@ -333,8 +334,8 @@ impl<'w> Model<'w> {
 
 /// Whether and where each card publishes. First come, first served, in the
 /// root's order: a second card with the same id or address collides.
-fn publication(ws: &Workspace, by_id: &HashMap<&str, usize>) -> Vec<Publish> {
-    let mut taken: HashMap<String, &str> = HashMap::new();
+fn publication(ws: &Workspace, by_id: &rustc_hash::FxHashMap<&str, usize>) -> Vec<Publish> {
+    let mut taken: rustc_hash::FxHashMap<String, &str> = rustc_hash::FxHashMap::default();
     ws.cards
         .iter()
         .enumerate()
