@@ -2,7 +2,7 @@
 //! headings (with GitHub-compatible ids), links, sections and guidance comments.
 //! Rendering to HTML lives elsewhere; this module only reads.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -121,7 +121,7 @@ pub fn outline(text: &str, body: Range<usize>) -> Outline {
     let base = body.start;
     let markdown = &text[body];
     let mut out = Outline::default();
-    let mut ids = HashMap::new();
+    let mut ids = HashMap::default();
     let mut open: Vec<usize> = Vec::new();
     let mut in_heading: Option<(HeadingLevel, usize, String)> = None;
     let mut html_depth = 0;
@@ -260,6 +260,21 @@ fn mark_content(headings: &mut [Heading], open: &[usize]) {
 /// GitHub's heading-id rule: lower-case, drop everything but letters, marks,
 /// digits, `_`, `-` and spaces (in every script), then spaces become `-`.
 pub fn github_slug(text: &str) -> String {
+    if text.is_ascii() {
+        // The same rule without Unicode tables: most headings are ASCII.
+        return text
+            .bytes()
+            .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b' ' | b'_'))
+            .map(|b| match b {
+                b' ' => '-',
+                b => char::from(b.to_ascii_lowercase()),
+            })
+            .collect();
+    }
+    unicode_slug(text)
+}
+
+fn unicode_slug(text: &str) -> String {
     text.to_lowercase()
         .chars()
         .filter(|&c| {
@@ -470,6 +485,24 @@ pub fn write_escaped<W: std::fmt::Write>(out: &mut W, text: &str) -> std::fmt::R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_slugs_follow_the_unicode_rule() {
+        let every: String = (0u8..128).map(char::from).collect();
+        for text in [
+            every.as_str(),
+            "Set Up  SSO_now -- v2 (beta)!",
+            "  Ünïcode? no: ASCII ",
+        ] {
+            if text.is_ascii() {
+                assert_eq!(github_slug(text), unicode_slug(text), "{text:?}");
+            }
+        }
+        assert_eq!(
+            github_slug("Set Up  SSO_now -- v2"),
+            "set-up--sso_now----v2"
+        );
+    }
 
     #[test]
     fn raw_html_links_are_found() {

@@ -429,7 +429,7 @@ mod simple {
             return None;
         }
         let mut entries: Vec<(Key, Node)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut at = range.start;
         let mut first = None;
         for line in yaml.split_inclusive('\n') {

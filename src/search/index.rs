@@ -82,8 +82,52 @@ struct Doc {
     excerpt: String,
 }
 
-fn index_card(p: &Entry) -> Doc {
-    let stemmer = tokenize::stemmer(&p.lang).map(|(_, s)| s);
+/// The words one thread has met, in the language named, each with its term
+/// (the word stemmed): the words of a knowledge base repeat from card to card,
+/// so each is stemmed once, and a card counts its words by number rather
+/// than by string (stemming and the strings were half of tokenizing).
+#[derive(Default)]
+struct Vocabulary {
+    lang: &'static str,
+    /// Word → (word number, term number).
+    words: FxMap<String, (u32, u32)>,
+    term_numbers: FxMap<String, u32>,
+    terms: Vec<String>,
+}
+
+impl Vocabulary {
+    fn for_lang(&mut self, lang: &'static str) {
+        if self.lang != lang {
+            *self = Vocabulary {
+                lang,
+                ..Vocabulary::default()
+            };
+        }
+    }
+
+    fn number(&mut self, word: &str, stemmer: Option<tokenize::Stemmer>) -> (u32, u32) {
+        if let Some(&numbers) = self.words.get(word) {
+            return numbers;
+        }
+        let term = match stemmer {
+            Some(rules) => tokenize::stem(word, rules),
+            None => word.to_owned(),
+        };
+        let next = self.terms.len() as u32;
+        let term_number = *self.term_numbers.entry(term.clone()).or_insert(next);
+        if term_number == next {
+            self.terms.push(term);
+        }
+        let numbers = (self.words.len() as u32, term_number);
+        self.words.insert(word.to_owned(), numbers);
+        numbers
+    }
+}
+
+fn index_card(p: &Entry, vocabulary: &mut Vocabulary) -> Doc {
+    let stemmer = tokenize::stemmer(&p.lang);
+    vocabulary.for_lang(stemmer.map_or("", |(lang, _)| lang));
+    let rules = stemmer.map(|(_, rules)| rules);
     let markdown = p.card.markdown();
     let body = plain_text(markdown, 0..markdown.len());
     let headings = p
@@ -101,29 +145,26 @@ fn index_card(p: &Entry) -> Doc {
         headings.as_str(),
         body.as_str(),
     ];
-    let mut weights: FxMap<String, f32> = FxMap::default();
-    let mut counts: FxMap<String, u32> = FxMap::default();
+    // Term number → weight; word number → (term number, occurrences).
+    let mut weights: FxMap<u32, f32> = FxMap::default();
+    let mut counts: FxMap<u32, (u32, u32)> = FxMap::default();
     for (text, (_, boost)) in fields.iter().zip(FIELDS) {
         counts.clear();
         tokenize::for_each_word(text, |w| {
-            if let Some(n) = counts.get_mut(w) {
-                *n += 1;
-            } else {
-                counts.insert(w.to_owned(), 1);
-            }
+            let (word, term) = vocabulary.number(w, rules);
+            counts.entry(word).or_insert((term, 0)).1 += 1;
         });
-        for (word, n) in counts.drain() {
-            let term = match stemmer {
-                Some(s) => tokenize::stem(&word, s),
-                None => word,
-            };
+        for (_, (term, n)) in counts.drain() {
             *weights.entry(term).or_default() += boost * (n as f32).sqrt();
         }
     }
     // In no particular order: postings are merged card by card and their
     // terms sorted once, at the end.
     Doc {
-        terms: weights.into_iter().collect(),
+        terms: weights
+            .into_iter()
+            .map(|(term, weight)| (vocabulary.terms[term as usize].clone(), weight))
+            .collect(),
         excerpt: excerpt(&body),
     }
 }
@@ -251,7 +292,9 @@ pub fn build_unless(
     for (n, batch) in cards.chunks(BATCH).enumerate() {
         let docs: Option<Vec<Doc>> = batch
             .par_iter()
-            .map(|p| (!superseded()).then(|| index_card(p)))
+            .map_init(Vocabulary::default, |vocabulary, p| {
+                (!superseded()).then(|| index_card(p, vocabulary))
+            })
             .collect();
         for (k, (doc, p)) in docs?.into_iter().zip(batch).enumerate() {
             postings.add((n * BATCH + k) as u32, doc.terms, trust_code(p.badge));
@@ -321,12 +364,30 @@ fn due_offsets(model: &Model, p: &Entry) -> (Option<i32>, Option<i32>) {
     }
 }
 
+/// The body's first `EXCERPT` characters, runs of white space as one
+/// space; only as much of the body is read as the excerpt needs.
 fn excerpt(body: &str) -> String {
-    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(EXCERPT) {
-        Some((i, _)) => format!("{}…", &flat[..i]),
-        None => flat,
+    let mut flat = String::with_capacity(EXCERPT + 8);
+    let mut chars = 0;
+    for word in body.split_whitespace() {
+        if !flat.is_empty() {
+            if chars == EXCERPT {
+                flat.push('…');
+                return flat;
+            }
+            flat.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars == EXCERPT {
+                flat.push('…');
+                return flat;
+            }
+            flat.push(c);
+            chars += 1;
+        }
     }
+    flat
 }
 
 /// Postings grouped into shards by term prefix: two characters, or more where
@@ -560,6 +621,30 @@ fn push_once(list: &mut Vec<u32>, doc: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_flatten_white_space_and_stop_at_the_length() {
+        let joined = |body: &str| {
+            let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            match flat.char_indices().nth(EXCERPT) {
+                Some((i, _)) => format!("{}…", &flat[..i]),
+                None => flat,
+            }
+        };
+        let word = "ação ".repeat(EXCERPT / 5);
+        for body in [
+            String::new(),
+            "  one \n\n two\tthree  ".to_owned(),
+            "x".repeat(EXCERPT),
+            "x".repeat(EXCERPT + 1),
+            format!("{} y", "x".repeat(EXCERPT)),
+            format!("{} y", "x".repeat(EXCERPT - 1)),
+            format!("{word}\n{word}"),
+            word.trim_end().to_owned(),
+        ] {
+            assert_eq!(excerpt(&body), joined(&body), "{body:?}");
+        }
+    }
 
     #[test]
     fn big_shards_split_by_longer_prefixes() {
