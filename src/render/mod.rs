@@ -113,22 +113,14 @@ fn write_pages(model: &Model, staging: &Staging) -> Result<Built, BuildError> {
     let (site_pages, machine) = rayon::join(
         || -> Result<_, BuildError> {
             let site_pages = pages.site_pages_where(&site, &|_| true)?;
-            let written: Result<Vec<u64>, WriteError> = site_pages
-                .rendered
-                .par_iter()
-                .map(|(path, html)| {
-                    staging
-                        .write(path, html.as_bytes())
-                        .map(|()| html.len() as u64)
-                })
-                .collect();
-            Ok((site_pages, written?))
+            let written = write_each(&site_pages.rendered, |path, bytes| {
+                staging.write(path, bytes)
+            })?;
+            Ok((site_pages, written))
         },
         || -> Result<_, BuildError> {
             let files = own_files(&site, &pages, &all_paths)?;
-            for (path, content) in &files {
-                staging.write(path, content.as_bytes())?;
-            }
+            write_each(&files, |path, bytes| staging.write(path, bytes))?;
             Ok(files)
         },
     );
@@ -148,20 +140,25 @@ fn write_pages(model: &Model, staging: &Staging) -> Result<Built, BuildError> {
     Ok(built)
 }
 
+/// Writes `files` (path in the site, content) in parallel with `write`:
+/// the bytes of each, in order.
+fn write_each(
+    files: &[(String, String)],
+    write: impl Fn(&str, &[u8]) -> Result<(), WriteError> + Sync,
+) -> Result<Vec<u64>, WriteError> {
+    files
+        .par_iter()
+        .map(|(path, content)| write(path, content.as_bytes()).map(|()| content.len() as u64))
+        .collect()
+}
+
 /// The search index's files: (files, bytes, paths).
 fn write_search(model: &Model, staging: &Staging) -> Result<(usize, u64, Vec<String>), WriteError> {
     let search_files = crate::search::index::build(model);
     crate::timing::mark("search index");
     staging.create_dirs(crate::search::index::FOLDERS.iter().copied())?;
-    let written: Result<Vec<u64>, WriteError> = search_files
-        .par_iter()
-        .map(|(path, json)| {
-            staging
-                .write_in(path, json.as_bytes())
-                .map(|()| json.len() as u64)
-        })
-        .collect();
-    let bytes = written?.iter().sum();
+    let written = write_each(&search_files, |path, bytes| staging.write_in(path, bytes))?;
+    let bytes = written.iter().sum();
     let files = search_files.len();
     Ok((
         files,
