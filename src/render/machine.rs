@@ -69,21 +69,21 @@ pub fn cards_json(site: &Site) -> String {
             .iter()
             .map(|p| CardJson {
                 id: &p.card.id,
-                title: &p.view.title,
+                title: &p.view().title,
                 url: site_url(site, &p.url),
                 markdown_url: site_url(site, &urls::card_markdown(&p.card.id)),
                 kind: &p.card.kind.value,
-                lang: &p.view.lang,
+                lang: &p.view().lang,
                 collection: p.card.collection.as_deref(),
                 owners: &p.owner_keys,
-                verified: p.view.verified.clone(),
+                verified: p.view().verified.clone(),
                 verified_by: p.card.verified_by.as_ref().map(|v| v.value.as_str()),
-                verify_every: p.view.verify_every.clone(),
+                verify_every: p.view().verify_every.clone(),
                 due: p.freshness.due.map(|d| d.to_string()),
-                last_changed: p.view.last_changed.as_deref(),
-                last_changed_by: p.view.last_changed_by.as_deref(),
+                last_changed: p.view().last_changed.as_deref(),
+                last_changed_by: p.view().last_changed_by.as_deref(),
                 state: p.badge,
-                needs_owner: p.view.owners_left,
+                needs_owner: p.view().owners_left,
                 tags: &p.card.tags,
                 links: linked_ids(site, p),
             })
@@ -194,23 +194,23 @@ pub fn llms_txt(site: &Site) -> String {
         for &i in ids {
             let p = &site.cards[i];
             let verified = p
-                .view
+                .view()
                 .verified
                 .as_deref()
                 .map_or("never verified".to_owned(), |v| format!("verified {v}"));
             let due = p
-                .view
+                .view()
                 .due
                 .as_deref()
                 .map_or(String::new(), |d| format!(", due {d}"));
-            let orphan = if p.view.owners_left {
+            let orphan = if p.view().owners_left {
                 " (its owners have left: it needs a new owner)"
             } else {
                 ""
             };
             out.push_str(&format!(
                 "- [{}]({}): {}, {verified}{due}, owners: {}{orphan}\n",
-                one_line(&p.view.title).replace(['[', ']'], ""),
+                one_line(&p.view().title).replace(['[', ']'], ""),
                 site_url(site, &urls::card_markdown(&p.card.id)),
                 p.badge.as_str(),
                 one_line(&p.owner_keys.join(", "))

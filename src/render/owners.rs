@@ -208,7 +208,10 @@ pub fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                 .collect();
             let mut all: Vec<usize> = own.iter().chain(&through_teams).copied().collect();
             sort_by_urgency(cards, &mut all);
-            let first_due = all.iter().filter_map(|&i| cards[i].view.due.clone()).min();
+            let first_due = all
+                .iter()
+                .filter_map(|&i| cards[i].view().due.clone())
+                .min();
             OwnerView {
                 name: owner.map_or(key.as_str(), |o| o.display_name()).to_owned(),
                 kind: match owner.map(|o| &o.kind) {
@@ -250,7 +253,7 @@ pub fn sort_by_urgency(cards: &[Published], ids: &mut [usize]) {
         };
         key(a)
             .cmp(&key(b))
-            .then_with(|| cards[a].view.title.cmp(&cards[b].view.title))
+            .then_with(|| cards[a].view().title.cmp(&cards[b].view().title))
             .then_with(|| cards[a].card.id.cmp(&cards[b].card.id))
     });
 }

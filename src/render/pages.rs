@@ -308,7 +308,7 @@ impl Pages {
                 dir => self.words.dir,
             })
             .map_err(error)?;
-        let s = &site.cards[i].summary;
+        let s = site.cards[i].summary();
         let card = ser(s);
         let [badge, title, dates] = ["badge", "title_of", "card_dates"].map(|name| {
             captured.with_state_mut(|state| state.call_macro(name, std::slice::from_ref(&card)))
@@ -381,7 +381,7 @@ impl Pages {
                 collection => collection.map(ser),
                 lang => self.words.lang.clone(),
                 dir => self.words.dir,
-                card => ser(&p.view),
+                card => ser(p.view()),
                 toc => if entries >= 2 { toc } else { Vec::new() },
                 title_id => title_id,
                 body => body,

@@ -131,8 +131,23 @@ pub struct Published<'w> {
     pub badge: Badge,
     /// Registry keys (or free-form names) of its owners.
     pub owner_keys: Vec<String>,
-    pub view: CardView,
-    pub summary: CardSummary,
+    model: &'w Model<'w>,
+    /// Made on first use: a save under `serve` renders its card's page
+    /// before the views of the cards it does not show.
+    view: std::sync::OnceLock<CardView>,
+    summary: std::sync::OnceLock<CardSummary>,
+}
+
+impl Published<'_> {
+    /// The card as its page shows it.
+    pub fn view(&self) -> &CardView {
+        self.view.get_or_init(|| card_view(self.model, self.entry))
+    }
+
+    /// The card as lists show it.
+    pub fn summary(&self) -> &CardSummary {
+        self.summary.get_or_init(|| self.view().summary())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,82 +230,22 @@ pub fn text_direction(lang: &str) -> &'static str {
 impl<'w> Site<'w> {
     pub fn new(model: &'w Model<'w>) -> Site<'w> {
         let ws = model.ws;
-        let warn = ws.config.verification.warn_within;
 
-        use rayon::prelude::*;
         let cards: Vec<Published> = model
             .published
-            .par_iter()
+            .iter()
             .map(|&i| {
                 let entry = &model.cards[i];
-                let card = entry.card;
-                let freshness = entry.freshness;
-                let badge = entry.badge;
-                let change = entry.last_change.as_ref();
-                let owner_keys = entry.owner_keys();
-                let collection = card.collection.as_ref().and_then(|c| ws.collections.get(c));
-                let collection_url = card
-                    .collection
-                    .as_deref()
-                    .and_then(|c| model.collections.get(c))
-                    .and_then(|f| f.page.as_deref())
-                    .map(urls::href);
-                let lang = entry.lang.clone();
-                let live = badge != Badge::Archived;
-                let url = entry.page().unwrap_or_default().to_owned();
-                let owners: Vec<OwnerRef> = entry
-                    .owners
-                    .iter()
-                    .map(|o| owner_ref(o.key(), o.owner(), ws.config.slack_workspace.as_deref()))
-                    .collect();
-                let view = CardView {
-                    id: card.id.clone(),
-                    url: urls::href(&url),
-                    markdown_url: urls::href(&urls::card_markdown(&card.id)),
-                    title: card.title().to_owned(),
-                    state: badge,
-                    archived: !live,
-                    owners_left: entry.owners_left(),
-                    ask: ask(ws, &owners, &url),
-                    verified: card.verified.as_ref().map(|v| v.value.to_string()),
-                    verified_by: entry.verifier.map(|v| v.display_name().to_owned()),
-                    verify_every: freshness.interval.to_string(),
-                    due: freshness.due.filter(|_| live).map(|d| d.to_string()),
-                    expiring_from: freshness
-                        .due
-                        .filter(|_| live)
-                        .map(|d| expiring_from(d, warn).to_string()),
-                    collection_title: collection.map(|c| c.title.clone()),
-                    collection_url,
-                    owners,
-                    tags: card
-                        .tags
-                        .iter()
-                        .map(|t| Link {
-                            name: t.clone(),
-                            url: urls::tag_page(t),
-                        })
-                        .collect(),
-                    dir: text_direction(&lang),
-                    lang,
-                    edit_url: edit_url(ws, model.repo_prefix.as_deref(), card, "edit"),
-                    history_url: edit_url(ws, model.repo_prefix.as_deref(), card, "commits"),
-                    last_changed: change.map(|c| c.date.to_string()),
-                    last_changed_by: change.map(|c| c.author.clone()),
-                    commit_url: change.and_then(|c| {
-                        let repo = ws.config.repo_url.as_deref()?.trim_end_matches('/');
-                        Some(format!("{repo}/commit/{}", c.commit))
-                    }),
-                };
                 Published {
                     entry,
-                    card,
-                    url,
-                    freshness,
-                    badge,
-                    owner_keys,
-                    summary: view.summary(),
-                    view,
+                    card: entry.card,
+                    url: entry.page().unwrap_or_default().to_owned(),
+                    freshness: entry.freshness,
+                    badge: entry.badge,
+                    owner_keys: entry.owner_keys(),
+                    model,
+                    view: std::sync::OnceLock::new(),
+                    summary: std::sync::OnceLock::new(),
                 }
             })
             .collect();
@@ -400,7 +355,71 @@ impl<'w> Site<'w> {
 
     /// The list entries of `ids`.
     pub fn views(&self, ids: &[usize]) -> Vec<&CardSummary> {
-        ids.iter().map(|&i| &self.cards[i].summary).collect()
+        ids.iter().map(|&i| self.cards[i].summary()).collect()
+    }
+}
+
+/// What a card's page and the machine outputs show of it.
+fn card_view(model: &Model, entry: &Entry) -> CardView {
+    let ws = model.ws;
+    let warn = ws.config.verification.warn_within;
+    let card = entry.card;
+    let freshness = entry.freshness;
+    let badge = entry.badge;
+    let change = entry.last_change.as_ref();
+    let collection = card.collection.as_ref().and_then(|c| ws.collections.get(c));
+    let collection_url = card
+        .collection
+        .as_deref()
+        .and_then(|c| model.collections.get(c))
+        .and_then(|f| f.page.as_deref())
+        .map(urls::href);
+    let lang = entry.lang.clone();
+    let live = badge != Badge::Archived;
+    let url = entry.page().unwrap_or_default().to_owned();
+    let owners: Vec<OwnerRef> = entry
+        .owners
+        .iter()
+        .map(|o| owner_ref(o.key(), o.owner(), ws.config.slack_workspace.as_deref()))
+        .collect();
+    CardView {
+        id: card.id.clone(),
+        url: urls::href(&url),
+        markdown_url: urls::href(&urls::card_markdown(&card.id)),
+        title: card.title().to_owned(),
+        state: badge,
+        archived: !live,
+        owners_left: entry.owners_left(),
+        ask: ask(ws, &owners, &url),
+        verified: card.verified.as_ref().map(|v| v.value.to_string()),
+        verified_by: entry.verifier.map(|v| v.display_name().to_owned()),
+        verify_every: freshness.interval.to_string(),
+        due: freshness.due.filter(|_| live).map(|d| d.to_string()),
+        expiring_from: freshness
+            .due
+            .filter(|_| live)
+            .map(|d| expiring_from(d, warn).to_string()),
+        collection_title: collection.map(|c| c.title.clone()),
+        collection_url,
+        owners,
+        tags: card
+            .tags
+            .iter()
+            .map(|t| Link {
+                name: t.clone(),
+                url: urls::tag_page(t),
+            })
+            .collect(),
+        dir: text_direction(&lang),
+        lang,
+        edit_url: edit_url(ws, model.repo_prefix.as_deref(), card, "edit"),
+        history_url: edit_url(ws, model.repo_prefix.as_deref(), card, "commits"),
+        last_changed: change.map(|c| c.date.to_string()),
+        last_changed_by: change.map(|c| c.author.clone()),
+        commit_url: change.and_then(|c| {
+            let repo = ws.config.repo_url.as_deref()?.trim_end_matches('/');
+            Some(format!("{repo}/commit/{}", c.commit))
+        }),
     }
 }
 
