@@ -63,8 +63,8 @@ pub fn build(model: &Model, out: &Path) -> Result<Built, BuildError> {
         || write_search(model, &staging),
     );
     let mut built = pages?;
-    let (files, bytes, paths) = search?;
-    built.files += files;
+    let (bytes, paths) = search?;
+    built.files += paths.len();
     built.bytes += bytes;
     built.paths.extend(paths);
     staging.commit()?;
@@ -109,7 +109,6 @@ fn write_pages(model: &Model, staging: &Staging) -> Result<Built, BuildError> {
     }
 
     // The machine outputs are written while the site's pages render.
-    let all_paths = pages.site_pages_where(&site, &|_| false)?.paths;
     let (site_pages, machine) = rayon::join(
         || -> Result<_, BuildError> {
             let site_pages = pages.site_pages_where(&site, &|_| true)?;
@@ -119,19 +118,24 @@ fn write_pages(model: &Model, staging: &Staging) -> Result<Built, BuildError> {
             Ok((site_pages, written))
         },
         || -> Result<_, BuildError> {
-            let files = own_files(&site, &pages, &all_paths)?;
+            let files = own_files(&site, &pages)?;
             write_each(&files, |path, bytes| staging.write(path, bytes))?;
             Ok(files)
         },
     );
     let (site_pages, written) = site_pages?;
+    let mut machine = machine?;
+    if let Some((path, sitemap)) = sitemap_file(&site, &site_pages.paths) {
+        staging.write(&path, sitemap.as_bytes())?;
+        machine.push((path, sitemap));
+    }
     for (bytes, (path, _)) in written.into_iter().zip(&site_pages.rendered) {
         built.bytes += bytes;
         built.pages += 1;
         built.files += 1;
         built.paths.insert(path.clone());
     }
-    for (path, content) in machine? {
+    for (path, content) in machine {
         built.files += 1;
         built.bytes += content.len() as u64;
         built.paths.insert(path);
@@ -152,28 +156,20 @@ fn write_each(
         .collect()
 }
 
-/// The search index's files: (files, bytes, paths).
-fn write_search(model: &Model, staging: &Staging) -> Result<(usize, u64, Vec<String>), WriteError> {
+/// Writes the search index's files: their bytes in all, and their paths.
+fn write_search(model: &Model, staging: &Staging) -> Result<(u64, Vec<String>), WriteError> {
     let search_files = crate::search::index::build(model);
     crate::timing::mark("search index");
     staging.create_dirs(crate::search::index::FOLDERS.iter().copied())?;
     let written = write_each(&search_files, |path, bytes| staging.write_in(path, bytes))?;
-    let bytes = written.iter().sum();
-    let files = search_files.len();
-    Ok((
-        files,
-        bytes,
-        search_files.into_iter().map(|(path, _)| path).collect(),
-    ))
+    let paths = search_files.into_iter().map(|(path, _)| path).collect();
+    Ok((written.iter().sum(), paths))
 }
 
 /// The files beside the pages: the style sheet and scripts, `cards.json`,
-/// `llms.txt`, `sitemap.xml` (with `base_url`) and `.nojekyll`.
-fn own_files(
-    site: &Site,
-    pages: &pages::Pages,
-    site_pages: &[String],
-) -> Result<Vec<(String, String)>, BuildError> {
+/// `llms.txt`, the totals and `.nojekyll` (the sitemap, which lists the
+/// pages, is [`sitemap_file`]).
+fn own_files(site: &Site, pages: &pages::Pages) -> Result<Vec<(String, String)>, BuildError> {
     let mut out = Vec::new();
     // The scripts get the site's words where they ask for them.
     let words = serde_json::to_string(&pages.words().entries()).unwrap_or_else(|_| "{}".to_owned());
@@ -183,28 +179,28 @@ fn own_files(
         let content = content.replace(pages::WORDS_MARK, &words);
         out.push((format!("{}{name}", urls::ASSETS), content));
     }
-    let sitemap = || {
-        let mut page_paths: Vec<String> = site
-            .cards
-            .iter()
-            .map(|p| urls::file_of(&p.url))
-            .chain(site_pages.iter().filter(|p| *p != urls::NOT_FOUND).cloned())
-            .collect();
-        page_paths.sort();
-        machine::sitemap(site, &page_paths)
-    };
-    let ((cards, llms), (totals, sitemap)) = rayon::join(
+    let ((cards, llms), totals) = rayon::join(
         || rayon::join(|| machine::cards_json(site), || machine::llms_txt(site)),
-        || rayon::join(|| machine::totals_json(site), sitemap),
+        || machine::totals_json(site),
     );
     out.push((urls::TOTALS.to_owned(), totals));
     out.push((urls::CARDS_JSON.to_owned(), cards));
     out.push((urls::LLMS_TXT.to_owned(), llms));
-    if let Some(sitemap) = sitemap {
-        out.push((urls::SITEMAP.to_owned(), sitemap));
-    }
     out.push((urls::NOJEKYLL.to_owned(), String::new()));
     Ok(out)
+}
+
+/// `sitemap.xml` (with `base_url`): every card's page and the site's own
+/// `site_pages` but the 404 page.
+fn sitemap_file(site: &Site, site_pages: &[String]) -> Option<(String, String)> {
+    let mut page_paths: Vec<String> = site
+        .cards
+        .iter()
+        .map(|p| urls::file_of(&p.url))
+        .chain(site_pages.iter().filter(|p| *p != urls::NOT_FOUND).cloned())
+        .collect();
+    page_paths.sort();
+    machine::sitemap(site, &page_paths).map(|sitemap| (urls::SITEMAP.to_owned(), sitemap))
 }
 
 /// The page of the `i`-th published card, and its rendered body.
@@ -334,7 +330,8 @@ pub fn update(
     for (path, html) in &site_pages.rendered {
         done.written += usize::from(live.write(path, html.as_bytes())?);
     }
-    for (path, content) in own_files(&site, &pages, &site_pages.paths)? {
+    let sitemap = sitemap_file(&site, &site_pages.paths);
+    for (path, content) in own_files(&site, &pages)?.into_iter().chain(sitemap) {
         done.written += usize::from(live.write(&path, content.as_bytes())?);
         done.paths.insert(path);
     }

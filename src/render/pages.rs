@@ -314,17 +314,10 @@ impl Pages {
             captured.with_state_mut(|state| state.call_macro(name, std::slice::from_ref(&card)))
         });
         Ok(context! {
-            url => s.url.clone(),
-            title => s.title.clone(),
-            lang => s.lang.clone(),
-            state => ser(&s.state),
-            verified => s.verified.clone(),
-            due => s.due.clone(),
-            expiring_from => s.expiring_from.clone(),
-            collection_title => s.collection_title.clone(),
             badge => Value::from_safe_string(badge.map_err(error)?),
             title_html => Value::from_safe_string(title.map_err(error)?),
             dates => Value::from_safe_string(dates.map_err(error)?),
+            ..card
         })
     }
 

@@ -352,11 +352,6 @@ impl<'w> Site<'w> {
         self.owners
             .get_or_init(|| owner_views(self.ws, &self.cards))
     }
-
-    /// The list entries of `ids`.
-    pub fn views(&self, ids: &[usize]) -> Vec<&CardSummary> {
-        ids.iter().map(|&i| self.cards[i].summary()).collect()
-    }
 }
 
 /// What a card's page and the machine outputs show of it.
