@@ -15,7 +15,13 @@ const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/site/fixture")
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/site/golden");
 
 fn build(root: &Path, out: &Path, today: &str) -> Output {
+    build_with(root, out, today, &[])
+}
+
+/// [`build`] with more environment variables.
+fn build_with(root: &Path, out: &Path, today: &str, env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .envs(env.iter().copied())
         .arg("build")
         .arg(root)
         .arg("-o")
@@ -526,6 +532,38 @@ fn list_macros_of_a_root_show_in_every_list() {
     assert_exit(&failed, 1);
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert!(stderr.contains("templates/site/macros.html"), "{stderr}");
+}
+
+/// `VOUCH_TIMINGS` prints each phase of a build to stderr, pages and search
+/// index alike; without it a build says nothing of the sort, and the site is
+/// the same either way.
+#[test]
+fn phase_times_are_printed_only_when_asked() {
+    let (tmp, root, out) = fixture_copy();
+    let quiet = build(&root, &out, "2026-11-25");
+    assert_exit(&quiet, 0);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("timing "));
+    let before = files(&out);
+    let timed_out = tmp.path().join("timed");
+    let timed = build_with(&root, &timed_out, "2026-11-25", &[("VOUCH_TIMINGS", "1")]);
+    assert_exit(&timed, 0);
+    let stderr = String::from_utf8_lossy(&timed.stderr);
+    for phase in [
+        "load",
+        "model",
+        "card pages",
+        "search index",
+        "machine files",
+        "commit",
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with(&format!("timing {phase} "))),
+            "no `{phase}` in:\n{stderr}"
+        );
+    }
+    assert_eq!(files(&timed_out), before, "timing changes nothing built");
 }
 
 #[test]
