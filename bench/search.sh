@@ -10,7 +10,7 @@ sizes=("${@:-1000 10000}")
 port=8799
 for n in ${sizes[@]}; do
   corpus="bench/corpus-$n"
-  site="bench/site-$n"
+  site="${SITES:-bench}/site-$n"
   [ -d "$corpus" ] || target/release/examples/generate_corpus "$n" "$corpus"
   target/release/vouch build "$corpus" -o "$site" --today 2026-11-25 --quiet --format json >/dev/null || true
   python3 - "$site" <<'PY'
@@ -29,7 +29,7 @@ PY
   python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site" >/dev/null 2>&1 &
   server=$!
   sleep 0.5
-  for q in "refund" "customers%20billing" "cust"; do
+  for q in "refund" "customers%20billing" "cust" "how%20do%20I%20refund%20a%20customer" "refnud%20invoce"; do
     dom=$(chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
       --disable-component-update --disable-sync --user-data-dir="$(mktemp -d)" --virtual-time-budget=10000 \
       --dump-dom "http://127.0.0.1:$port/_/search/bench.html?q=$q" 2>/dev/null)

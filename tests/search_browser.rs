@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::{chromium, element_text, rendered_dom, serve};
+use vouch::search::tokenize;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search/fixture");
 
@@ -180,6 +181,55 @@ fn results_show_badges_snippets_and_highlights() {
     assert!(status.starts_with("No card matches"), "{status}");
 }
 
+#[test]
+fn questions_typos_compounds_and_hebrew_prefixes_find_their_cards() {
+    let Some(site) = site() else { return };
+    let first = |query: &str| {
+        let (hrefs, status, list) = results(&site, query);
+        (hrefs.first().cloned().unwrap_or_default(), status, list)
+    };
+    // A question: `how`, `do`, `I`, `into`, `a` are stop words, `machine`
+    // finds `machines`.
+    let (top, status, _) = first("q=how%20do%20I%20ssh%20into%20a%20machine");
+    assert_eq!(top, "infra/ssh/", "{status}");
+    // Only stop words: they are searched rather than ignored.
+    let (top, _, _) = first("q=how%20you");
+    assert_eq!(top, "infra/ssh/");
+    // A misspelt word is read as the nearest term, and the page says so,
+    // in the card's own spelling.
+    let (top, status, list) = first("q=jenkis");
+    assert_eq!(top, "infra/jenkins/");
+    assert_eq!(status, "Showing results for “Jenkins”.");
+    assert!(list.contains("<mark>Jenkins</mark>"), "{list}");
+    // Two letters wrong in a long word, and two swapped.
+    assert_eq!(first("q=deploymnet%20pipline").0, "infra/jenkins/");
+    // Compounds: the title's "Hosted Zone" is also `hostedzone`; the body's
+    // `EntraID` is also `entra` and `id`, and the query's `entra id` also
+    // `entraid`.
+    assert_eq!(first("q=hostedzone").0, "infra/hosted-zone/");
+    assert_eq!(first("q=entra%20id").0, "infra/hosted-zone/");
+    assert_eq!(first("q=entraid").0, "infra/hosted-zone/");
+    // Every word matches as a prefix, not only the last one.
+    assert_eq!(first("q=deleg%20zone").0, "infra/hosted-zone/");
+    // Hebrew one-letter prefixes on either side: the query's `ו` + `החזרים`
+    // finds the title's `החזרים`, the query's `ל` + `חידוש` the body's
+    // `ה` + `חידוש`.
+    assert_eq!(
+        first(&format!("q={}", encode("והחזרים"))).0,
+        "he/refunds-he/"
+    );
+    assert_eq!(
+        first(&format!("q={}", encode("לחידוש"))).0,
+        "he/refunds-he/"
+    );
+    // No near term: still nothing, and no correction claimed.
+    let (top, status, _) = first("q=qqqqqqqq");
+    assert!(
+        top.is_empty() && status.starts_with("No card matches"),
+        "{status}"
+    );
+}
+
 /// Writes a copy of the search page with a test script appended.
 fn scripted_page(site: &Site, name: &str, script: &str) -> String {
     let page = fs::read_to_string(site.dir.join("_/search/index.html")).unwrap();
@@ -267,6 +317,10 @@ const TRICKY: &[&str] = &[
     "हिन्दी القراءة Ελληνικά",
     "verificações engenheiros engenheira conocimientos ciudades notificaciones",
     "policies verified classes status running refunds",
+    // Stop words in three languages, compounds, Hebrew prefixes.
+    "How do I rotate the keys? Como faço para redefinir a senha? Cómo restablezco mi contraseña",
+    "hosted zone Route 53 no sql database AzureAD StatefulSets creating created creation",
+    "בתורנות והסיסמה לאיפוס כשיש בית ה ול ובהלמשכ",
     // Longer than MAX_WORD, in one and in several code units per character.
     "supercalifragilisticexpialidocious-supercalifragilisticexpialidocious-x aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé 𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜",
 ];
@@ -282,10 +336,14 @@ fn the_browser_tokenizer_agrees_with_the_build() {
             "{WHEN_READY}
 whenReady(function () {{ fetch('meta.json').then(function (r) {{ return r.json(); }}).then(function (meta) {{
   var langs = ['en', 'es', 'pt'];
+  var stops = vouchSearch.stopSet(meta.stop);
   out({cases}.map(function (s) {{
     var words = vouchSearch.words(s);
     var row = {{ words: words }};
     langs.forEach(function (l) {{ row[l] = words.map(function (w) {{ return vouchSearch.stem(w, meta.stemmers[l] || []); }}); }});
+    row.stop = words.filter(function (w) {{ return stops.has(w); }});
+    row.hebrew = words.map(function (w) {{ return vouchSearch.hebrewForms(w, meta.hebrew); }});
+    row.joins = vouchSearch.joins(words, stops).map(function (j) {{ return j.term; }});
     return row;
   }}));
 }}); }});"
@@ -297,11 +355,15 @@ whenReady(function () {{ fetch('meta.json').then(function (r) {{ return r.json()
     let build: Vec<serde_json::Value> = TRICKY
         .iter()
         .map(|s| {
+            let words = tokenize::words(s);
             serde_json::json!({
-                "words": vouch::search::tokenize::words(s),
-                "en": vouch::search::tokenize::terms(s, "en"),
-                "es": vouch::search::tokenize::terms(s, "es"),
-                "pt": vouch::search::tokenize::terms(s, "pt"),
+                "words": words,
+                "en": tokenize::terms(s, "en"),
+                "es": tokenize::terms(s, "es"),
+                "pt": tokenize::terms(s, "pt"),
+                "stop": words.iter().filter(|w| tokenize::is_stop(w)).collect::<Vec<_>>(),
+                "hebrew": words.iter().map(|w| tokenize::hebrew_forms(w)).collect::<Vec<_>>(),
+                "joins": tokenize::joins(&words),
             })
         })
         .collect();
@@ -392,7 +454,7 @@ fn states_follow_the_readers_clock() {
     // Months later every card verified on 2026-11-20 (every 90 days) is
     // past due: the filter, the ranking and the badges all say so.
     let (hrefs, status, list) = results_on(&site, "2027-06-01", "state=stale");
-    assert_eq!(hrefs.len(), 8, "{status}: {hrefs:?}");
+    assert_eq!(hrefs.len(), 11, "{status}: {hrefs:?}");
     assert!(!list.contains("badge-fresh"), "{list}");
     let (hrefs, _, _) = results_on(&site, "2027-06-01", "state=fresh");
     assert!(hrefs.is_empty(), "{hrefs:?}");
@@ -403,5 +465,5 @@ fn states_follow_the_readers_clock() {
     );
     // Between the two, cards are expiring before they go stale.
     let (hrefs, _, _) = results_on(&site, "2027-02-10", "state=expiring");
-    assert_eq!(hrefs.len(), 7, "{hrefs:?}");
+    assert_eq!(hrefs.len(), 10, "{hrefs:?}");
 }

@@ -19,14 +19,25 @@ use crate::search::tokenize::{self, ENGLISH, PORTUGUESE, Rule, SPANISH};
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// Field boosts: title above tags above headings above body. A term's weight
-/// in a card is the sum over fields of boost · √(occurrences in the field).
+/// Field boosts: title above tags above headings above body. A card's
+/// weight for a term is BM25F's: the boosted occurrences in each field,
+/// normalized by the field's length against the site's average
+/// ([`LENGTH_NORM`]), summed, then saturated ([`SATURATION`]), so a word
+/// repeated a hundred times in a long body does not outweigh one in a title.
 pub const FIELDS: &[(&str, f32)] = &[
     ("title", 10.0),
     ("tags", 6.0),
     ("headings", 4.0),
     ("body", 1.0),
 ];
+/// BM25's `k1`: how fast more occurrences stop adding weight.
+const SATURATION: f32 = 1.2;
+/// BM25's `b`: how much a field longer than average weighs each occurrence
+/// down.
+const LENGTH_NORM: f32 = 0.75;
+/// The body's position in [`FIELDS`]: the one field whose neighbouring
+/// words are not indexed as compounds (it would double the vocabulary).
+const BODY: usize = 3;
 /// Cards per document chunk.
 pub const CHUNK: usize = 16;
 /// A shard larger than this (bytes of JSON) is split by a longer prefix.
@@ -76,9 +87,12 @@ fn state_letter(badge: Badge) -> &'static str {
     }
 }
 
-/// A card's terms with their weights, and its snippet text.
+/// A card's terms, each with its occurrences per field (one byte per field,
+/// in [`FIELDS`] order, capped at 255), its fields' lengths in words, and its
+/// snippet text.
 struct Doc {
-    terms: Vec<(String, f32)>,
+    terms: Vec<(String, u32)>,
+    lengths: [u32; 4],
     excerpt: String,
 }
 
@@ -138,33 +152,65 @@ fn index_card(p: &Entry, vocabulary: &mut Vocabulary) -> Doc {
         .map(|h| h.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    let tags = p.card.tags.join(" ");
+    let tags = p.card.tags.join("\n");
     let fields = [
         p.card.title(),
         tags.as_str(),
         headings.as_str(),
         body.as_str(),
     ];
-    // Term number → weight; word number → (term number, occurrences).
-    let mut weights: FxMap<u32, f32> = FxMap::default();
+    // Term number → occurrences per field; word number → (term, occurrences).
+    let mut tfs: FxMap<u32, [u8; 4]> = FxMap::default();
     let mut counts: FxMap<u32, (u32, u32)> = FxMap::default();
-    for (text, (_, boost)) in fields.iter().zip(FIELDS) {
+    let mut lengths = [0u32; 4];
+    for (f, text) in fields.iter().enumerate() {
         counts.clear();
-        tokenize::for_each_word(text, |w| {
+        let mut add = |w: &str| {
             let (word, term) = vocabulary.number(w, rules);
             counts.entry(word).or_insert((term, 0)).1 += 1;
-        });
+        };
+        // Each line of a title, tag or heading field is one name: its
+        // neighbouring words are joined as compounds, not across lines.
+        let lines: Box<dyn Iterator<Item = &str>> = if f == BODY {
+            Box::new(std::iter::once(*text))
+        } else {
+            Box::new(text.lines())
+        };
+        for line in lines {
+            let mut words = Vec::new();
+            tokenize::for_each_word(line, |w| {
+                add(w);
+                lengths[f] += 1;
+                for form in tokenize::hebrew_forms(w) {
+                    add(form);
+                }
+                if f != BODY {
+                    words.push(w.to_owned());
+                }
+            });
+            for joined in tokenize::joins(&words) {
+                add(&joined);
+            }
+            tokenize::for_each_camel_part(line, &mut add);
+        }
         for (_, (term, n)) in counts.drain() {
-            *weights.entry(term).or_default() += boost * (n as f32).sqrt();
+            let tf = &mut tfs.entry(term).or_default()[f];
+            *tf = tf.saturating_add(n.min(255) as u8);
         }
     }
     // In no particular order: postings are merged card by card and their
     // terms sorted once, at the end.
     Doc {
-        terms: weights
+        terms: tfs
             .into_iter()
-            .map(|(term, weight)| (vocabulary.terms[term as usize].clone(), weight))
+            .map(|(term, tf)| {
+                (
+                    vocabulary.terms[term as usize].clone(),
+                    u32::from_le_bytes(tf),
+                )
+            })
             .collect(),
+        lengths,
         excerpt: excerpt(&body),
     }
 }
@@ -174,36 +220,72 @@ fn index_card(p: &Entry, vocabulary: &mut Vocabulary) -> Doc {
 /// card's terms (at 100,000 cards that was most of the build's peak).
 const BATCH: usize = 2048;
 
-/// Postings as they are merged: term → [(card, value)], in card order. A
-/// value is `round(weight · 10) · 4 + trust code`.
+/// Postings as they are merged: term → [(card, occurrences per field)], in
+/// card order.
 #[derive(Default)]
 struct Postings(FxMap<String, Vec<(u32, u32)>>);
 
+/// What a card's weights need besides its occurrences: its fields' lengths
+/// and its trust code.
+struct DocStats {
+    lengths: [u32; 4],
+    trust: u32,
+}
+
 impl Postings {
-    fn add(&mut self, doc: u32, terms: Vec<(String, f32)>, trust: u32) {
-        for (term, weight) in terms {
-            let value = ((weight * 10.0).round().max(1.0) as u32) * 4 + trust;
+    fn add(&mut self, doc: u32, terms: Vec<(String, u32)>) {
+        for (term, tf) in terms {
             match self.0.get_mut(term.as_str()) {
-                Some(list) => list.push((doc, value)),
+                Some(list) => list.push((doc, tf)),
                 None => {
-                    self.0.insert(term, vec![(doc, value)]);
+                    self.0.insert(term, vec![(doc, tf)]);
                 }
             }
         }
     }
 
-    /// (term, JSON array `[doc delta, value, …]`), sorted by term.
-    fn encode(self) -> Vec<(String, String)> {
+    /// (term, JSON array `[doc delta, value, …]`), sorted by term; see
+    /// [`value`].
+    fn encode(self, docs: &[DocStats]) -> Vec<(String, String)> {
+        let mut average = [1f32; 4];
+        if !docs.is_empty() {
+            for (f, avg) in average.iter_mut().enumerate() {
+                let total: f64 = docs.iter().map(|d| f64::from(d.lengths[f])).sum();
+                *avg = ((total / docs.len() as f64) as f32).max(1.0);
+            }
+        }
         let mut terms: Vec<(String, Vec<(u32, u32)>)> = self.0.into_iter().collect();
         terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         terms
             .into_par_iter()
             .map(|(term, list)| {
-                let json = delta_rows(list.iter().map(|&(doc, value)| (doc, [i64::from(value)])));
+                let json = delta_rows(list.iter().map(|&(doc, tf)| {
+                    (doc, [i64::from(value(tf, &docs[doc as usize], &average))])
+                }));
                 (term, json)
             })
             .collect()
     }
+}
+
+/// A posting's value: `(round(weight · 100) · 2 + in title) · 4 + trust`,
+/// where weight is the card's BM25F weight for the term (0–1, without the
+/// term's rarity, which the client knows from the posting list's length),
+/// "in title" is 1 when the title has the term, and trust is 0 for fresh or
+/// expiring cards, 1 for stale or unverified, 2 for archived, as of the build.
+fn value(tf: u32, doc: &DocStats, average: &[f32; 4]) -> u32 {
+    let tf = tf.to_le_bytes();
+    let mut weighted = 0f32;
+    for (f, (_, boost)) in FIELDS.iter().enumerate() {
+        if tf[f] == 0 {
+            continue;
+        }
+        let norm = 1.0 - LENGTH_NORM + LENGTH_NORM * doc.lengths[f] as f32 / average[f];
+        weighted += boost * f32::from(tf[f]) / norm;
+    }
+    let weight = weighted / (SATURATION + weighted);
+    let scaled = ((weight * 100.0).round() as u32).clamp(1, 100);
+    (scaled * 2 + u32::from(tf[0] > 0)) * 4 + doc.trust
 }
 
 #[derive(Serialize)]
@@ -218,6 +300,11 @@ struct Meta<'a> {
     /// Term prefixes that have a shard, sorted.
     shards: Vec<String>,
     stemmers: BTreeMap<&'static str, &'static [&'static [Rule]]>,
+    /// Stop words by language (every language: a query may be asked in one
+    /// the cards are not written in).
+    stop: BTreeMap<&'static str, &'static [&'static str]>,
+    /// Hebrew's one-letter prefixes.
+    hebrew: &'static str,
     cjk: &'static [(u32, u32)],
     /// Facet values as (key, name); the file `f/<facet>/<position>.json`
     /// lists the cards that have each.
@@ -289,6 +376,7 @@ pub fn build_unless(
     let cards: Vec<&Entry> = model.published.iter().map(|&i| &model.cards[i]).collect();
     let mut postings = Postings::default();
     let mut excerpts = Vec::with_capacity(cards.len());
+    let mut stats = Vec::with_capacity(cards.len());
     for (n, batch) in cards.chunks(BATCH).enumerate() {
         let docs: Option<Vec<Doc>> = batch
             .par_iter()
@@ -297,7 +385,11 @@ pub fn build_unless(
             })
             .collect();
         for (k, (doc, p)) in docs?.into_iter().zip(batch).enumerate() {
-            postings.add((n * BATCH + k) as u32, doc.terms, trust_code(p.badge));
+            postings.add((n * BATCH + k) as u32, doc.terms);
+            stats.push(DocStats {
+                lengths: doc.lengths,
+                trust: trust_code(p.badge),
+            });
             excerpts.push(doc.excerpt);
         }
     }
@@ -307,7 +399,7 @@ pub fn build_unless(
     if superseded() {
         return None;
     }
-    for (key, json) in shards(postings.encode()) {
+    for (key, json) in shards(postings.encode(&stats)) {
         out.push((format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json));
         shard_keys.push(key);
     }
@@ -593,13 +685,15 @@ fn meta(
         files.push((format!("{}w/{k}.json", urls::SEARCH_INDEX), json));
     }
     let meta = Meta {
-        v: 2,
+        v: 3,
         built: model.today.to_string(),
         n: cards.len(),
         chunk: CHUNK,
         week: WEEK,
         shards,
         stemmers,
+        stop: tokenize::STOP_WORDS.iter().copied().collect(),
+        hebrew: tokenize::HEBREW_PREFIXES,
         cjk: tokenize::CJK_RANGES,
         langs,
         collections,

@@ -2,15 +2,17 @@
 //! files, so the browser fetches only what a query needs, and a client of
 //! vouch's own (`templates/site/search.js`) that reads it.
 //!
-//! Layout under `_/search/` in the site (format `v: 2`):
-//! - `meta.json`: the stemmer rules, the shard list, the names of facet
-//!   values (collections, owners, tags, languages) and which state-change
-//!   files exist; its size grows with the vocabulary, not with the cards. The
-//!   search page preloads it with the page itself;
+//! Layout under `_/search/` in the site (format `v: 3`):
+//! - `meta.json`: the stemmer rules, stop words and Hebrew prefix letters,
+//!   the shard list, the names of facet values (collections, owners, tags,
+//!   languages) and which state-change files exist; its size grows with the
+//!   vocabulary, not with the cards. The search page preloads it with the
+//!   page itself;
 //! - `t/<hex of prefix>.json`: postings of every term with that prefix, as
-//!   `[doc delta, value, …]`, where a value is `round(weight·10)·4 + trust`
-//!   (trust: 0 fresh or expiring, 1 stale or unverified, 2 archived, as of
-//!   the build);
+//!   `[doc delta, value, …]`, where a value is
+//!   `(round(weight·100)·2 + in title)·4 + trust` (weight: the card's BM25F
+//!   weight for the term, 0–1; trust: 0 fresh or expiring, 1 stale or
+//!   unverified, 2 archived, as of the build; see `index::value`);
 //! - `f/<c|o|t|l>/<n>.json`: the cards of the `n`-th collection, owner, tag
 //!   or language, and `f/s/<state>.json` the cards in a state at the build,
 //!   as runs `[gap, length, …]`; fetched only when a filter asks;

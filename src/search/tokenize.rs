@@ -148,6 +148,10 @@ pub const SPANISH: Stemmer = &[
     VOWELS,
 ];
 
+/// English: plurals, then `-ing`/`-ed` (a doubled consonant before them is
+/// undoubled: `running` → `run`) and `-ation` → `-ate`, then a final `-e`,
+/// so `create`, `creates`, `created`, `creating` and `creation` share
+/// `creat`.
 pub const ENGLISH: Stemmer = &[
     &[
         Rule("sses", "ss", 2),
@@ -157,8 +161,162 @@ pub const ENGLISH: Stemmer = &[
         Rule("is", "is", 1),
         Rule("s", "", 3),
     ],
-    &[Rule("ied", "y", 2), Rule("ing", "", 3), Rule("ed", "", 3)],
+    &[
+        Rule("ied", "y", 2),
+        Rule("bbing", "b", 2),
+        Rule("dding", "d", 2),
+        Rule("gging", "g", 2),
+        Rule("mming", "m", 2),
+        Rule("nning", "n", 2),
+        Rule("pping", "p", 2),
+        Rule("tting", "t", 2),
+        Rule("bbed", "b", 2),
+        Rule("dded", "d", 2),
+        Rule("gged", "g", 2),
+        Rule("mmed", "m", 2),
+        Rule("nned", "n", 2),
+        Rule("pped", "p", 2),
+        Rule("tted", "t", 2),
+        Rule("ing", "", 3),
+        Rule("ed", "", 3),
+        Rule("ation", "ate", 3),
+    ],
+    &[Rule("e", "", 3)],
 ];
+
+/// Stop words: words a question is made of (`how do I …`, `como faço
+/// para …`) that say nothing about which card answers it. They are indexed
+/// like any word, but a query ignores them unless it has nothing else, and
+/// they never join a neighbour into a compound (see [`joins`]). Folded, as
+/// [`fold`] leaves them; shipped to the client in `meta.json`.
+pub const STOP_WORDS: &[(&str, &[&str])] = &[
+    (
+        "en",
+        &[
+            "a", "about", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being",
+            "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "had", "has",
+            "have", "having", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into",
+            "is", "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so", "than",
+            "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+            "to", "us", "was", "we", "were", "what", "when", "where", "which", "who", "whom",
+            "why", "will", "with", "would", "you", "your",
+        ],
+    ),
+    (
+        "pt",
+        &[
+            "a", "ao", "aos", "as", "com", "como", "da", "das", "de", "do", "dos", "e", "ela",
+            "elas", "ele", "eles", "em", "essa", "esse", "esta", "este", "eu", "faco", "fazer",
+            "isso", "isto", "meu", "minha", "na", "nas", "no", "nos", "o", "onde", "os", "ou",
+            "para", "pela", "pelo", "por", "porque", "pra", "quais", "qual", "quando", "que", "se",
+            "sem", "seu", "sua", "um", "uma", "umas", "uns", "voce",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "a", "al", "como", "con", "cual", "cuales", "cuando", "de", "del", "donde", "el", "en",
+            "es", "esa", "ese", "esta", "este", "esto", "hacer", "hago", "la", "las", "le", "les",
+            "lo", "los", "me", "mi", "mis", "o", "para", "por", "porque", "puedo", "que", "se",
+            "sin", "su", "sus", "te", "tu", "un", "una", "unas", "unos", "y", "yo",
+        ],
+    ),
+];
+
+/// Whether a folded word is a stop word in any language of [`STOP_WORDS`]:
+/// a query in one language may be asked of cards in another.
+pub fn is_stop(word: &str) -> bool {
+    STOP_WORDS
+        .iter()
+        .any(|(_, words)| words.binary_search(&word).is_ok())
+}
+
+/// Hebrew's one-letter prefixes (and, or `ו`; the `ה`; in `ב`; to `ל`; from
+/// `מ`; that `ש`; as `כ`), written joined to the word: `בתורנות` is `ב` +
+/// `תורנות`.
+pub const HEBREW_PREFIXES: &str = "ובהלמשכ";
+
+/// The forms of a Hebrew word without one or two leading prefix letters,
+/// keeping at least three letters: `והסיסמה` gives `הסיסמה` and `סיסמה`.
+/// Cards are indexed under these forms too and queries look them up, so a
+/// prefixed word and its bare form find each other whichever side has the
+/// prefix. Empty for a word that is not Hebrew.
+pub fn hebrew_forms(word: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = word;
+    for _ in 0..2 {
+        let mut chars = rest.chars();
+        let Some(first) = chars.next() else { break };
+        if !HEBREW_PREFIXES.contains(first) || !chars.clone().all(is_hebrew_letter) {
+            break;
+        }
+        if chars.clone().count() < 3 {
+            break;
+        }
+        rest = chars.as_str();
+        out.push(rest);
+    }
+    out
+}
+
+fn is_hebrew_letter(c: char) -> bool {
+    ('\u{05D0}'..='\u{05EA}').contains(&c)
+}
+
+/// The parts of `text`'s words written in camel case, folded: `AzureAD`
+/// gives `azure` and `ad`, `StatefulSets` gives `stateful` and `sets`,
+/// `XMLHttp` gives `xml` and `http`. A part starts at an upper-case letter
+/// after a lower-case one, and at the last of a run of upper-case letters
+/// that a lower-case one follows. Cards are indexed under the parts as well
+/// as under the whole word. Words without such a change give nothing.
+pub fn for_each_camel_part(text: &str, mut each: impl FnMut(&str)) {
+    let ascii = text.is_ascii();
+    let apart = |c: char| {
+        if ascii {
+            !c.is_ascii_alphanumeric()
+        } else {
+            !is_word_char(c) || is_cjk(c)
+        }
+    };
+    for word in text.split(apart) {
+        // Most words have no upper-case letter after their first.
+        if !word.chars().skip(1).any(char::is_uppercase) {
+            continue;
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let mut cuts = vec![0];
+        for i in 1..chars.len() {
+            let (before, here) = (chars[i - 1], chars[i]);
+            let after = chars.get(i + 1).copied();
+            if here.is_uppercase()
+                && (before.is_lowercase()
+                    || (before.is_uppercase() && after.is_some_and(char::is_lowercase)))
+            {
+                cuts.push(i);
+            }
+        }
+        if cuts.len() > 1 {
+            cuts.push(chars.len());
+            for pair in cuts.windows(2) {
+                let part: String = chars[pair[0]..pair[1]].iter().collect();
+                for_each_word(&part, &mut each);
+            }
+        }
+    }
+}
+
+/// Compounds of neighbouring words: each pair of adjacent words, neither a
+/// stop word, written as one (`hosted zone` → `hostedzone`). Titles, tags and
+/// headings are indexed under their pairs and a query looks its own pairs
+/// up, so `Hostedzone` finds "Hosted Zone" and `hiera data` finds
+/// "hieradata"; a card with a query's pair also ranks as a phrase match.
+pub fn joins(words: &[String]) -> Vec<String> {
+    words
+        .windows(2)
+        .filter(|pair| !is_stop(&pair[0]) && !is_stop(&pair[1]))
+        .map(|pair| cut(&format!("{}{}", pair[0], pair[1])).to_owned())
+        .collect()
+}
 
 /// The stemmer for a BCP 47 language tag, by its primary subtag.
 pub fn stemmer(lang: &str) -> Option<(&'static str, Stemmer)> {
@@ -241,7 +399,64 @@ mod tests {
         same("refund", "refunds", "en");
         same("policy", "policies", "en");
         same("verify", "verified", "en");
+        same("create", "creating", "en");
+        same("created", "creation", "en");
+        same("running", "run", "en");
+        same("committed", "commit", "en");
+        same("rotate", "rotation", "en");
+        same("machine", "machines", "en");
         assert_eq!(terms("class status", "en"), ["class", "status"]);
         assert_eq!(terms("מדיניות", "he"), ["מדיניות"]);
+    }
+
+    #[test]
+    fn stop_words_are_sorted_and_folded() {
+        for (lang, words) in STOP_WORDS {
+            assert!(words.windows(2).all(|w| w[0] < w[1]), "{lang} is sorted");
+            for w in *words {
+                assert_eq!(&fold(w), w, "{lang}: {w} is folded");
+            }
+        }
+        assert!(is_stop("how") && is_stop("faco") && is_stop("donde"));
+        assert!(!is_stop("refund") && !is_stop("use"));
+    }
+
+    #[test]
+    fn hebrew_prefixes_come_off() {
+        assert_eq!(hebrew_forms("בתורנות"), ["תורנות"]);
+        assert_eq!(hebrew_forms("ובתורנות"), ["בתורנות", "תורנות"]);
+        assert_eq!(hebrew_forms("והסיסמה"), ["הסיסמה", "סיסמה"]);
+        assert_eq!(hebrew_forms("לקוח"), ["קוח"]);
+        assert!(hebrew_forms("בית").is_empty(), "three letters stay");
+        assert!(hebrew_forms("תקלה").is_empty(), "no prefix letter");
+        assert!(hebrew_forms("bank").is_empty());
+    }
+
+    #[test]
+    fn camel_case_words_come_apart() {
+        let parts = |text: &str| {
+            let mut out = Vec::new();
+            for_each_camel_part(text, |p| out.push(p.to_owned()));
+            out
+        };
+        assert_eq!(parts("AzureAD and EntraID"), ["azure", "ad", "entra", "id"]);
+        assert_eq!(
+            parts("StatefulSets, XMLHttpRequest"),
+            ["stateful", "sets", "xml", "http", "request"]
+        );
+        assert_eq!(parts("NoSQL SpeedCurve"), ["no", "sql", "speed", "curve"]);
+        assert!(parts("plain words, UPPER, Title").is_empty());
+        assert_eq!(parts("ÉtatCivil"), ["etat", "civil"]);
+    }
+
+    #[test]
+    fn neighbours_join_unless_one_is_a_stop_word() {
+        let w = |s: &str| words(s);
+        assert_eq!(
+            joins(&w("Creating a Route 53 Hosted Zone")),
+            ["route53", "53hosted", "hostedzone"]
+        );
+        assert_eq!(joins(&w("hiera data")), ["hieradata"]);
+        assert!(joins(&w("how do I")).is_empty());
     }
 }

@@ -1,11 +1,13 @@
 // vouch's search client. It tokenizes a query exactly as `vouch build` tokenized
 // the cards (src/search/tokenize.rs: fold, split, stem with the rules shipped in
-// meta.json, which the search page preloads), fetches only the term shards and
-// filter lists the query needs, ranks cards by tf-idf with field weights (title,
-// tags, headings, body), then fetches the titles of the results shown: two
-// round trips. The word being typed matches as a prefix, so a half-typed word
-// finds its card. States follow the reader's clock (the week files of days
-// passed since the build).
+// meta.json, which the search page preloads), drops stop words, fetches only
+// the term shards and filter lists the query needs, ranks cards by BM25 (the
+// build's per-card weights times each term's rarity) with bonuses for covering
+// more of the query, the title and compounds, then fetches the titles of the
+// results shown: two round trips (three when a misspelt word needs the shards
+// of its neighbours). Words of three letters or more match as prefixes too.
+// States follow the reader's clock (the week files of days passed since the
+// build).
 (function () {
   "use strict";
 
@@ -74,8 +76,41 @@
     return word;
   }
 
+  // Hebrew's one-letter prefixes off a word, once or twice, keeping three
+  // letters (tokenize.rs: hebrew_forms).
+  function hebrewForms(word, prefixes) {
+    var out = [];
+    var rest = Array.from(word);
+    for (var k = 0; k < 2; k++) {
+      if (!rest.length || prefixes.indexOf(rest[0]) < 0) break;
+      var tail = rest.slice(1);
+      if (!tail.every(function (c) { return c >= "\u05d0" && c <= "\u05ea"; })) break;
+      if (tail.length < 3) break;
+      rest = tail;
+      out.push(rest.join(""));
+    }
+    return out;
+  }
+
+  // Neighbouring words, neither a stop word, written as one, with the
+  // position of the first (tokenize.rs: joins).
+  function joins(list, stops) {
+    var out = [];
+    for (var i = 0; i + 1 < list.length; i++) {
+      if (stops.has(list[i]) || stops.has(list[i + 1])) continue;
+      out.push({ at: i, term: cut(list[i] + list[i + 1]) });
+    }
+    return out;
+  }
+
+  function stopSet(lists) {
+    var out = new Set();
+    Object.keys(lists).forEach(function (l) { lists[l].forEach(function (w) { out.add(w); }); });
+    return out;
+  }
+
   // Exposed for the tokenizer agreement test and for scripts.
-  window.vouchSearch = { fold: fold, words: words, stem: stem };
+  window.vouchSearch = { fold: fold, words: words, stem: stem, hebrewForms: hebrewForms, joins: joins, stopSet: stopSet };
 
   var form = document.getElementById("search-form");
   if (!form) return;
@@ -145,23 +180,124 @@
   }
 
   // --- Query ------------------------------------------------------------------
-  function parseQuery(q) {
-    var list = words(q);
-    var typing = q.length > 0 && !/\s$/.test(q);
-    return list.map(function (w, i) {
-      var variants = new Set([w]);
-      Object.keys(meta.stemmers).forEach(function (lang) {
-        variants.add(stem(w, meta.stemmers[lang]));
-      });
-      return { word: w, variants: variants, prefix: typing && i === list.length - 1 && length(w) >= 2 };
+  // Words of at least this many letters also match as prefixes of longer
+  // terms (`pen` finds `penetration`); shorter ones would match half the index.
+  var MIN_PREFIX = 3;
+  // A query reads at most this many words.
+  var MAX_QUERY_WORDS = 24;
+  var stops = new Set();
+
+  function variantsOf(w) {
+    var variants = new Set([w]);
+    Object.keys(meta.stemmers).forEach(function (lang) {
+      variants.add(stem(w, meta.stemmers[lang]));
     });
+    hebrewForms(w, meta.hebrew).forEach(function (f) { variants.add(f); });
+    return variants;
+  }
+
+  // The words that count (stop words only when there is nothing else), and
+  // the compounds of neighbouring words, each with the two words it covers.
+  function parseQuery(q) {
+    var list = words(q).slice(0, MAX_QUERY_WORDS);
+    var content = list.filter(function (w) { return !stops.has(w); });
+    var kept = content.length ? content : list;
+    var query = kept.map(function (w) {
+      return { word: w, variants: variantsOf(w), prefix: length(w) >= MIN_PREFIX, typos: true };
+    });
+    // A compound covers the query words of its two halves.
+    var position = [];
+    var k = 0;
+    list.forEach(function (w) { position.push(stops.has(w) && content.length ? -1 : k++); });
+    var pairs = joins(list, stops).map(function (j) {
+      return { word: j.term, variants: variantsOf(j.term), prefix: false, typos: false, covers: [position[j.at], position[j.at + 1]] };
+    });
+    return { words: query, pairs: pairs };
   }
 
   // How a state weighs on rank; postings carry it as of the build (0, 1, 2).
   var TRUST = [1, 0.75, 0.5];
   var TRUST_OF = { fresh: 1, expiring: 1, stale: 0.75, unverified: 0.75, archived: 0.5 };
+  // A term's score in a card: its rarity (BM25's idf) times the card's
+  // weight for it (BM25F, from the build), plus TITLE when the title has it;
+  // times PARTIAL for a longer term the word starts, TYPO for a term a few
+  // edits away.
+  var TITLE = 0.3;
+  var PARTIAL = 0.7;
+  var TYPO = 0.6;
 
-  // For one query word: doc -> {score, trust} of the best term it matches.
+  // Edits (insert, delete, replace, swap two neighbours) between a and b,
+  // or max + 1 once there are more than max.
+  function distance(a, b, max) {
+    a = Array.from(a);
+    b = Array.from(b);
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var rows = [];
+    for (var i = 0; i <= a.length; i++) {
+      rows.push([i]);
+      for (var j = 1; j <= b.length; j++) rows[i].push(i === 0 ? j : 0);
+    }
+    for (i = 1; i <= a.length; i++) {
+      var low = Infinity;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+        rows[i][j] = d;
+        if (d < low) low = d;
+      }
+      if (low > max) return max + 1;
+    }
+    return rows[a.length][b.length];
+  }
+
+  // Edits a word of this length may be away from a term: none below four
+  // letters, one up to seven, two from eight.
+  function maxEdits(w) {
+    var n = length(w);
+    return n < 4 ? 0 : n < 8 ? 1 : 2;
+  }
+
+  // Shards that may hold a misspelling's term: those of the word's first two
+  // letters (a typo there is not recovered), nearest first, at most TYPO_SHARDS.
+  var TYPO_SHARDS = 6;
+  function typoShards(w) {
+    var head = Array.from(w).slice(0, 2).join("");
+    var common = function (k) {
+      var n = 0;
+      while (n < k.length && n < w.length && k[n] === w[n]) n++;
+      return n;
+    };
+    return meta.shards
+      .filter(function (k) { return k.startsWith(head) || head.startsWith(k); })
+      .sort(function (a, b) { return common(b) - common(a) || (a < b ? -1 : 1); })
+      .slice(0, TYPO_SHARDS);
+  }
+
+  // Adds a term's postings to `best` (doc -> {score, trust, title}).
+  function addTerm(best, postings, factor) {
+    var df = postings.length / 2;
+    var idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
+    var doc = 0;
+    for (var i = 0; i < postings.length; i += 2) {
+      doc += postings[i];
+      var value = postings[i + 1];
+      var trust = value % 4;
+      var rest = (value - trust) / 4;
+      var title = rest % 2;
+      var weight = (rest - title) / 200;
+      var s = idf * (weight + (title ? TITLE : 0)) * factor;
+      var old = best.get(doc);
+      if (!old) best.set(doc, { score: s, trust: TRUST[trust], title: !!title });
+      else {
+        if (old.score < s) old.score = s;
+        old.title = old.title || !!title;
+      }
+    }
+  }
+
+  // For one query word: {best: doc -> {score, trust, title}, fixed: the
+  // term a misspelt word was read as, or null}.
   function matchWord(qw) {
     var keys = new Set();
     qw.variants.forEach(function (v) {
@@ -179,21 +315,29 @@
           var partial = !exact && qw.prefix && term.startsWith(qw.word);
           if (!exact && !partial) return;
           seen.add(term);
-          var postings = terms[term];
-          var df = postings.length / 2;
-          var idf = 1 + Math.log(meta.n / (df + 1));
-          var factor = exact ? 1 : 0.7;
-          var doc = 0;
-          for (var i = 0; i < postings.length; i += 2) {
-            doc += postings[i];
-            var value = postings[i + 1];
-            var s = (Math.floor(value / 4) / 10) * idf * factor;
-            var old = best.get(doc);
-            if (!old || old.score < s) best.set(doc, { score: s, trust: TRUST[value % 4] });
-          }
+          addTerm(best, terms[term], exact ? 1 : PARTIAL);
         });
       });
-      return best;
+      var max = maxEdits(qw.word);
+      if (seen.size || !qw.typos || !max || HAS_DIGIT.test(qw.word)) return { best: best, fixed: null };
+      // Nothing matched: read the word as the nearest terms of its shards.
+      return Promise.all(typoShards(qw.word).map(shard)).then(function (near) {
+        var found = [];
+        var closest = max + 1;
+        near.forEach(function (terms) {
+          Object.keys(terms).forEach(function (term) {
+            var d = Infinity;
+            qw.variants.forEach(function (v) { d = Math.min(d, distance(v, term, Math.min(max, closest))); });
+            if (d > max || d > closest) return;
+            if (d < closest) { closest = d; found = []; }
+            found.push([term, terms[term]]);
+          });
+        });
+        found.forEach(function (t) { addTerm(best, t[1], TYPO); });
+        // The term most cards have names the correction.
+        found.sort(function (a, b) { return b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1); });
+        return { best: best, fixed: found.length ? found[0][0] : null };
+      });
     });
   }
 
@@ -257,47 +401,70 @@
     return file("f/" + facet[0] + "/" + position + ".json").then(fromRuns);
   }
 
+  // A card with every query word in its title ranks this much higher.
+  var TITLE_ALL = 1.5;
+  // A compound of two query words counts this much of its score.
+  var PHRASE = 1;
+
   function search(q, filters) {
     var query = parseQuery(q);
+    var n = query.words.length;
     var names = Object.keys(filters).filter(function (f) { return filters[f]; });
-    if (!query.length && !names.length) return Promise.resolve({ hits: [], all: true, query: query, empty: true });
+    if (!n && !names.length) return Promise.resolve({ hits: [], all: true, query: query, fixes: [], empty: true });
     return changed().then(function (now) {
       return Promise.all([
-        Promise.all(query.map(matchWord)),
+        Promise.all(query.words.map(matchWord)),
+        Promise.all(query.pairs.map(matchWord)),
         Promise.all(names.map(function (f) { return allowed(f, filters[f], now); }))
       ]).then(function (found) {
         var perWord = found[0];
-        var sets = found[1];
+        var perPair = found[1];
+        var sets = found[2];
         var passes = function (doc) {
           return sets.every(function (s) { return s.has(doc); });
         };
         var hits = [];
-        if (!query.length) {
+        if (!n) {
           // Filters without words: every card they let through, in card order.
           var smallest = sets.reduce(function (a, b) { return a.size <= b.size ? a : b; });
-          smallest.forEach(function (doc) { if (passes(doc)) hits.push({ doc: doc, words: 0, score: 0 }); });
+          smallest.forEach(function (doc) { if (passes(doc)) hits.push({ doc: doc, score: 0 }); });
           hits.sort(function (a, b) { return a.doc - b.doc; });
-          return { hits: hits, all: true, query: query };
+          return { hits: hits, all: true, query: query, fixes: [] };
         }
         var totals = new Map();
-        perWord.forEach(function (best) {
-          best.forEach(function (m, doc) {
-            var t = totals.get(doc) || { score: 0, words: 0, trust: m.trust };
-            t.score += m.score;
-            t.words += 1;
-            totals.set(doc, t);
+        var credit = function (doc, m, covers, factor) {
+          var t = totals.get(doc);
+          if (!t) { t = { score: 0, covered: new Set(), titled: new Set(), trust: m.trust }; totals.set(doc, t); }
+          t.score += m.score * factor;
+          covers.forEach(function (i) {
+            t.covered.add(i);
+            if (m.title) t.titled.add(i);
           });
+        };
+        perWord.forEach(function (match, i) {
+          match.best.forEach(function (m, doc) { credit(doc, m, [i], 1); });
         });
+        perPair.forEach(function (match, p) {
+          match.best.forEach(function (m, doc) { credit(doc, m, query.pairs[p].covers, PHRASE); });
+        });
+        var complete = 0;
         totals.forEach(function (t, doc) {
           if (!passes(doc)) return;
-          // A stale card ranks below an equally good fresh one.
+          // More of the query's words rank higher, without hiding cards
+          // that have only some; a stale card ranks below an equally good
+          // fresh one.
+          var coverage = t.covered.size / n;
           var trust = now.has(doc) ? TRUST_OF[now.get(doc)] : t.trust;
-          hits.push({ doc: doc, words: t.words, score: t.score * trust });
+          var score = t.score * coverage * coverage * (t.titled.size === n ? TITLE_ALL : 1) * trust;
+          if (t.covered.size === n) complete++;
+          hits.push({ doc: doc, score: score });
         });
-        var all = hits.filter(function (h) { return h.words === query.length; });
-        var shown = all.length ? all : hits;
-        shown.sort(function (a, b) { return b.words - a.words || b.score - a.score || a.doc - b.doc; });
-        return { hits: shown, all: all.length > 0 || query.length === 1, query: query };
+        hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+        var fixes = [];
+        perWord.forEach(function (match, i) {
+          if (match.fixed) fixes.push({ word: query.words[i].word, term: match.fixed });
+        });
+        return { hits: hits, all: complete > 0 || n === 1, query: query, fixes: fixes };
       });
     });
   }
@@ -310,12 +477,41 @@
   var PAGE = 20;
   var limit = PAGE;
 
+  // What the results mark: the query's words and compounds, a misspelt word
+  // with the term it was read as.
+  function marked(outcome) {
+    var list = outcome.query.words.concat(outcome.query.pairs);
+    outcome.fixes.forEach(function (f) {
+      list.push({ word: f.term, variants: new Set([f.term]), prefix: false });
+    });
+    return list;
+  }
+
   function matches(word, query) {
     var w = fold(word);
+    var forms = [w].concat(hebrewForms(w, meta.hebrew));
     return query.some(function (qw) {
-      if (qw.variants.has(w) || (qw.prefix && w.startsWith(qw.word))) return true;
-      return Object.keys(meta.stemmers).some(function (l) { return qw.variants.has(stem(w, meta.stemmers[l])); });
+      if (qw.prefix && w.startsWith(qw.word)) return true;
+      return forms.some(function (f) {
+        if (qw.variants.has(f)) return true;
+        return Object.keys(meta.stemmers).some(function (l) { return qw.variants.has(stem(f, meta.stemmers[l])); });
+      });
     });
+  }
+
+  // A misspelt word's correction as the results write it (terms are
+  // stemmed: `jenkin` shows as "Jenkins"), else as the term.
+  function shownAs(term, rows) {
+    var re = /[\p{L}\p{N}\p{M}]+/gu;
+    var probe = [{ word: term, variants: new Set([term]), prefix: false }];
+    for (var i = 0; i < rows.length; i++) {
+      var text = rows[i][0] + " " + rows[i][3];
+      var m;
+      while ((m = re.exec(text))) {
+        if (matches(m[0], probe)) return m[0];
+      }
+    }
+    return term;
   }
 
   // Appends `text` to `el`, marking the words the query matched.
@@ -354,6 +550,8 @@
       var rows = {};
       needed.forEach(function (n, i) { rows[n] = files[i]; });
       results.textContent = "";
+      var marks = marked(outcome);
+      var shown = hits.map(function (h) { return rows[Math.floor(h.doc / meta.chunk)][h.doc % meta.chunk]; });
       hits.forEach(function (h) {
         var row = rows[Math.floor(h.doc / meta.chunk)][h.doc % meta.chunk];
         var state = stateOn(row[4], row[5], row[6]);
@@ -361,7 +559,7 @@
         var a = document.createElement("a");
         a.href = root + row[1];
         a.dir = "auto";
-        highlight(a, row[0], outcome.query);
+        highlight(a, row[0], marks);
         li.appendChild(a);
         li.appendChild(document.createTextNode(" "));
         var badge = document.createElement("span");
@@ -377,13 +575,17 @@
         var p = document.createElement("p");
         p.className = "snippet";
         p.dir = "auto";
-        highlight(p, snippet(row[3], outcome.query), outcome.query);
+        highlight(p, snippet(row[3], marks), marks);
         li.appendChild(p);
         results.appendChild(li);
       });
       if (outcome.empty) status.textContent = word("search_type", { cards: cards(meta.n) });
       else if (!outcome.hits.length) status.textContent = q.trim() ? word("search_none", { q: q.trim() }) : word("search_none_filters");
-      else if (!outcome.all) status.textContent = word("search_some");
+      else if (outcome.fixes.length) {
+        status.textContent = word("search_fixed", {
+          fixed: outcome.fixes.map(function (f) { return "“" + shownAs(f.term, shown) + "”"; }).join(", ")
+        });
+      } else if (!outcome.all) status.textContent = word("search_some");
       else if (outcome.hits.length > limit) status.textContent = word("search_found_best", { cards: cards(outcome.hits.length), limit: limit });
       else status.textContent = word("search_found", { cards: cards(outcome.hits.length) });
       more.hidden = outcome.hits.length <= limit;
@@ -470,6 +672,7 @@
   getJson(base + "meta.json").then(function (m) {
     meta = m;
     meta.shardSet = new Set(meta.shards);
+    stops = stopSet(meta.stop);
     var built = Date.parse(meta.built + "T00:00:00Z");
     var now = Date.parse(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
     todayOffset = Math.round((now - built) / DAY);
