@@ -234,11 +234,22 @@ pub fn link_dest(link_type: pulldown_cmark::LinkType, dest: pulldown_cmark::CowS
 /// The body's readable text without its headings: what search indexes as
 /// "body" and cuts snippets from. Paragraphs are separated by newlines.
 pub fn plain_text(text: &str, body: Range<usize>) -> String {
-    let mut out = String::new();
+    plain_sections(&text[body]).concat()
+}
+
+/// The readable text of each section of `markdown`, without headings: the
+/// text before the first heading, then the text after each heading up to the
+/// next, so the `k`-th heading of the outline starts section `k + 1`.
+pub fn plain_sections(markdown: &str) -> Vec<String> {
+    let mut sections = vec![String::new()];
     let mut in_heading = false;
-    for event in Parser::new_ext(&text[body], options()) {
+    for event in Parser::new_ext(markdown, options()) {
+        let out = sections.last_mut().expect("one section at least");
         match event {
-            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::Start(Tag::Heading { .. }) => {
+                in_heading = true;
+                sections.push(String::new());
+            }
             Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::Text(t) | Event::Code(t) if !in_heading => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak if !in_heading => out.push(' '),
@@ -248,7 +259,7 @@ pub fn plain_text(text: &str, body: Range<usize>) -> String {
             _ => {}
         }
     }
-    out
+    sections
 }
 
 fn mark_content(headings: &mut [Heading], open: &[usize]) {

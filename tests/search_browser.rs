@@ -230,6 +230,42 @@ fn questions_typos_compounds_and_hebrew_prefixes_find_their_cards() {
     );
 }
 
+#[test]
+fn snippets_show_the_matching_passage_under_its_heading() {
+    let Some(site) = site() else { return };
+    // The words are in the second section: the snippet is that section's
+    // text, under its heading, which links to the heading's anchor.
+    let (hrefs, _, list) = results(&site, "q=name%20servers");
+    assert_eq!(
+        hrefs.first().map(String::as_str),
+        Some("infra/hosted-zone/")
+    );
+    assert!(
+        list.contains(r#"<a class="snippet-heading" href="../../infra/hosted-zone/#delegating-the-zone" dir="auto">Delegating the zone</a>"#),
+        "{list}"
+    );
+    assert!(
+        list.contains("Add the <mark>name</mark> <mark>servers</mark> to the parent zone."),
+        "{list}"
+    );
+    let page = fs::read_to_string(site.dir.join("infra/hosted-zone/index.html")).unwrap();
+    assert!(
+        page.contains(r#"id="delegating-the-zone""#),
+        "the anchor exists"
+    );
+    // Words in the opening text: no heading link.
+    let (_, _, list) = results(&site, "q=platform%20team%20zone");
+    let first = list.split("</li>").next().unwrap_or_default();
+    assert!(
+        first.contains("hosted-zone") && !first.contains("snippet-heading"),
+        "{first}"
+    );
+    assert!(
+        first.contains("<mark>platform</mark> <mark>team</mark>"),
+        "{first}"
+    );
+}
+
 /// Writes a copy of the search page with a test script appended.
 fn scripted_page(site: &Site, name: &str, script: &str) -> String {
     let page = fs::read_to_string(site.dir.join("_/search/index.html")).unwrap();
@@ -409,15 +445,21 @@ fn a_query_fetches_only_what_it_needs() {
     let Some(site) = site() else { return };
     let shard = |key: &str| format!("t/{}.json", vouch::search::index::hex(key));
     // On the day of the build: the meta file, the word's shard, one chunk
-    // of results; no filter list, no state changes.
+    // of results and the passages of the two results; no filter list, no
+    // state changes.
     let files = fetched_on(&site, "2026-11-25", "q=refund");
     assert!(files.contains(&"meta.json".to_owned()), "{files:?}");
     assert!(files.contains(&shard("re")), "{files:?}");
     assert!(files.contains(&"d/0.json".to_owned()), "{files:?}");
+    assert_eq!(
+        files.iter().filter(|f| f.starts_with("x/")).count(),
+        2,
+        "{files:?}"
+    );
     assert!(
         files
             .iter()
-            .all(|f| f == "meta.json" || f.starts_with("t/") || f.starts_with("d/")),
+            .all(|f| f == "meta.json" || ["t/", "d/", "x/"].iter().any(|p| f.starts_with(p))),
         "{files:?}"
     );
     // A filter fetches its own list; words are not needed for it.

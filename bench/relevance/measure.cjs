@@ -115,7 +115,7 @@ async function run() {
         await page.goto(`http://127.0.0.1:${s.port}/_/search/?q=${q}`);
         await page.waitForSelector("html[data-search-ready]", { timeout: 20000 });
         const out = await page.evaluate(() => ({
-          urls: Array.from(document.querySelectorAll("#search-results li > a")).map((a) => a.href),
+          urls: Array.from(document.querySelectorAll("#search-results li > a:first-child")).map((a) => a.href),
           ms: performance.now(),
           status: document.getElementById("search-status").textContent,
         }));

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHasher;
 use serde::Serialize;
 
-use crate::markdown::plain_text;
+use crate::markdown::plain_sections;
 use crate::resolve::freshness::expiring_from;
 use crate::resolve::{Badge, Entry, Model, urls};
 use crate::search::tokenize::{self, ENGLISH, PORTUGUESE, Rule, SPANISH};
@@ -44,6 +44,10 @@ pub const CHUNK: usize = 16;
 const SHARD_BUDGET: usize = 24 * 1024;
 /// Characters of body text kept per card for snippets.
 const EXCERPT: usize = 240;
+/// Characters of each section's text kept in a card's passages file, and of
+/// all its sections together (see [`passages`]).
+const PASSAGE: usize = 400;
+const PASSAGES: usize = 2400;
 /// Days per file of state changes (see [`weeks`]).
 const WEEK: i32 = 7;
 
@@ -54,6 +58,7 @@ pub type SearchFile = (String, String);
 pub const FOLDERS: &[&str] = &[
     "_/search/t",
     "_/search/d",
+    "_/search/x",
     "_/search/f/c",
     "_/search/f/o",
     "_/search/f/t",
@@ -94,6 +99,7 @@ struct Doc {
     terms: Vec<(String, u32)>,
     lengths: [u32; 4],
     excerpt: String,
+    passages: String,
 }
 
 /// The words one thread has met, in the language named, each with its term
@@ -142,8 +148,8 @@ fn index_card(p: &Entry, vocabulary: &mut Vocabulary) -> Doc {
     let stemmer = tokenize::stemmer(&p.lang);
     vocabulary.for_lang(stemmer.map_or("", |(lang, _)| lang));
     let rules = stemmer.map(|(_, rules)| rules);
-    let markdown = p.card.markdown();
-    let body = plain_text(markdown, 0..markdown.len());
+    let sections = plain_sections(p.card.markdown());
+    let body = sections.concat();
     let headings = p
         .card
         .outline
@@ -212,6 +218,7 @@ fn index_card(p: &Entry, vocabulary: &mut Vocabulary) -> Doc {
             .collect(),
         lengths,
         excerpt: excerpt(&body),
+        passages: passages(p, &sections),
     }
 }
 
@@ -374,6 +381,7 @@ pub fn build_unless(
     superseded: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<SearchFile>> {
     let cards: Vec<&Entry> = model.published.iter().map(|&i| &model.cards[i]).collect();
+    let mut out = Vec::new();
     let mut postings = Postings::default();
     let mut excerpts = Vec::with_capacity(cards.len());
     let mut stats = Vec::with_capacity(cards.len());
@@ -391,10 +399,13 @@ pub fn build_unless(
                 trust: trust_code(p.badge),
             });
             excerpts.push(doc.excerpt);
+            out.push((
+                format!("{}x/{}.json", urls::SEARCH_INDEX, n * BATCH + k),
+                doc.passages,
+            ));
         }
     }
 
-    let mut out = Vec::new();
     let mut shard_keys = Vec::new();
     if superseded() {
         return None;
@@ -456,14 +467,51 @@ fn due_offsets(model: &Model, p: &Entry) -> (Option<i32>, Option<i32>) {
     }
 }
 
+/// A card's passages file, `x/<card>.json`: `[[anchor, heading, text], …]`
+/// for the text before the first heading (anchor and heading empty) and each
+/// section after a heading, sections without text left out, each text cut at
+/// [`PASSAGE`] characters and all of them at [`PASSAGES`]. The client shows
+/// the section with the most of the query's words, linked by its anchor.
+fn passages(p: &Entry, sections: &[String]) -> String {
+    let headings = &p.card.outline.headings;
+    let mut rows = Vec::new();
+    let mut left = PASSAGES;
+    for (k, text) in sections.iter().enumerate() {
+        if left == 0 {
+            break;
+        }
+        let text = cut_flat(text, PASSAGE.min(left));
+        if text.is_empty() {
+            continue;
+        }
+        left = left.saturating_sub(text.chars().count());
+        // The section under a body's leading H1 (the card's title) is its
+        // opening text; a heading the outline does not have is treated so too.
+        let heading = k
+            .checked_sub(1)
+            .filter(|&h| p.card.outline.leading_h1 != Some(h))
+            .and_then(|h| headings.get(h));
+        let (id, name) = heading.map_or(("", ""), |h| (h.id.as_str(), h.text.as_str()));
+        rows.push(serde_json::json!([id, name, text]));
+    }
+    serde_json::to_string(&rows).unwrap_or_default()
+}
+
 /// The body's first `EXCERPT` characters, runs of white space as one
 /// space; only as much of the body is read as the excerpt needs.
 fn excerpt(body: &str) -> String {
-    let mut flat = String::with_capacity(EXCERPT + 8);
+    cut_flat(body, EXCERPT)
+}
+
+/// `text`'s first `max` characters, runs of white space as one space, with
+/// `…` when there was more.
+fn cut_flat(text: &str, max: usize) -> String {
+    let body = text;
+    let mut flat = String::with_capacity(max + 8);
     let mut chars = 0;
     for word in body.split_whitespace() {
         if !flat.is_empty() {
-            if chars == EXCERPT {
+            if chars == max {
                 flat.push('…');
                 return flat;
             }
@@ -471,7 +519,7 @@ fn excerpt(body: &str) -> String {
             chars += 1;
         }
         for c in word.chars() {
-            if chars == EXCERPT {
+            if chars == max {
                 flat.push('…');
                 return flat;
             }

@@ -21,9 +21,14 @@
 //!   once those days have come;
 //! - `d/<n>.json`: titles, URLs, excerpts, state and due offsets of cards
 //!   `n·16 … n·16+15`, fetched only for the results shown.
+//! - `x/<n>.json`: card `n`'s sections as `[[anchor, heading, text], …]`
+//!   (texts cut short), fetched for the first ten results shown, whose
+//!   snippet is the section with most of the query's words, linked by its
+//!   anchor.
 //!
 //! A query costs two sequential round trips: term shards with any facet and
-//! state-change files, then the chunks of the results shown.
+//! state-change files, then the chunks and passages of the results shown (a
+//! misspelt word adds one, for its neighbouring shards).
 
 pub mod index;
 pub mod tokenize;

@@ -530,6 +530,40 @@
     el.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  // The results shown with the passage that matched (the rest show the
+  // card's opening lines): each fetches its card's passages file.
+  var PASSAGES = 10;
+
+  function passages(doc) {
+    return file("x/" + doc + ".json");
+  }
+
+  // How many of the query's words and compounds `text` has.
+  function wordsIn(text, query) {
+    var re = /[\p{L}\p{N}\p{M}]+/gu;
+    var found = new Set();
+    var m;
+    while ((m = re.exec(text))) {
+      for (var i = 0; i < query.length; i++) {
+        if (!found.has(i) && matches(m[0], [query[i]])) found.add(i);
+      }
+    }
+    return found.size;
+  }
+
+  // The section with the most of the query's words (in its heading or
+  // text; the earliest of equals), as [anchor, heading, text], or null when
+  // none has any.
+  function bestPassage(sections, query) {
+    var best = null;
+    var most = 0;
+    sections.forEach(function (s) {
+      var n = wordsIn(s[1] + " " + s[2], query);
+      if (n > most) { most = n; best = s; }
+    });
+    return best;
+  }
+
   function snippet(text, query) {
     var re = /[\p{L}\p{N}\p{M}]+/gu;
     var m;
@@ -546,9 +580,16 @@
   function render(outcome, q) {
     var hits = outcome.hits.slice(0, limit);
     var needed = Array.from(new Set(hits.map(function (h) { return Math.floor(h.doc / meta.chunk); })));
-    return Promise.all(needed.map(chunk)).then(function (files) {
+    var withPassages = hits.slice(0, PASSAGES).map(function (h) { return h.doc; });
+    return Promise.all([
+      Promise.all(needed.map(chunk)),
+      Promise.all(withPassages.map(function (doc) { return passages(doc).catch(function () { return []; }); }))
+    ]).then(function (got) {
+      var files = got[0];
       var rows = {};
       needed.forEach(function (n, i) { rows[n] = files[i]; });
+      var sectionsOf = new Map();
+      withPassages.forEach(function (doc, i) { sectionsOf.set(doc, got[1][i]); });
       results.textContent = "";
       var marks = marked(outcome);
       var shown = hits.map(function (h) { return rows[Math.floor(h.doc / meta.chunk)][h.doc % meta.chunk]; });
@@ -572,10 +613,20 @@
           where.textContent = " " + row[2];
           li.appendChild(where);
         }
+        var passage = sectionsOf.has(h.doc) ? bestPassage(sectionsOf.get(h.doc), marks) : null;
+        if (passage && passage[0]) {
+          // The heading the passage sits under, linked to its anchor.
+          var under = document.createElement("a");
+          under.className = "snippet-heading";
+          under.href = root + row[1] + "#" + encodeURIComponent(passage[0]);
+          under.dir = "auto";
+          highlight(under, passage[1], marks);
+          li.appendChild(under);
+        }
         var p = document.createElement("p");
         p.className = "snippet";
         p.dir = "auto";
-        highlight(p, snippet(row[3], marks), marks);
+        highlight(p, snippet(passage ? passage[2] : row[3], marks), marks);
         li.appendChild(p);
         results.appendChild(li);
       });
@@ -647,12 +698,12 @@
   });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    var first = results.querySelector("li > a");
+    var first = results.querySelector("li > a:first-child");
     if (first) first.click();
   });
 
   function links() {
-    return Array.prototype.slice.call(results.querySelectorAll("li > a"));
+    return Array.prototype.slice.call(results.querySelectorAll("li > a:first-child"));
   }
 
   input.addEventListener("keydown", function (e) {
