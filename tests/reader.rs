@@ -15,49 +15,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-/// The npm modules the driver needs, when installed.
-fn modules() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/npm/node_modules");
-    let ok = dir.join("puppeteer-core/package.json").is_file()
-        && dir.join("axe-core/axe.min.js").is_file();
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install puppeteer-core and axe-core into target/npm"
-        );
-        eprintln!("skipped: npm install --prefix target/npm puppeteer-core axe-core");
-    }
-    ok.then_some(dir)
-}
-
-/// Runs the visits in one browser and returns one result per visit.
-fn drive(visits: Vec<Value>) -> Option<Vec<Value>> {
-    let browser = common::chromium()?;
-    let modules = modules()?;
-    let job = json!({ "chromium": browser, "visits": visits });
-    let mut child = Command::new("node")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/drive.cjs"))
-        .arg(&modules)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("node runs");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(job.to_string().as_bytes())
-        .unwrap();
-    let out = common::wait_bounded(child, 240);
-    assert!(
-        out.status.success(),
-        "driver failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(serde_json::from_slice(&out.stdout).expect("the driver's JSON"))
-}
+use common::drive;
 
 fn card(title: &str, owners: &str, verified: &str, extra: &str, body: &str) -> String {
     format!(
@@ -572,5 +530,166 @@ fn a_tech_docs_page_reads_as_the_gem_meant_it_in_both_themes() {
         );
         assert!(r["docWidth"].as_f64().unwrap() <= view, "{r}");
         assert_eq!(r["axe"], json!([]), "{r}");
+    }
+}
+
+#[test]
+fn section_headings_link_to_themselves_and_buttons_copy_links_and_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = tmp.path().join("kb");
+    fs::create_dir_all(kb.join("ops")).unwrap();
+    fs::write(kb.join("vouch.yaml"), "title: Ops\n").unwrap();
+    fs::write(
+        kb.join("ops/keys.md"),
+        card(
+            "Rotating keys",
+            "ana",
+            "2026-11-20",
+            "",
+            "Keys last a year.\n\n## Rotate the key\n\nRun this:\n\n```sh\nvault rotate --key api <keys.txt\n```\n\n### Tell the owners\n\nSay so in the channel.",
+        ),
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    build(&kb, &site);
+    // Without JavaScript each section heading ends with a link to itself.
+    let page = fs::read_to_string(site.join("ops/keys/index.html")).unwrap();
+    assert!(
+        page.contains(r##"<h2 id="rotate-the-key">Rotate the key <a class="heading-anchor" href="#rotate-the-key" aria-labelledby="rotate-the-key">#</a></h2>"##),
+        "{page}"
+    );
+    assert!(page.contains(r##"<a class="heading-anchor" href="#tell-the-owners""##));
+    let base = common::serve(&site, "/");
+    let url = format!("{base}ops/keys/");
+    let visit = |width: u32, scheme: &str| {
+        json!({
+            "url": url, "width": width, "scheme": scheme, "clipboard": true, "axe": true,
+            "all": { "links": [".card-body .copy-link", "aria-label"], "code": [".code-block .copy-code", null] },
+            "boxes": { "button": ".copy-code", "pre": ".code-block pre" },
+            "steps": [
+                ["click", ".copy-code"],
+                ["snap", "code"],
+                ["click", "#rotate-the-key .copy-link"],
+                ["snap", "link"],
+            ],
+        })
+    };
+    let Some(runs) = drive(vec![visit(390, "light"), visit(1280, "dark")]) else {
+        return;
+    };
+    for run in &runs {
+        assert_eq!(
+            run["all"]["links"],
+            json!(["Copy a link to this section", "Copy a link to this section"]),
+            "{run}"
+        );
+        // Measured after the clicks: the button says it copied.
+        assert_eq!(run["all"]["code"], json!(["✓"]), "{run}");
+        assert_eq!(
+            run["snaps"]["code"]["clipboard"], "vault rotate --key api <keys.txt\n",
+            "{run}"
+        );
+        assert_eq!(
+            run["snaps"]["link"]["clipboard"],
+            format!("{url}#rotate-the-key"),
+            "{run}"
+        );
+        // The button sits inside the code block's top end.
+        let (b, p) = (&run["boxes"]["button"], &run["boxes"]["pre"]);
+        let f = |v: &Value, i: usize| v[i].as_f64().unwrap();
+        assert!(
+            f(b, 1) <= f(p, 1) && f(b, 0) >= f(p, 0) && f(b, 2) >= f(p, 2),
+            "{run}"
+        );
+        assert_eq!(run["axe"], json!([]), "{run}");
+        assert_eq!(run["console"], json!([]), "{run}");
+        assert_eq!(run["docWidth"], run["viewWidth"], "{run}");
+    }
+}
+
+#[test]
+fn nested_folders_have_pages_breadcrumbs_and_a_tree_that_opens_and_closes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = tmp.path().join("kb");
+    for dir in ["support/refunds/annual", "support/deep/x"] {
+        fs::create_dir_all(kb.join(dir)).unwrap();
+    }
+    fs::write(kb.join("vouch.yaml"), "title: Nest\n").unwrap();
+    for (path, title) in [
+        ("support/intro.md", "Intro"),
+        ("support/refunds/index.md", "Refunds overview"),
+        ("support/refunds/policy.md", "Refund policy"),
+        ("support/refunds/annual/plan.md", "Annual plan refunds"),
+        ("support/deep/x/y.md", "Deep card"),
+    ] {
+        fs::write(kb.join(path), card(title, "ana", "2026-11-20", "", "Text.")).unwrap();
+    }
+    let site = tmp.path().join("site");
+    build(&kb, &site);
+    // Every folder has a page: its index card's, or its own.
+    for page in [
+        "support/refunds/",
+        "support/refunds/annual/",
+        "support/deep/",
+        "support/deep/x/",
+    ] {
+        assert!(site.join(page).join("index.html").is_file(), "{page}");
+    }
+    let dead = common::crawl::crawl(&site);
+    assert!(dead.is_empty(), "{dead:?}");
+    let base = common::serve(&site, "/");
+    let visit = |page: &str, width: u32, scheme: &str, steps: Value| {
+        json!({
+            "url": format!("{base}{page}"), "width": width, "scheme": scheme, "axe": true,
+            "all": {
+                "crumbs": [".breadcrumb a", null],
+                "tree": [".folder-tree a", "href"],
+                "cards": [".card-list a", null],
+            },
+            "visible": { "inner": ".folder-tree a[href$='support/deep/x/']" },
+            "steps": steps,
+        })
+    };
+    let close = json!([["activate", ".folder-tree details summary"]]);
+    let Some(runs) = drive(vec![
+        visit("support/refunds/annual/plan/", 390, "light", json!([])),
+        visit("support/deep/x/", 1280, "dark", json!([])),
+        visit("support/", 390, "dark", json!([])),
+        visit("support/", 1280, "light", close),
+    ]) else {
+        return;
+    };
+    let texts = |run: &Value, key: &str| -> Vec<String> {
+        run["all"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    // A card's breadcrumbs go through every folder above it.
+    assert_eq!(
+        texts(&runs[0], "crumbs"),
+        ["Home", "support", "Refunds overview", "annual"],
+        "{}",
+        runs[0]
+    );
+    // A folder's own page: the way up, and its cards.
+    assert_eq!(texts(&runs[1], "crumbs"), ["Home", "support", "deep"]);
+    assert_eq!(texts(&runs[1], "cards"), ["Deep card"]);
+    // The collection's page: the tree of its folders, open.
+    assert_eq!(
+        texts(&runs[2], "tree"),
+        ["deep/", "deep/x/", "refunds/", "refunds/annual/"].map(|p| format!("../support/{p}")),
+        "{}",
+        runs[2]
+    );
+    assert_eq!(runs[2]["visible"]["inner"], true, "open: {}", runs[2]);
+    // Closing a folder hides the folders inside it.
+    assert_eq!(runs[3]["visible"]["inner"], false, "closed: {}", runs[3]);
+    for run in &runs {
+        assert_eq!(run["axe"], json!([]), "{run}");
+        assert_eq!(run["docWidth"], run["viewWidth"], "{run}");
+        assert_eq!(run["console"], json!([]), "{run}");
     }
 }

@@ -266,6 +266,97 @@ fn snippets_show_the_matching_passage_under_its_heading() {
     );
 }
 
+#[test]
+fn the_header_box_shows_results_as_you_type_and_the_keys_move_through_them() {
+    let Some(site) = site() else { return };
+    let card = format!("{}support/refunds/", site.base);
+    let panel = "#site-search-panel";
+    let visit = |steps: serde_json::Value| serde_json::json!({ "url": card, "width": 1280, "steps": steps, "snapOf": panel });
+    let Some(runs) = common::drive(vec![
+        visit(serde_json::json!([
+            ["snap", "before"],
+            ["press", "Control+k"],
+            ["snap", "focused"],
+            ["type", "jenkis"],
+            ["wait", "#site-search-panel:not([hidden]) li"],
+            ["snap", "typed"],
+            ["press", "ArrowDown"],
+            ["snap", "down"],
+            ["press", "ArrowDown"],
+            ["snap", "down2"],
+            ["press", "ArrowUp"],
+            ["press", "ArrowUp"],
+            ["snap", "up"],
+            ["press", "ArrowDown"],
+            ["press", "Escape"],
+            ["snap", "escaped"],
+            ["press", "ArrowDown"],
+            ["snap", "reopened"],
+            ["press", "Enter"],
+            ["wait", "main h1"],
+            ["snap", "opened"],
+        ])),
+        // `/` focuses too; Enter in the box opens the search page with the query.
+        visit(serde_json::json!([
+            ["press", "/"],
+            ["type", "refund"],
+            ["wait", "#site-search-panel:not([hidden]) li"],
+            ["snap", "typed"],
+            ["press", "Enter"],
+            ["wait", "html[data-search-ready]"],
+            ["snap", "page"],
+        ])),
+    ]) else {
+        return;
+    };
+    let snap = |run: usize, name: &str| runs[run]["snaps"][name].clone();
+    let text = |run: usize, name: &str, key: &str| {
+        snap(run, name)[key].as_str().unwrap_or_default().to_owned()
+    };
+    // Nothing is fetched or shown before the reader comes to the box.
+    assert_eq!(snap(0, "before")["hidden"], true, "{runs:?}");
+    assert_eq!(text(0, "before", "shown"), "");
+    assert_eq!(text(0, "focused", "focus"), "#site-search-q");
+    // A misspelt word: the corrected results drop down, with the link to all.
+    let typed = text(0, "typed", "shown");
+    assert!(typed.contains("Showing results for “Jenkins”."), "{typed}");
+    assert!(typed.contains("Get access to Jenkins"), "{typed}");
+    assert!(typed.contains("All results for “jenkis”"), "{typed}");
+    // Down to the first result, down to "all results", up twice to the box.
+    assert!(
+        text(0, "down", "focus").contains("infra/jenkins/"),
+        "{:?}",
+        snap(0, "down")
+    );
+    assert!(
+        text(0, "down2", "focus").contains("_/search/?q=jenkis"),
+        "{:?}",
+        snap(0, "down2")
+    );
+    assert_eq!(text(0, "up", "focus"), "#site-search-q");
+    // Escape closes the results and returns to the box; the down arrow
+    // brings them back; Enter on a result opens its card.
+    assert_eq!(text(0, "escaped", "focus"), "#site-search-q");
+    assert_eq!(snap(0, "escaped")["hidden"], true);
+    assert_eq!(snap(0, "reopened")["hidden"], false);
+    assert!(text(0, "reopened", "shown").contains("Get access to Jenkins"));
+    assert!(
+        text(0, "opened", "url").ends_with("/help/infra/jenkins/"),
+        "{:?}",
+        snap(0, "opened")
+    );
+    // Enter in the box: the full search page, with the query.
+    assert!(text(1, "typed", "shown").contains("Refunding an annual plan"));
+    assert!(
+        text(1, "page", "url").ends_with("/help/_/search/?q=refund"),
+        "{:?}",
+        snap(1, "page")
+    );
+    for run in &runs {
+        assert_eq!(run["console"], serde_json::json!([]), "{run:?}");
+    }
+}
+
 /// Writes a copy of the search page with a test script appended.
 fn scripted_page(site: &Site, name: &str, script: &str) -> String {
     let page = fs::read_to_string(site.dir.join("_/search/index.html")).unwrap();
@@ -333,7 +424,7 @@ fn every_page_has_a_search_box_that_leads_to_the_search_page() {
     let Some(site) = site() else { return };
     let card = fs::read_to_string(site.dir.join("support/refunds/index.html")).unwrap();
     assert!(card.contains(
-        r#"<form class="site-search" role="search" aria-label="Search the site" action="../../_/search/" method="get">"#
+        r#"<form class="site-search" role="search" aria-label="Search the site" action="../../_/search/" method="get" data-root="../../" data-index="../../_/search/">"#
     ));
     assert!(card.contains(r#"<input id="site-search-q" name="q" type="search""#));
 }

@@ -263,8 +263,9 @@ fn script_vectors_render_inert() {
         "safe markup is kept"
     );
     // The page's only scripts are vouch's own.
-    assert_eq!(page.matches("<script").count(), 1);
+    assert_eq!(page.matches("<script").count(), 2);
     assert!(page.contains(r#"<script src="../../_/assets/vouch.js" defer></script>"#));
+    assert!(page.contains(r#"<script src="../../_/assets/search.js" defer></script>"#));
 }
 
 #[test]
@@ -586,7 +587,13 @@ fn tech_docs_links_lead_to_pages_and_headings() {
     let out = tmp.path().join("site");
     build(&repo, &out, "2026-11-25");
     let index = fs::read_to_string(out.join("index/index.html")).unwrap();
-    let hrefs: Vec<&str> = index
+    // The body's links (not the related cards' under it).
+    let body = index
+        .split("<div class=\"card-body\">")
+        .nth(1)
+        .unwrap_or_default();
+    let body = body.split("</article>").next().unwrap_or_default();
+    let hrefs: Vec<&str> = body
         .split("href=\"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())

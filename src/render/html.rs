@@ -65,6 +65,8 @@ pub fn render(entry: &Entry, model: &Model) -> Body {
     let leading = card.outline.leading_h1;
     let mut heading_at = 0;
     let mut in_leading = false;
+    // The id of the heading open now: its end gets a link to itself.
+    let mut open_id: Option<String> = None;
     let events =
         Parser::new_ext(markdown_text, markdown::options()).filter_map(|event| match event {
             _ if in_leading => {
@@ -79,22 +81,28 @@ pub fn render(entry: &Entry, model: &Model) -> Body {
                 classes,
                 attrs,
             }) => {
-                let id = headings.next().map(|h| CowStr::from(h.id.clone()));
+                let id = headings.next().map(|h| h.id.clone());
                 heading_at += 1;
                 if Some(heading_at - 1) == leading {
                     in_leading = true;
                     return None;
                 }
+                open_id = id.clone();
                 Some(Event::Start(Tag::Heading {
                     level: section_level(level),
-                    id,
+                    id: id.map(CowStr::from),
                     classes,
                     attrs,
                 }))
             }
-            Event::End(TagEnd::Heading(level)) => {
-                Some(Event::End(TagEnd::Heading(section_level(level))))
-            }
+            // A heading ends with a link to itself: written here with the
+            // heading's end tag, as pulldown-cmark writes that tag.
+            Event::End(TagEnd::Heading(level)) => match open_id.take() {
+                Some(id) => Some(Event::InlineHtml(
+                    format!("{}</{}>\n", heading_anchor(&id), section_level(level)).into(),
+                )),
+                None => Some(Event::End(TagEnd::Heading(section_level(level)))),
+            },
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -141,6 +149,14 @@ pub fn render(entry: &Entry, model: &Model) -> Body {
     let mut assets: Vec<String> = assets.into_iter().collect();
     assets.sort();
     Body { html, assets }
+}
+
+/// The link a section heading ends with, to its own anchor: readers copy
+/// it to point at the section (vouch.js adds a button that copies it). A
+/// card's raw HTML may give a link the same class: it only styles a link.
+fn heading_anchor(id: &str) -> String {
+    let id = markdown::escape_html(id);
+    format!(r##" <a class="heading-anchor" href="#{id}" aria-labelledby="{id}">#</a>"##)
 }
 
 /// A body heading's level on the page, whose one H1 is the title.
@@ -235,6 +251,8 @@ const SITE_IDS: &[&str] = &[
     "search-form",
     "search-status",
     "site-search-q",
+    "site-search-panel",
+    "site-search-results",
 ];
 
 /// The classes pulldown-cmark itself writes, and only those: a card's raw
@@ -246,6 +264,7 @@ fn own_class(element: &str, value: &str) -> Option<String> {
         .filter(|class| match element {
             "code" => class.starts_with("language-") && !class.contains(['<', '>', '"']),
             "div" => matches!(*class, "footnote-definition" | "warning-text"),
+            "a" => *class == "heading-anchor",
             "sup" => matches!(*class, "footnote-reference" | "footnote-definition-label"),
             _ => false,
         })

@@ -156,7 +156,7 @@ pub fn totals_json(site: &Site) -> String {
     };
     let mut scopes = std::collections::BTreeMap::new();
     scopes.insert("s".to_owned(), scope(&mut (0..site.cards.len())));
-    for c in &site.collections {
+    for c in site.collections.iter().chain(&site.folders) {
         let ids = c.index.into_iter().chain(c.cards.iter().copied());
         scopes.insert(format!("c:{}", c.key), scope(&mut ids.into_iter()));
     }

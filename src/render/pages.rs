@@ -357,12 +357,42 @@ impl Pages {
             .map(|(h, children)| context! { id => h.id.clone(), text => h.text.clone(), children => children })
             .collect();
         let title_id = outline.leading_h1.map(|i| outline.headings[i].id.clone());
-        // A collection's index card is the collection's page: it lists the cards.
-        let collection = site.collections.iter().find(|c| c.index == Some(index));
+        // A collection's or folder's index card is its page: it lists the
+        // cards, and the folders inside.
+        let collection = site
+            .collections
+            .iter()
+            .chain(&site.folders)
+            .find(|c| c.index == Some(index));
         let listing = match collection {
             Some(c) => self.list(site, &c.cards)?,
             None => Value::from(Vec::<Value>::new()),
         };
+        let folders = collection.map_or_else(Vec::new, |c| folder_tree(site, &c.key));
+        // The cards before and after this one in its collection's list.
+        let (previous, next) = p
+            .card
+            .collection
+            .as_deref()
+            .and_then(|k| site.collections.iter().find(|c| c.key == k))
+            .and_then(|c| {
+                // Lists are in site order: a card finds its place by halving.
+                let at = c.cards.binary_search(&index).ok()?;
+                Some((
+                    at.checked_sub(1).map(|k| c.cards[k]),
+                    c.cards.get(at + 1).copied(),
+                ))
+            })
+            .unwrap_or((None, None));
+        // The folders the card is in below its collection (the template
+        // links the collection itself).
+        let crumbs: Vec<Value> = site
+            .ancestors(&p.card.id)
+            .into_iter()
+            .skip(1)
+            .filter(|f| f.index != Some(index))
+            .map(|f| context! { title => f.title.clone(), url => f.url.clone() })
+            .collect();
         self.render(
             "card.html",
             context! {
@@ -372,6 +402,8 @@ impl Pages {
                 root => root_prefix(&p.url),
                 listing => listing,
                 collection => collection.map(ser),
+                folders => folders,
+                crumbs => crumbs,
                 lang => self.words.lang.clone(),
                 dir => self.words.dir,
                 card => ser(p.view()),
@@ -379,6 +411,9 @@ impl Pages {
                 title_id => title_id,
                 body => body,
                 backlinks => self.list(site, &site.backlinks[index])?,
+                related => self.list(site, &site.related(index, RELATED))?,
+                previous => previous.map(|i| self.list(site, &[i])).transpose()?,
+                next => next.map(|i| self.list(site, &[i])).transpose()?,
             },
         )
     }
@@ -452,16 +487,33 @@ impl Pages {
                 )
             }),
         )?;
-        for c in site.collections.iter().filter(|c| c.index.is_none()) {
+        // Collections and the folders inside them without an index card:
+        // a page of their own, with the way up and the folders inside.
+        for c in site
+            .collections
+            .iter()
+            .chain(&site.folders)
+            .filter(|c| c.index.is_none())
+        {
             let page = urls::folder_page(&c.key);
             add!(
                 urls::file_of(&page),
                 Box::new(move || {
+                    let crumbs: Vec<Value> = site
+                        .ancestors(&c.key)
+                        .into_iter()
+                        .map(|f| context! { title => f.title.clone(), url => f.url.clone() })
+                        .collect();
                     self.page(
                         site,
                         "collection.html",
                         &page,
-                        context! { collection => ser(c), cards => self.list(site, &c.cards)? },
+                        context! {
+                            collection => ser(c),
+                            cards => self.list(site, &c.cards)?,
+                            crumbs => crumbs,
+                            folders => folder_tree(site, &c.key),
+                        },
                     )
                 }),
             )?;
@@ -640,4 +692,24 @@ impl Pages {
         }
         Ok(out)
     }
+}
+
+/// Related cards shown on a card's page.
+const RELATED: usize = 5;
+
+/// The folders inside the collection or folder `key`, each with its title,
+/// address, number of cards and the folders inside it: a tree of folders
+/// only (its cards are listed on its own page), so a big collection's page
+/// stays small.
+fn folder_tree(site: &Site, key: &str) -> Vec<Value> {
+    site.subfolders(key)
+        .map(|f| {
+            context! {
+                title => f.title.clone(),
+                url => f.url.clone(),
+                count => f.count,
+                children => folder_tree(site, &f.key),
+            }
+        })
+        .collect()
 }

@@ -201,6 +201,9 @@ pub struct Site<'w> {
     /// Published cards, by id.
     pub cards: Vec<Published<'w>>,
     pub collections: Vec<CollectionView>,
+    /// Folders inside collections, by path (`description` unset): nested
+    /// folders have pages as collections do.
+    pub folders: Vec<CollectionView>,
     /// Cards at the root, outside any collection.
     pub loose: Vec<usize>,
     pub tags: Vec<TagGroup>,
@@ -209,7 +212,12 @@ pub struct Site<'w> {
     owners: std::sync::OnceLock<Vec<OwnerView>>,
     /// For each card (by position in `cards`), the cards that link to it.
     pub backlinks: Vec<Vec<usize>>,
+    /// For each card, the other cards it links to.
+    pub links: Vec<Vec<usize>>,
 }
+
+/// A tag on more cards than this does not make cards related.
+pub const BROAD_TAG: usize = 200;
 
 /// Languages written right to left (by primary subtag).
 const RTL: &[&str] = &["ar", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ur", "yi"];
@@ -258,10 +266,14 @@ impl<'w> Site<'w> {
             .collect();
 
         let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); cards.len()];
+        let mut links: Vec<Vec<usize>> = vec![Vec::new(); cards.len()];
         for (from, p) in cards.iter().enumerate() {
             for to in model.linked_cards(p.entry) {
                 if let Some(&to) = position.get(&to) {
                     backlinks[to].insert(from);
+                    if to != from && !links[from].contains(&to) {
+                        links[from].push(to);
+                    }
                 }
             }
         }
@@ -289,6 +301,32 @@ impl<'w> Site<'w> {
                 title: c.title.clone(),
                 description: c.description.clone(),
                 url: urls::href(&url),
+                count: all.len(),
+                stale: count(&all, Badge::Stale),
+                expiring: count(&all, Badge::Expiring),
+                score: Score::of(badges(&all).into_iter()),
+                cards: ids,
+                index,
+            });
+        }
+        let mut folders = Vec::new();
+        for (key, facts) in &model.folders {
+            let index = facts.index.and_then(|i| position.get(&i).copied());
+            let ids: Vec<usize> = facts
+                .members
+                .iter()
+                .filter_map(|i| position.get(i).copied())
+                .collect();
+            let all: Vec<usize> = index.into_iter().chain(ids.iter().copied()).collect();
+            folders.push(CollectionView {
+                key: key.clone(),
+                // Its index card's title, else its name.
+                title: index.map_or_else(
+                    || key.rsplit('/').next().unwrap_or(key).to_owned(),
+                    |i| cards[i].card.title().to_owned(),
+                ),
+                description: None,
+                url: urls::href(&urls::folder_page(key)),
                 count: all.len(),
                 stale: count(&all, Badge::Stale),
                 expiring: count(&all, Badge::Expiring),
@@ -337,6 +375,7 @@ impl<'w> Site<'w> {
             info,
             cards,
             collections,
+            folders,
             loose,
             tags: tag_map.into_values().collect(),
             owners: std::sync::OnceLock::new(),
@@ -344,7 +383,70 @@ impl<'w> Site<'w> {
                 .into_iter()
                 .map(|s| s.into_iter().collect())
                 .collect(),
+            links,
         }
+    }
+
+    /// Cards related to card `i`: those it links to or that link to it (2
+    /// points each way) and those sharing its tags (1 point a tag; tags on
+    /// more than [`BROAD_TAG`] cards say too little to count), best first,
+    /// at most `n`, ties in site order.
+    pub fn related(&self, i: usize, n: usize) -> Vec<usize> {
+        let mut points: rustc_hash::FxHashMap<usize, u32> = rustc_hash::FxHashMap::default();
+        for &j in self.links[i].iter().chain(&self.backlinks[i]) {
+            *points.entry(j).or_default() += 2;
+        }
+        for tag in &self.cards[i].card.tags {
+            let slug = urls::tag_slug(tag);
+            let Ok(g) = self.tags.binary_search_by(|g| g.slug.cmp(&slug)) else {
+                continue;
+            };
+            let group = &self.tags[g].cards;
+            if group.len() <= BROAD_TAG {
+                for &j in group {
+                    *points.entry(j).or_default() += 1;
+                }
+            }
+        }
+        points.remove(&i);
+        let mut best: Vec<(usize, u32)> = points.into_iter().collect();
+        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        best.into_iter().take(n).map(|(j, _)| j).collect()
+    }
+
+    /// The collection or folder at `key`.
+    pub fn folder(&self, key: &str) -> Option<&CollectionView> {
+        match self.folders.binary_search_by(|f| f.key.as_str().cmp(key)) {
+            Ok(i) => Some(&self.folders[i]),
+            Err(_) => self.collections.iter().find(|c| c.key == key),
+        }
+    }
+
+    /// The folders directly inside the collection or folder `key`.
+    pub fn subfolders(&self, key: &str) -> impl Iterator<Item = &CollectionView> {
+        let start = self.folders.partition_point(|f| f.key.as_str() <= key);
+        self.folders[start..]
+            .iter()
+            .take_while(move |f| f.key.starts_with(key))
+            .filter(move |f| {
+                f.key.as_bytes().get(key.len()) == Some(&b'/')
+                    && !f.key[key.len() + 1..].contains('/')
+            })
+    }
+
+    /// The collection and folders `path` is inside, outermost first (for a
+    /// folder, not itself).
+    pub fn ancestors(&self, path: &str) -> Vec<&CollectionView> {
+        let mut out = Vec::new();
+        let mut at = crate::resolve::parent_folder(path);
+        while !at.is_empty() {
+            if let Some(f) = self.folder(at) {
+                out.push(f);
+            }
+            at = crate::resolve::parent_folder(at);
+        }
+        out.reverse();
+        out
     }
 
     /// Every owner with the cards they answer for.

@@ -83,7 +83,8 @@ pub struct Index<'w> {
     pub(crate) by_id: rustc_hash::FxHashMap<&'w str, usize>,
     cards: &'w [Card],
     /// Collections that have a generated page (published cards, no index card).
-    pub(crate) collection_pages: BTreeSet<&'w str>,
+    /// Collections and folders whose page is vouch's own (no index card).
+    pub(crate) collection_pages: BTreeSet<String>,
     unreadable: &'w BTreeSet<String>,
     redirects: &'w BTreeMap<String, String>,
     tech_docs: bool,
@@ -95,7 +96,7 @@ impl<'w> Index<'w> {
     pub(crate) fn new(
         ws: &'w crate::load::Workspace,
         by_id: rustc_hash::FxHashMap<&'w str, usize>,
-        collection_pages: BTreeSet<&'w str>,
+        collection_pages: BTreeSet<String>,
     ) -> Self {
         Index {
             by_id,

@@ -127,6 +127,22 @@ pub struct CollectionFacts {
     pub members: Vec<usize>,
 }
 
+/// A folder inside a collection (at any depth) that holds published cards:
+/// it has a page, its index card's (`KEY/index.md`, or a tech-docs page
+/// beside the folder) or one of its own listing what it holds.
+#[derive(Debug, Clone, Default)]
+pub struct FolderFacts {
+    /// The card that is its page, if any.
+    pub index: Option<usize>,
+    /// Its other published cards, at any depth, by position, in id order.
+    pub members: Vec<usize>,
+}
+
+/// The folder a path is in (`a/b/c` → `a/b`), `""` at the root.
+pub fn parent_folder(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
 /// What git knows about the root, as the commands read it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GitFacts<'a> {
@@ -144,6 +160,8 @@ pub struct Model<'w> {
     /// One entry per card of the workspace, in its order.
     pub cards: Vec<Entry<'w>>,
     pub collections: BTreeMap<&'w str, CollectionFacts>,
+    /// Folders inside collections that hold published cards, by path.
+    pub folders: BTreeMap<String, FolderFacts>,
     /// Published cards by position, in id order: the site's order.
     pub published: Vec<usize>,
     pub index: Index<'w>,
@@ -186,10 +204,17 @@ impl<'w> Model<'w> {
                 facts.page = Some(urls::folder_page(key));
             }
         }
+        let folders = folders(ws, &published, &publish);
         let collection_pages = collections
             .iter()
             .filter(|(_, f)| f.page.is_some() && f.index.is_none())
-            .map(|(k, _)| *k)
+            .map(|(k, _)| (*k).to_owned())
+            .chain(
+                folders
+                    .iter()
+                    .filter(|(_, f)| f.index.is_none())
+                    .map(|(k, _)| k.clone()),
+            )
             .collect::<BTreeSet<_>>();
         let index = Index::new(ws, by_id, collection_pages);
 
@@ -244,6 +269,7 @@ impl<'w> Model<'w> {
             repo_prefix: git.prefix.map(str::to_owned),
             cards,
             collections,
+            folders,
             published,
             index,
         }
@@ -425,4 +451,44 @@ impl Root {
             },
         )
     }
+}
+
+/// The folders inside collections that hold published cards (see
+/// [`FolderFacts`]): every folder between a card and its collection.
+fn folders(
+    ws: &Workspace,
+    published: &[usize],
+    publish: &[Publish],
+) -> BTreeMap<String, FolderFacts> {
+    let mut out: BTreeMap<String, FolderFacts> = BTreeMap::new();
+    for &i in published {
+        let card = &ws.cards[i];
+        let Some(collection) = card.collection.as_deref() else {
+            continue;
+        };
+        let inside = |f: &str| {
+            f.len() > collection.len()
+                && f.starts_with(collection)
+                && f.as_bytes()[collection.len()] == b'/'
+        };
+        let mut folder = parent_folder(&card.id);
+        // The card whose page is a folder's address is that folder's page.
+        if let Publish::Page(url) = &publish[i]
+            && let Some(own) = url.strip_suffix('/')
+            && inside(own)
+        {
+            out.entry(own.to_owned()).or_default().index = Some(i);
+            folder = parent_folder(own);
+        }
+        while inside(folder) {
+            out.entry(folder.to_owned()).or_default().members.push(i);
+            folder = parent_folder(folder);
+        }
+    }
+    // A card's own address is a folder only when the folder holds cards, or
+    // the card is the folder's `index.md`.
+    out.retain(|_, f| {
+        !f.members.is_empty() || f.index.is_some_and(|i| ws.cards[i].id.ends_with("/index"))
+    });
+    out
 }

@@ -44,9 +44,13 @@ pub fn check(entry: &Entry, model: &Model, out: &mut Vec<Diagnostic>) {
                     out.push(
                         at(
                             Code::BrokenAnchor,
-                            format!("`{}`: the page of the collection `{key}` has no heading `#{f}`", link.dest),
+                            format!(
+                                "`{}`: the page of the {} `{key}` has no heading `#{f}`",
+                                link.dest,
+                                if key.contains('/') { "folder" } else { "collection" }
+                            ),
                         )
-                        .with_help("link to a heading of one of its cards, or give the collection an `index.md` with that heading"),
+                        .with_help("link to a heading of one of its cards, or give the folder an `index.md` with that heading"),
                     );
                 }
             }

@@ -112,12 +112,16 @@
   // Exposed for the tokenizer agreement test and for scripts.
   window.vouchSearch = { fold: fold, words: words, stem: stem, hebrewForms: hebrewForms, joins: joins, stopSet: stopSet };
 
+  // The search page's form, or the header's box on every other page (whose
+  // results drop down under it).
   var form = document.getElementById("search-form");
-  if (!form) return;
+  var header = document.querySelector("form.site-search[data-index]");
+  var source = form || header;
+  if (!source) return;
 
   // --- Index files (layout: src/search/mod.rs) --------------------------------
-  var root = form.getAttribute("data-root") || "";
-  var base = form.getAttribute("data-index") || "";
+  var root = source.getAttribute("data-root") || "";
+  var base = source.getAttribute("data-index") || "";
   var meta = null;
   var files = {};
 
@@ -470,12 +474,6 @@
   }
 
   // --- Rendering --------------------------------------------------------------
-  var results = document.getElementById("search-results");
-  var status = document.getElementById("search-status");
-  var input = document.getElementById("search-q");
-  // Results shown at first; each fetches its chunk of titles and excerpts.
-  var PAGE = 20;
-  var limit = PAGE;
 
   // What the results mark: the query's words and compounds, a misspelt word
   // with the term it was read as.
@@ -577,7 +575,10 @@
     return text.length > 200 ? text.slice(0, 200) + "…" : text;
   }
 
-  function render(outcome, q) {
+  // Lists the first `limit` hits in `list` (title, badge, collection,
+  // snippet; the first PASSAGES with the passage that matched) and resolves
+  // to the chunk rows shown.
+  function render(outcome, list, limit) {
     var hits = outcome.hits.slice(0, limit);
     var needed = Array.from(new Set(hits.map(function (h) { return Math.floor(h.doc / meta.chunk); })));
     var withPassages = hits.slice(0, PASSAGES).map(function (h) { return h.doc; });
@@ -590,11 +591,11 @@
       needed.forEach(function (n, i) { rows[n] = files[i]; });
       var sectionsOf = new Map();
       withPassages.forEach(function (doc, i) { sectionsOf.set(doc, got[1][i]); });
-      results.textContent = "";
+      list.textContent = "";
       var marks = marked(outcome);
       var shown = hits.map(function (h) { return rows[Math.floor(h.doc / meta.chunk)][h.doc % meta.chunk]; });
-      hits.forEach(function (h) {
-        var row = rows[Math.floor(h.doc / meta.chunk)][h.doc % meta.chunk];
+      hits.forEach(function (h, k) {
+        var row = shown[k];
         var state = stateOn(row[4], row[5], row[6]);
         var li = document.createElement("li");
         var a = document.createElement("a");
@@ -628,116 +629,250 @@
         p.dir = "auto";
         highlight(p, snippet(passage ? passage[2] : row[3], marks), marks);
         li.appendChild(p);
-        results.appendChild(li);
+        list.appendChild(li);
       });
-      if (outcome.empty) status.textContent = word("search_type", { cards: cards(meta.n) });
-      else if (!outcome.hits.length) status.textContent = q.trim() ? word("search_none", { q: q.trim() }) : word("search_none_filters");
-      else if (outcome.fixes.length) {
-        status.textContent = word("search_fixed", {
-          fixed: outcome.fixes.map(function (f) { return "“" + shownAs(f.term, shown) + "”"; }).join(", ")
+      return shown;
+    });
+  }
+
+  // The status line of an outcome of which `limit` hits are shown.
+  function statusOf(outcome, q, shown, limit) {
+    if (outcome.empty) return word("search_type", { cards: cards(meta.n) });
+    if (!outcome.hits.length) return q.trim() ? word("search_none", { q: q.trim() }) : word("search_none_filters");
+    if (outcome.fixes.length) {
+      return word("search_fixed", {
+        fixed: outcome.fixes.map(function (f) { return "“" + shownAs(f.term, shown) + "”"; }).join(", ")
+      });
+    }
+    if (!outcome.all) return word("search_some");
+    if (outcome.hits.length > limit) return word("search_found_best", { cards: cards(outcome.hits.length), limit: limit });
+    return word("search_found", { cards: cards(outcome.hits.length) });
+  }
+
+  // The index's meta file, fetched once: at once on the search page, on
+  // first use of the header's box elsewhere.
+  var loading = null;
+  function loadMeta() {
+    if (!loading) {
+      loading = getJson(base + "meta.json").then(function (m) {
+        meta = m;
+        meta.shardSet = new Set(meta.shards);
+        stops = stopSet(meta.stop);
+        var built = Date.parse(meta.built + "T00:00:00Z");
+        var now = Date.parse(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
+        todayOffset = Math.round((now - built) / DAY);
+      });
+    }
+    return loading;
+  }
+
+  // Links of a result list the arrow keys move between: each result's title.
+  function titles(list) {
+    return Array.prototype.slice.call(list.querySelectorAll("li > a:first-child"));
+  }
+
+  // Up and down between `input` and the links of `list` (and `extra`, the
+  // last stop, when given).
+  function arrows(input, list, extra) {
+    var targets = function () {
+      var out = titles(list);
+      if (extra && !extra.hidden) out.push(extra);
+      return out;
+    };
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") {
+        var first = targets()[0];
+        if (first) { e.preventDefault(); first.focus(); }
+      }
+    });
+    var moves = function (e) {
+      var all = targets();
+      var i = all.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (e.key === "ArrowDown" && i + 1 < all.length) { e.preventDefault(); all[i + 1].focus(); }
+      if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? all[i - 1] : input).focus(); }
+    };
+    list.addEventListener("keydown", moves);
+    if (extra) extra.addEventListener("keydown", moves);
+  }
+
+  if (form) searchPage();
+  else headerDropdown();
+
+  // --- The search page ----------------------------------------------------------
+  function searchPage() {
+    var results = document.getElementById("search-results");
+    var status = document.getElementById("search-status");
+    var input = document.getElementById("search-q");
+    var more = document.getElementById("search-more");
+    // Results shown at first; each fetches its chunk of titles and excerpts.
+    var PAGE = 20;
+    var limit = PAGE;
+    var FILTERS = ["collection", "owner", "tag", "state", "lang"];
+
+    function fill(name, entries) {
+      var select = form.elements[name];
+      entries.forEach(function (e) {
+        var option = document.createElement("option");
+        option.value = e[0];
+        option.textContent = e[1];
+        select.appendChild(option);
+      });
+    }
+
+    function current() {
+      var filters = {};
+      FILTERS.forEach(function (f) { filters[f] = form.elements[f].value; });
+      return filters;
+    }
+
+    var pending = 0;
+    function run(updateUrl) {
+      var q = input.value;
+      var filters = current();
+      if (updateUrl) {
+        var params = new URLSearchParams();
+        if (q) params.set("q", q);
+        FILTERS.forEach(function (f) { if (filters[f]) params.set(f, filters[f]); });
+        var qs = params.toString();
+        history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+      }
+      var ticket = ++pending;
+      return search(q, filters).then(function (outcome) {
+        if (ticket !== pending) return;
+        return render(outcome, results, limit).then(function (shown) {
+          status.textContent = statusOf(outcome, q, shown, limit);
+          more.hidden = outcome.hits.length <= limit;
         });
-      } else if (!outcome.all) status.textContent = word("search_some");
-      else if (outcome.hits.length > limit) status.textContent = word("search_found_best", { cards: cards(outcome.hits.length), limit: limit });
-      else status.textContent = word("search_found", { cards: cards(outcome.hits.length) });
-      more.hidden = outcome.hits.length <= limit;
-    });
-  }
-
-  // --- Page wiring ------------------------------------------------------------
-  var FILTERS = ["collection", "owner", "tag", "state", "lang"];
-
-  function fill(name, entries) {
-    var select = form.elements[name];
-    entries.forEach(function (e) {
-      var option = document.createElement("option");
-      option.value = e[0];
-      option.textContent = e[1];
-      select.appendChild(option);
-    });
-  }
-
-  function current() {
-    var filters = {};
-    FILTERS.forEach(function (f) { filters[f] = form.elements[f].value; });
-    return filters;
-  }
-
-  var pending = 0;
-  function run(updateUrl) {
-    var q = input.value;
-    var filters = current();
-    if (updateUrl) {
-      var params = new URLSearchParams();
-      if (q) params.set("q", q);
-      FILTERS.forEach(function (f) { if (filters[f]) params.set(f, filters[f]); });
-      var qs = params.toString();
-      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+      }).then(function () {
+        if (ticket === pending) document.documentElement.setAttribute("data-search-ready", String(ticket));
+      }).catch(function (e) {
+        status.textContent = word("search_failed", { error: e.message });
+      });
     }
-    var ticket = ++pending;
-    return search(q, filters).then(function (outcome) {
-      if (ticket !== pending) return;
-      return render(outcome, q);
-    }).then(function () {
-      if (ticket === pending) document.documentElement.setAttribute("data-search-ready", String(ticket));
+
+    more.addEventListener("click", function () {
+      limit += PAGE;
+      run(false);
+    });
+
+    var timer = null;
+    form.addEventListener("input", function () {
+      limit = PAGE;
+      clearTimeout(timer);
+      timer = setTimeout(function () { run(true); }, 60);
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = titles(results)[0];
+      if (first) first.click();
+    });
+    arrows(input, results, null);
+
+    loadMeta().then(function () {
+      fill("collection", meta.collections);
+      fill("owner", meta.owners);
+      fill("tag", meta.tags);
+      fill("lang", meta.langs.map(function (l) { return [l, l]; }));
+      var params = new URLSearchParams(location.search);
+      input.value = params.get("q") || "";
+      FILTERS.forEach(function (f) { if (params.get(f)) form.elements[f].value = params.get(f); });
+      return run(false);
     }).catch(function (e) {
-      status.textContent = word("search_failed", { error: e.message });
+      status.textContent = word("search_unavailable", { error: e.message });
     });
   }
 
-  var more = document.getElementById("search-more");
-  more.addEventListener("click", function () {
-    limit += PAGE;
-    run(false);
-  });
+  // --- The header's box: instant results under it --------------------------------
+  // Typing shows the best DROPDOWN results and a link to all of them on the
+  // search page; the arrows move through them, Enter opens one (or, in the
+  // box, the search page), Escape closes them. Without JavaScript the box
+  // is a plain form that opens the search page.
+  function headerDropdown() {
+    var DROPDOWN = 8;
+    var input = header.querySelector("input[name=q]");
+    var panel = document.createElement("div");
+    panel.className = "search-dropdown";
+    panel.id = "site-search-panel";
+    panel.hidden = true;
+    var status = document.createElement("p");
+    status.className = "search-dropdown-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    var list = document.createElement("ol");
+    list.className = "search-results";
+    list.id = "site-search-results";
+    var all = document.createElement("a");
+    all.className = "search-dropdown-all";
+    all.hidden = true;
+    panel.appendChild(status);
+    panel.appendChild(list);
+    panel.appendChild(all);
+    header.appendChild(panel);
+    // A search box may not say aria-expanded (axe): the status line, read
+    // out as results come, says what the panel holds.
+    input.setAttribute("aria-controls", panel.id);
 
-  var timer = null;
-  form.addEventListener("input", function () {
-    limit = PAGE;
-    clearTimeout(timer);
-    timer = setTimeout(function () { run(true); }, 60);
-  });
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var first = results.querySelector("li > a:first-child");
-    if (first) first.click();
-  });
-
-  function links() {
-    return Array.prototype.slice.call(results.querySelectorAll("li > a:first-child"));
-  }
-
-  input.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowDown") {
-      var first = links()[0];
-      if (first) { e.preventDefault(); first.focus(); }
+    function open(on) {
+      panel.hidden = !on;
     }
-  });
-  results.addEventListener("keydown", function (e) {
-    var list = links();
-    var i = list.indexOf(document.activeElement);
-    if (i < 0) return;
-    if (e.key === "ArrowDown" && i + 1 < list.length) { e.preventDefault(); list[i + 1].focus(); }
-    if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? list[i - 1] : input).focus(); }
-  });
 
-  getJson(base + "meta.json").then(function (m) {
-    meta = m;
-    meta.shardSet = new Set(meta.shards);
-    stops = stopSet(meta.stop);
-    var built = Date.parse(meta.built + "T00:00:00Z");
-    var now = Date.parse(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
-    todayOffset = Math.round((now - built) / DAY);
-    fill("collection", meta.collections);
-    fill("owner", meta.owners);
-    fill("tag", meta.tags);
-    fill("lang", meta.langs.map(function (l) { return [l, l]; }));
-    var params = new URLSearchParams(location.search);
-    input.value = params.get("q") || "";
-    FILTERS.forEach(function (f) { if (params.get(f)) form.elements[f].value = params.get(f); });
-    var header = document.getElementById("site-search-q");
-    if (header) header.value = input.value;
-    return run(false);
-  }).catch(function (e) {
-    status.textContent = word("search_unavailable", { error: e.message });
-  });
+    var pending = 0;
+    function run() {
+      var q = input.value;
+      var ticket = ++pending;
+      if (!q.trim()) {
+        open(false);
+        return Promise.resolve();
+      }
+      return loadMeta().then(function () {
+        return search(q, {});
+      }).then(function (outcome) {
+        if (ticket !== pending) return;
+        return render(outcome, list, DROPDOWN).then(function (shown) {
+          if (ticket !== pending) return;
+          status.textContent = statusOf(outcome, q, shown, DROPDOWN);
+          all.href = header.getAttribute("action") + "?q=" + encodeURIComponent(q);
+          all.textContent = word("search_all", { q: q.trim() });
+          all.hidden = !outcome.hits.length;
+          open(true);
+          document.documentElement.setAttribute("data-search-ready", String(ticket));
+        });
+      }).catch(function (e) {
+        status.textContent = word("search_unavailable", { error: e.message });
+        open(true);
+      });
+    }
+
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+    });
+    // The index is fetched as soon as the reader comes to the box.
+    input.addEventListener("focus", function () {
+      loadMeta().catch(function () { /* said when a query runs */ });
+    });
+    // Closed results come back with a click in the box or the down arrow.
+    var reopen = function () {
+      if (panel.hidden && input.value.trim() && status.textContent) open(true);
+    };
+    input.addEventListener("click", reopen);
+    input.addEventListener("keydown", function (e) { if (e.key === "ArrowDown") reopen(); });
+    arrows(input, list, all);
+    header.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape" || panel.hidden) return;
+      e.preventDefault();
+      open(false);
+      input.focus();
+    });
+    // Focus or a click elsewhere closes the results.
+    header.addEventListener("focusout", function (e) {
+      if (!e.relatedTarget || !header.contains(e.relatedTarget)) open(false);
+    });
+    document.addEventListener("mousedown", function (e) {
+      if (!header.contains(e.target)) open(false);
+    });
+    if (input.value.trim()) run();
+  }
 })();

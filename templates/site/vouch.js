@@ -168,11 +168,14 @@
       .catch(function () { /* the build's totals, with their date, stay */ });
   }
 
-  // "/" focuses the search box, as on GitHub and in most documentation sites.
+  // "/" focuses the search box, as on GitHub and in most documentation sites;
+  // so do Ctrl-K and Cmd-K, from anywhere (as in most docs sites' search).
   document.addEventListener("keydown", function (e) {
-    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var slash = e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey;
+    var k = (e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey;
+    if (!slash && !k) return;
     var target = e.target;
-    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (slash && target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
     var box = document.getElementById("search-q") || document.getElementById("site-search-q");
     if (box) {
       e.preventDefault();
@@ -181,7 +184,112 @@
     }
   });
 
+  // --- Copy buttons -------------------------------------------------------------
+  // Each section heading of a card ends with a link to itself (written by the
+  // build, so it works without JavaScript); here it gains a button that copies
+  // that link, and each code block a button that copies its code.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    // Pages opened from the disk have no clipboard API: the old way.
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error("copy"));
+    });
+  }
+
+  var said = null;
+  // Says `text` to screen readers (the button's own text changes too).
+  function say(text) {
+    if (!said) {
+      said = document.createElement("p");
+      said.className = "visually-hidden";
+      said.setAttribute("role", "status");
+      document.body.appendChild(said);
+    }
+    said.textContent = text;
+  }
+
+  function copyButton(className, label, shown, text) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button " + className;
+    button.setAttribute("aria-label", label);
+    button.title = label;
+    var show = function (what) {
+      button.textContent = "";
+      if (typeof what === "string") button.textContent = what;
+      else button.appendChild(what());
+    };
+    show(shown);
+    button.addEventListener("click", function () {
+      copyText(text()).then(function () {
+        show("✓");
+        button.setAttribute("data-copied", "");
+        say(word("copied"));
+        setTimeout(function () {
+          show(shown);
+          button.removeAttribute("data-copied");
+        }, 2000);
+      }, function () { say(word("copy_failed")); });
+    });
+    return button;
+  }
+
+  // Two overlapping sheets: "copy", drawn in the text's colour.
+  function copyIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("aria-hidden", "true");
+    [["5", "5", "9", "9"], ["2", "2", "9", "9"]].forEach(function (r, i) {
+      var rect = document.createElementNS(ns, "rect");
+      rect.setAttribute("x", r[0]);
+      rect.setAttribute("y", r[1]);
+      rect.setAttribute("width", r[2]);
+      rect.setAttribute("height", r[3]);
+      rect.setAttribute("rx", "1.5");
+      rect.setAttribute("fill", i ? "var(--bg, #fff)" : "none");
+      rect.setAttribute("stroke", "currentColor");
+      rect.setAttribute("stroke-width", "1.5");
+      svg.appendChild(rect);
+    });
+    return svg;
+  }
+
+  function addCopyButtons() {
+    var body = document.querySelector(".card-body");
+    if (!body) return;
+    Array.prototype.forEach.call(body.querySelectorAll("a.heading-anchor"), function (a) {
+      a.after(copyButton("copy-link", word("copy_link"), copyIcon, function () {
+        return location.href.split("#")[0] + a.getAttribute("href");
+      }));
+    });
+    Array.prototype.forEach.call(body.querySelectorAll("pre"), function (pre) {
+      var code = pre.querySelector("code") || pre;
+      var box = document.createElement("div");
+      box.className = "code-block";
+      pre.parentNode.insertBefore(box, pre);
+      box.appendChild(pre);
+      box.appendChild(copyButton("copy-code", word("copy_code"), word("copy"), function () {
+        return code.textContent;
+      }));
+    });
+  }
+
   window.vouch = { word: word, dayWords: dayWords };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", addCopyButtons);
+  } else {
+    addCopyButtons();
+  }
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", refresh);

@@ -5,11 +5,12 @@
 //   { "url", "width", "height"?, "scheme": "light"|"dark", "today"?: "YYYY-MM-DD",
 //     "texts"?: {name: selector}, "attrs"?: {name: [selector, attribute]},
 //     "contrast"?: {name: selector}, "against"?: {name: [selector, selector]},
-//     "boxes"?: {name: selector}, "textBoxes"?: {name: selector},
+//     "boxes"?: {name: selector}, "textBoxes"?: {name: selector}, "visible"?: {name: selector},
 //     "all"?: {name: [selector, attribute]}, "media"?: "print",
-//     "axe"?: true, "wait"?: selector }
+//     "axe"?: true, "wait"?: selector, "steps"?: [[op, arg]…], "snapOf"?: selector }
 // and each result { "docWidth", "viewWidth", "nodes" (elements), "texts", "attrs", "contrast",
-//   "against", "boxes", "all", "axe": [violation ids with their targets], "console" }.
+//   "against", "boxes", "all", "axe": [violation ids with their targets], "console",
+//   "snaps" (what each "snap" step saw) }.
 // `today` sets the page's clock (a script added through the protocol before
 // the page's own); every measure is taken by the browser after layout.
 const path = require("path");
@@ -76,9 +77,47 @@ const measure = () => {
             globalThis.Date = Fake;
           })();`);
       }
+      if (v.clipboard) {
+        await browser.defaultBrowserContext().overridePermissions(new URL(v.url).origin, ["clipboard-read", "clipboard-write", "clipboard-sanitized-write"]);
+      }
       await page.goto(v.url, { waitUntil: "load" });
       if (v.wait) await page.waitForSelector(v.wait, { timeout: 5000 }).catch(() => {});
       await new Promise((r) => setTimeout(r, v.settle || 150));
+      // Steps through the DevTools protocol, as a reader's keys and mouse:
+      // ["press", "Control+k" | "ArrowDown" …], ["type", text],
+      // ["click", selector] (the mouse, at its centre), ["activate", selector]
+      // (the element's own click, as Enter on it), ["wait", selector], ["waitGone", selector],
+      // ["snap", name] (records the focused element, and the text of `v.snapOf`,
+      // a selector, and whether it is hidden, under `snaps[name]`; with
+      // `v.clipboard`, the page may use the clipboard and snaps read it).
+      const snaps = {};
+      for (const [op, arg] of v.steps || []) {
+        if (op === "press") {
+          const keys = arg.split("+");
+          for (const k of keys.slice(0, -1)) await page.keyboard.down(k);
+          await page.keyboard.press(keys[keys.length - 1]);
+          for (const k of keys.slice(0, -1).reverse()) await page.keyboard.up(k);
+        } else if (op === "type") await page.keyboard.type(arg);
+        else if (op === "click") await page.click(arg);
+        else if (op === "activate") await page.$eval(arg, (e) => e.click());
+        else if (op === "wait") await page.waitForSelector(arg, { timeout: 5000 });
+        else if (op === "waitGone") await page.waitForSelector(arg, { hidden: true, timeout: 5000 });
+        else if (op === "snap") {
+          snaps[arg] = await page.evaluate(async (sel, clip) => {
+            const a = document.activeElement;
+            const panel = sel && document.querySelector(sel);
+            return {
+              focus: a ? (a.id ? "#" + a.id : a.tagName.toLowerCase()) + (a.href ? " " + a.getAttribute("href") : "") : null,
+              focusText: a ? a.textContent.trim() : null,
+              shown: panel ? panel.innerText.trim() : null,
+              hidden: panel ? panel.hidden : null,
+              url: location.pathname + location.search,
+              clipboard: clip ? await navigator.clipboard.readText() : null,
+            };
+          }, v.snapOf || null, !!v.clipboard);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
       if (v.axe) await page.addScriptTag({ path: axePath });
       const out = await page.evaluate(async (v, measureSrc) => {
         const m = eval("(" + measureSrc + ")")();
@@ -109,6 +148,10 @@ const measure = () => {
           const b = range.getBoundingClientRect();
           r.textBoxes[k] = [b.left, b.right, b.top, b.bottom];
         }
+        // Whether an element is rendered at all (a closed <details> keeps its
+        // content's boxes but does not show it).
+        r.visible = {};
+        for (const [k, s] of Object.entries(v.visible || {})) r.visible[k] = one(s) ? one(s).checkVisibility() : null;
         for (const [k, s] of Object.entries(v.boxes || {})) {
           const e = one(s);
           if (e) { const b = e.getBoundingClientRect(); r.boxes[k] = [b.left, b.right, b.top, b.bottom]; } else r.boxes[k] = null;
@@ -120,6 +163,7 @@ const measure = () => {
         return r;
       }, v, measure.toString());
       out.console = consoleLines;
+      out.snaps = snaps;
       results.push(out);
       await page.close();
     }

@@ -222,3 +222,49 @@ pub fn assert_exit(output: &std::process::Output, code: i32) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The npm modules the driver needs, when installed.
+pub fn modules() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/npm/node_modules");
+    let ok = dir.join("puppeteer-core/package.json").is_file()
+        && dir.join("axe-core/axe.min.js").is_file();
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install puppeteer-core and axe-core into target/npm"
+        );
+        eprintln!("skipped: npm install --prefix target/npm puppeteer-core axe-core");
+    }
+    ok.then_some(dir)
+}
+
+/// Runs the visits in one browser through `tests/browser/drive.cjs` (the
+/// DevTools protocol) and returns one result per visit; `None` skips the test
+/// where Chromium or the npm modules are missing (never under CI).
+pub fn drive(visits: Vec<serde_json::Value>) -> Option<Vec<serde_json::Value>> {
+    let browser = chromium()?;
+    let modules = modules()?;
+    let job = serde_json::json!({ "chromium": browser, "visits": visits });
+    let mut child = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/drive.cjs"))
+        .arg(&modules)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(job.to_string().as_bytes())
+        .unwrap();
+    let out = wait_bounded(child, 240);
+    assert!(
+        out.status.success(),
+        "driver failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).expect("the driver's JSON"))
+}
