@@ -888,3 +888,67 @@ fn slack_channels_link_into_the_workspace_of_tech_docs_or_vouch_yaml() {
         "the ask goes to the channel"
     );
 }
+
+/// `llms.txt` tells a fetch-only agent how to look a word up in the search
+/// index; following its steps by hand, with nothing but the files, finds the
+/// card.
+#[test]
+fn llms_txt_says_how_to_search_the_index_without_a_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search/fixture")),
+        &out,
+        "2026-11-25",
+    );
+    let llms = fs::read_to_string(out.join("llms.txt")).unwrap();
+    assert!(llms.contains("## Searching without a browser"), "{llms}");
+    assert!(llms.contains("/help/_/search/t/7265.json`"), "{llms}");
+    let json = |path: &str| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(out.join("_/search").join(path)).unwrap()).unwrap()
+    };
+    let meta = json("meta.json");
+    // Step 1: `How` is a stop word; step 2: `refunds` stems to `refund`.
+    assert!(
+        meta["stop"]["en"]
+            .as_array()
+            .unwrap()
+            .contains(&"how".into())
+    );
+    let term = "refund";
+    // Step 3: the longest listed prefix, its file, the running card numbers.
+    let shards: Vec<&str> = meta["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    let prefix = (1..=term.len())
+        .rev()
+        .map(|n| &term[..n])
+        .find(|p| shards.contains(p))
+        .unwrap();
+    let hex: String = prefix.bytes().map(|b| format!("{b:02x}")).collect();
+    let postings = json(&format!("t/{hex}.json"))[term]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mut card = 0;
+    let mut best = (0, 0);
+    for pair in postings.chunks(2) {
+        card += pair[0].as_u64().unwrap();
+        let weight = pair[1].as_u64().unwrap() / 8;
+        assert!((1..=100).contains(&weight), "{weight}");
+        if weight > best.1 {
+            best = (card, weight);
+        }
+    }
+    // Step 4: the card's row.
+    let row = &json(&format!("d/{}.json", best.0 / 16))[(best.0 % 16) as usize];
+    assert_eq!(row[1], "support/refunds/", "{row}");
+    let sections = json(&format!("x/{}.json", best.0));
+    assert!(
+        sections[0][2].as_str().unwrap().contains("refunds"),
+        "{sections}"
+    );
+}

@@ -20,11 +20,13 @@ fi
 [ -d "$out/npm/node_modules/pagefind" ] ||
   npm install --silent --no-audit --no-fund --prefix "$out/npm" pagefind@1.6.0 puppeteer-core@24.43.1
 
+# The tech-docs repositories are copied whole and built from their top, so
+# vouch reads them as the tech-docs gem does (their `source/`).
 declare -A sources=(
-  [govuk]="$corpora/govuk-developer-docs/source"
-  [gds]="$corpora/gds-way/source"
-  [cloud]="$corpora/cloud-platform-user-guide/source"
-  [mod]="$corpora/modernisation-platform/source"
+  [govuk]="$corpora/govuk-developer-docs"
+  [gds]="$corpora/gds-way"
+  [cloud]="$corpora/cloud-platform-user-guide"
+  [mod]="$corpora/modernisation-platform"
   [kb]="$here/kb"
 )
 for key in "${!sources[@]}"; do
@@ -32,7 +34,6 @@ for key in "${!sources[@]}"; do
   site="$out/site-$key"
   rm -rf "$src" "$site"
   cp -r "${sources[$key]}" "$src"
-  [ -f "$src/vouch.yaml" ] || : >"$src/vouch.yaml"
   # The repositories' own broken links are diagnostics, not failures here.
   "$VOUCH" build "$src" -o "$site" --today 2026-11-25 --quiet >/dev/null 2>&1 || true
   # Pagefind indexes the card pages only (the URLs in cards.json), as vouch does.

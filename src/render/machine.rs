@@ -183,11 +183,9 @@ pub fn llms_txt(site: &Site) -> String {
         site.today
     ));
     out.push_str(&format!(
-        "\nEvery card below is plain Markdown with its front matter. `{}` lists every card's metadata and state as JSON. The search page `{}?q=WORDS` (filters: `collection`, `owner`, `tag`, `state`, `lang`; filters alone list their cards) runs in a browser; without one, filter `cards.json` or read `{}meta.json` and the term shards it lists under `{}t/`.\n",
+        "\nEvery card below is plain Markdown with its front matter. `{}` lists every card's metadata and state as JSON. The search page `{}?q=WORDS` (filters: `collection`, `owner`, `tag`, `state`, `lang`; filters alone list their cards) runs in a browser; without one, filter `cards.json`, or look words up in the search index as the last section says.\n",
         site_url(site, urls::CARDS_JSON),
         site_url(site, urls::SEARCH),
-        site_url(site, urls::SEARCH_INDEX),
-        site_url(site, urls::SEARCH_INDEX),
     ));
     let mut section = |title: &str, ids: &[usize]| {
         out.push_str(&format!("\n## {}\n\n", one_line(title)));
@@ -224,7 +222,20 @@ pub fn llms_txt(site: &Site) -> String {
     if !site.loose.is_empty() {
         section("Other cards", &site.loose);
     }
+    out.push_str(&search_how_to(&site_url(site, urls::SEARCH_INDEX)));
     out
+}
+
+/// How a fetch-only agent finds cards by word in the static search index
+/// (the layout of `src/search/mod.rs`), for the end of `llms.txt`.
+fn search_how_to(index: &str) -> String {
+    format!(
+        "\n## Searching without a browser\n\n\
+1. Fold each word of the question: lower-case it, decompose it (Unicode NFD) and drop the combining marks (`Verificação` → `verificacao`). Skip the stop words listed under `stop` in `{index}meta.json` (`how`, `do`, `the`, `como`, …).\n\
+2. The index holds stems: also try each word stemmed by the rules under `stemmers` in `meta.json` (per language, steps of `[suffix, replacement, shortest stem]`; in each step the first rule that matches applies). Words of three letters or more also match longer terms they start.\n\
+3. A term's shard is the longest prefix of it listed under `shards` in `meta.json`: fetch `{index}t/<the prefix's UTF-8 bytes in hex>.json` (`re` → `{index}t/7265.json`). It maps each term to `[card, value, card, value, …]`, where each card number is the previous one plus the number written (the first is itself), and `value` divided by 8 (rounded down) is the card's weight for the term, 0 to 100: higher is better.\n\
+4. Rank cards by the sum of their weights over the words, favouring cards that have more of the words. Card `n`'s title, address, collection, excerpt and state are row `n mod 16` of `{index}d/<n div 16>.json`; its sections (anchor, heading, text) are in `{index}x/<n>.json`.\n"
+    )
 }
 
 /// `text` on one line: a title holding a newline must not start a section

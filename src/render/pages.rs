@@ -695,7 +695,7 @@ impl Pages {
 }
 
 /// Related cards shown on a card's page.
-const RELATED: usize = 5;
+const RELATED: usize = 3;
 
 /// The folders inside the collection or folder `key`, each with its title,
 /// address, number of cards and the folders inside it: a tree of folders

@@ -481,7 +481,13 @@ fn folders(
             folder = parent_folder(own);
         }
         while inside(folder) {
-            out.entry(folder.to_owned()).or_default().members.push(i);
+            // Most cards land in a folder seen before: no new key then.
+            match out.get_mut(folder) {
+                Some(f) => f.members.push(i),
+                None => {
+                    out.entry(folder.to_owned()).or_default().members.push(i);
+                }
+            }
             folder = parent_folder(folder);
         }
     }

@@ -492,9 +492,17 @@ fn passages(p: &Entry, sections: &[String]) -> String {
             .filter(|&h| p.card.outline.leading_h1 != Some(h))
             .and_then(|h| headings.get(h));
         let (id, name) = heading.map_or(("", ""), |h| (h.id.as_str(), h.text.as_str()));
-        rows.push(serde_json::json!([id, name, text]));
+        rows.push([id, name, text.as_str()].map(json_string).join(","));
     }
-    serde_json::to_string(&rows).unwrap_or_default()
+    if rows.is_empty() {
+        return "[]".to_owned();
+    }
+    format!("[[{}]]", rows.join("],["))
+}
+
+/// A string as JSON.
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }
 
 /// The body's first `EXCERPT` characters, runs of white space as one

@@ -243,6 +243,10 @@ pub const HEBREW_PREFIXES: &str = "ובהלמשכ";
 /// prefix. Empty for a word that is not Hebrew.
 pub fn hebrew_forms(word: &str) -> Vec<&str> {
     let mut out = Vec::new();
+    // Hebrew letters are two bytes from 0xD7: most words start otherwise.
+    if word.as_bytes().first() != Some(&0xD7) {
+        return out;
+    }
     let mut rest = word;
     for _ in 0..2 {
         let mut chars = rest.chars();
@@ -271,6 +275,16 @@ fn is_hebrew_letter(c: char) -> bool {
 /// as under the whole word. Words without such a change give nothing.
 pub fn for_each_camel_part(text: &str, mut each: impl FnMut(&str)) {
     let ascii = text.is_ascii();
+    // Most text has no upper-case letter right after a letter or digit
+    // (sentences start after a space): one pass over the bytes says so.
+    if ascii
+        && !text
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_alphanumeric() && w[1].is_ascii_uppercase())
+    {
+        return;
+    }
     let apart = |c: char| {
         if ascii {
             !c.is_ascii_alphanumeric()
