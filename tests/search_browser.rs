@@ -296,6 +296,10 @@ fn the_header_box_shows_results_as_you_type_and_the_keys_move_through_them() {
             ["wait", "main h1"],
             ["snap", "opened"],
         ])),
+        // On a phone the results fit the screen.
+        serde_json::json!({ "url": card, "width": 390, "snapOf": panel,
+            "boxes": { "panel": panel },
+            "steps": [["press", "/"], ["type", "refund"], ["wait", "#site-search-panel:not([hidden]) li"]] }),
         // `/` focuses too; Enter in the box opens the search page with the query.
         visit(serde_json::json!([
             ["press", "/"],
@@ -346,9 +350,13 @@ fn the_header_box_shows_results_as_you_type_and_the_keys_move_through_them() {
         snap(0, "opened")
     );
     // Enter in the box: the full search page, with the query.
-    assert!(text(1, "typed", "shown").contains("Refunding an annual plan"));
+    let b = &runs[1]["boxes"]["panel"];
+    let f = |i: usize| b[i].as_f64().unwrap();
+    assert!(f(0) >= 0.0 && f(1) <= 390.0 && f(3) > f(2), "{}", runs[1]);
+    assert_eq!(runs[1]["docWidth"], runs[1]["viewWidth"]);
+    assert!(text(2, "typed", "shown").contains("Refunding an annual plan"));
     assert!(
-        text(1, "page", "url").ends_with("/help/_/search/?q=refund"),
+        text(2, "page", "url").ends_with("/help/_/search/?q=refund"),
         "{:?}",
         snap(1, "page")
     );

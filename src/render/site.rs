@@ -281,60 +281,61 @@ impl<'w> Site<'w> {
         let badges = |ids: &[usize]| ids.iter().map(|&i| cards[i].badge).collect::<Vec<_>>();
         let count = |ids: &[usize], b: Badge| ids.iter().filter(|&&i| cards[i].badge == b).count();
 
+        // A collection's or folder's view: its page card (if any) and its
+        // other cards, in site positions, and their counts.
+        let view = |key: &str,
+                    title: Option<String>,
+                    description: Option<String>,
+                    url: &str,
+                    index: Option<usize>,
+                    members: &[usize]| {
+            let index = index.and_then(|i| position.get(&i).copied());
+            let ids: Vec<usize> = members
+                .iter()
+                .filter_map(|i| position.get(i).copied())
+                .collect();
+            let all: Vec<usize> = index.into_iter().chain(ids.iter().copied()).collect();
+            CollectionView {
+                key: key.to_owned(),
+                // A folder's title: its index card's, else its name.
+                title: title.unwrap_or_else(|| {
+                    index.map_or_else(
+                        || key.rsplit('/').next().unwrap_or(key).to_owned(),
+                        |i| cards[i].card.title().to_owned(),
+                    )
+                }),
+                description,
+                url: urls::href(url),
+                count: all.len(),
+                stale: count(&all, Badge::Stale),
+                expiring: count(&all, Badge::Expiring),
+                score: Score::of(badges(&all).into_iter()),
+                cards: ids,
+                index,
+            }
+        };
         let mut collections = Vec::new();
         for (key, facts) in &model.collections {
-            let Some(url) = facts.page.clone() else {
+            let (Some(url), Some(c)) = (facts.page.as_deref(), ws.collections.get(*key)) else {
                 continue;
             };
-            let Some(c) = ws.collections.get(*key) else {
-                continue;
-            };
-            let index = facts.index.and_then(|i| position.get(&i).copied());
-            let ids: Vec<usize> = facts
-                .members
-                .iter()
-                .filter_map(|i| position.get(i).copied())
-                .collect();
-            let all: Vec<usize> = index.into_iter().chain(ids.iter().copied()).collect();
-            collections.push(CollectionView {
-                key: (*key).to_owned(),
-                title: c.title.clone(),
-                description: c.description.clone(),
-                url: urls::href(&url),
-                count: all.len(),
-                stale: count(&all, Badge::Stale),
-                expiring: count(&all, Badge::Expiring),
-                score: Score::of(badges(&all).into_iter()),
-                cards: ids,
-                index,
-            });
+            collections.push(view(
+                key,
+                Some(c.title.clone()),
+                c.description.clone(),
+                url,
+                facts.index,
+                &facts.members,
+            ));
         }
-        let mut folders = Vec::new();
-        for (key, facts) in &model.folders {
-            let index = facts.index.and_then(|i| position.get(&i).copied());
-            let ids: Vec<usize> = facts
-                .members
-                .iter()
-                .filter_map(|i| position.get(i).copied())
-                .collect();
-            let all: Vec<usize> = index.into_iter().chain(ids.iter().copied()).collect();
-            folders.push(CollectionView {
-                key: key.clone(),
-                // Its index card's title, else its name.
-                title: index.map_or_else(
-                    || key.rsplit('/').next().unwrap_or(key).to_owned(),
-                    |i| cards[i].card.title().to_owned(),
-                ),
-                description: None,
-                url: urls::href(&urls::folder_page(key)),
-                count: all.len(),
-                stale: count(&all, Badge::Stale),
-                expiring: count(&all, Badge::Expiring),
-                score: Score::of(badges(&all).into_iter()),
-                cards: ids,
-                index,
-            });
-        }
+        let folders: Vec<CollectionView> = model
+            .folders
+            .iter()
+            .map(|(key, facts)| {
+                let url = urls::folder_page(key);
+                view(key, None, None, &url, facts.index, &facts.members)
+            })
+            .collect();
         let loose: Vec<usize> = (0..cards.len())
             .filter(|&i| cards[i].card.collection.is_none())
             .collect();
