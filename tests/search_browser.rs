@@ -581,6 +581,17 @@ fn filters_without_words_list_the_matching_cards() {
     let (mut hrefs, _, _) = results(&site, "collection=support&state=fresh");
     hrefs.sort();
     assert_eq!(hrefs, ["support/exports/", "support/refunds/"]);
+    // In title order, not by path: `a-zebra` is first by path.
+    let (hrefs, _, _) = results(&site, "collection=infra");
+    assert_eq!(
+        hrefs,
+        [
+            "infra/hosted-zone/",
+            "infra/jenkins/",
+            "infra/ssh/",
+            "infra/a-zebra/"
+        ]
+    );
     let (hrefs, status, _) = results(&site, "collection=he&state=stale");
     assert!(hrefs.is_empty());
     assert_eq!(status, "No card matches these filters.");
@@ -595,7 +606,7 @@ fn states_follow_the_readers_clock() {
     // Months later every card verified on 2026-11-20 (every 90 days) is
     // past due: the filter, the ranking and the badges all say so.
     let (hrefs, status, list) = results_on(&site, "2027-06-01", "state=stale");
-    assert_eq!(hrefs.len(), 11, "{status}: {hrefs:?}");
+    assert_eq!(hrefs.len(), 12, "{status}: {hrefs:?}");
     assert!(!list.contains("badge-fresh"), "{list}");
     let (hrefs, _, _) = results_on(&site, "2027-06-01", "state=fresh");
     assert!(hrefs.is_empty(), "{hrefs:?}");
@@ -606,5 +617,5 @@ fn states_follow_the_readers_clock() {
     );
     // Between the two, cards are expiring before they go stale.
     let (hrefs, _, _) = results_on(&site, "2027-02-10", "state=expiring");
-    assert_eq!(hrefs.len(), 10, "{hrefs:?}");
+    assert_eq!(hrefs.len(), 11, "{hrefs:?}");
 }

@@ -380,7 +380,19 @@ pub fn build_unless(
     model: &Model,
     superseded: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<SearchFile>> {
-    let cards: Vec<&Entry> = model.published.iter().map(|&i| &model.cards[i]).collect();
+    // Cards are numbered by title (folded, as search compares words), then
+    // id: the client breaks ties between equal scores by number, so equal
+    // results come in title order, and filters without words list cards so.
+    let mut cards: Vec<&Entry> = model.published.iter().map(|&i| &model.cards[i]).collect();
+    let titles: FxMap<&str, String> = cards
+        .par_iter()
+        .map(|p| (p.card.id.as_str(), tokenize::fold(p.card.title())))
+        .collect();
+    cards.par_sort_by(|a, b| {
+        titles[a.card.id.as_str()]
+            .cmp(&titles[b.card.id.as_str()])
+            .then_with(|| a.card.id.cmp(&b.card.id))
+    });
     let mut out = Vec::new();
     let mut postings = Postings::default();
     let mut excerpts = Vec::with_capacity(cards.len());

@@ -26,6 +26,9 @@
 //!   snippet is the section with most of the query's words, linked by its
 //!   anchor.
 //!
+//! Cards are numbered by folded title, then id, so that ties (and the
+//! lists of filters without words) come in title order.
+//!
 //! A query costs two sequential round trips: term shards with any facet and
 //! state-change files, then the chunks and passages of the results shown (a
 //! misspelt word adds one, for its neighbouring shards).

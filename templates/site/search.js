@@ -429,7 +429,8 @@
         };
         var hits = [];
         if (!n) {
-          // Filters without words: every card they let through, in card order.
+          // Filters without words: every card they let through, in card
+          // order, which the build made title order.
           var smallest = sets.reduce(function (a, b) { return a.size <= b.size ? a : b; });
           smallest.forEach(function (doc) { if (passes(doc)) hits.push({ doc: doc, score: 0 }); });
           hits.sort(function (a, b) { return a.doc - b.doc; });
