@@ -57,10 +57,19 @@ fn an_edit_is_applied_in_place_and_removes_what_is_gone() {
             .unwrap()
             .contains("Body of A2.")
     );
+    // B's page names A as its previous card and as a related card (they
+    // share a tag): it now says A2, byte for byte as a full build writes it.
+    let b_after = fs::read_to_string(&b_page).unwrap();
+    assert_ne!(b_after.as_bytes(), b_before.as_slice());
+    assert!(
+        b_after.contains(">A2</span></a>") && b_after.contains(">A2</a>"),
+        "{b_after}"
+    );
+    let fresh = out.with_file_name("fresh");
+    Live::build(&root, &fresh, today()).unwrap();
     assert_eq!(
-        fs::read(&b_page).unwrap(),
-        b_before,
-        "an unaffected page keeps its bytes"
+        b_after,
+        fs::read_to_string(fresh.join("guides/b/index.html")).unwrap()
     );
     let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(!sitemap.contains("/_/tags/alpha/"), "{sitemap}");

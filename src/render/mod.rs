@@ -224,8 +224,11 @@ pub struct Affected {
 
 impl Affected {
     /// Records `card` (as it was before a change, or is after it): its page,
-    /// the cards it links to (their backlinks list it), and every page that
-    /// lists it.
+    /// the cards it links to (their backlinks and related cards list it),
+    /// its neighbours in its collection, the cards sharing a tag with it, and
+    /// every page that lists it. A card that links to it lists it among its
+    /// related cards too but is not found here (that needs every card's
+    /// links): its page follows at the next full build.
     pub fn add(&mut self, card: &Card, ws: &Workspace) {
         use crate::resolve::links::ids_named_by;
         use crate::urlpath::{Target, resolve_in_site};
@@ -246,12 +249,53 @@ impl Affected {
             self.pages.insert(urls::file_of(page));
         }
         if let Some(c) = &card.collection {
-            self.pages.insert(urls::file_of(&urls::folder_page(c)));
-            // A collection's index card lists its cards.
-            self.cards.insert(format!("{c}/index"));
+            // The collection's page and every folder's page above the card
+            // (an index card's, or the folder's own) list it.
+            let mut folder = crate::resolve::parent_folder(&card.id);
+            while folder.len() >= c.len() && !folder.is_empty() {
+                self.pages.insert(urls::file_of(&urls::folder_page(folder)));
+                self.cards.insert(format!("{folder}/index"));
+                self.cards.insert(folder.to_owned());
+                folder = crate::resolve::parent_folder(folder);
+            }
+            // Its previous and next cards in the collection name it.
+            let in_collection = |other: &&Card| {
+                other.collection.as_deref() == Some(c.as_str()) && other.id != card.id
+            };
+            let before = ws
+                .cards
+                .iter()
+                .filter(in_collection)
+                .filter(|o| o.id < card.id)
+                .map(|o| &o.id)
+                .max();
+            let after = ws
+                .cards
+                .iter()
+                .filter(in_collection)
+                .filter(|o| o.id > card.id)
+                .map(|o| &o.id)
+                .min();
+            self.cards.extend(before.into_iter().chain(after).cloned());
         }
         for tag in &card.tags {
             self.pages.insert(urls::file_of(&urls::tag_page(tag)));
+            // Cards sharing a tag list it among their related cards, unless
+            // the tag is too broad to count.
+            let peers: Vec<&str> = ws
+                .cards
+                .iter()
+                .filter(|o| {
+                    o.tags
+                        .iter()
+                        .any(|t| urls::tag_slug(t) == urls::tag_slug(tag))
+                })
+                .map(|o| o.id.as_str())
+                .take(site::BROAD_TAG + 1)
+                .collect();
+            if peers.len() <= site::BROAD_TAG {
+                self.cards.extend(peers.into_iter().map(str::to_owned));
+            }
         }
         let names = crate::resolve::owners::effective_owners(card, ws);
         for owner in crate::resolve::owners::resolve_all(&names, ws) {
