@@ -282,14 +282,11 @@ impl Affected {
             self.pages.insert(urls::file_of(&urls::tag_page(tag)));
             // Cards sharing a tag list it among their related cards, unless
             // the tag is too broad to count.
+            let slug = urls::tag_slug(tag);
             let peers: Vec<&str> = ws
                 .cards
                 .iter()
-                .filter(|o| {
-                    o.tags
-                        .iter()
-                        .any(|t| urls::tag_slug(t) == urls::tag_slug(tag))
-                })
+                .filter(|o| o.tags.iter().any(|t| urls::tag_slug(t) == slug))
                 .map(|o| o.id.as_str())
                 .take(site::BROAD_TAG + 1)
                 .collect();

@@ -391,7 +391,7 @@ impl Pages {
             .into_iter()
             .skip(1)
             .filter(|f| f.index != Some(index))
-            .map(|f| context! { title => f.title.clone(), url => f.url.clone() })
+            .map(crumb)
             .collect();
         self.render(
             "card.html",
@@ -499,11 +499,8 @@ impl Pages {
             add!(
                 urls::file_of(&page),
                 Box::new(move || {
-                    let crumbs: Vec<Value> = site
-                        .ancestors(&c.key)
-                        .into_iter()
-                        .map(|f| context! { title => f.title.clone(), url => f.url.clone() })
-                        .collect();
+                    let crumbs: Vec<Value> =
+                        site.ancestors(&c.key).into_iter().map(crumb).collect();
                     self.page(
                         site,
                         "collection.html",
@@ -692,6 +689,11 @@ impl Pages {
         }
         Ok(out)
     }
+}
+
+/// A collection or folder as a breadcrumb.
+fn crumb(f: &crate::render::site::CollectionView) -> Value {
+    context! { title => f.title.clone(), url => f.url.clone() }
 }
 
 /// Related cards shown on a card's page.

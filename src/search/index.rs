@@ -177,12 +177,7 @@ fn index_card(p: &Entry, vocabulary: &mut Vocabulary) -> Doc {
         };
         // Each line of a title, tag or heading field is one name: its
         // neighbouring words are joined as compounds, not across lines.
-        let lines: Box<dyn Iterator<Item = &str>> = if f == BODY {
-            Box::new(std::iter::once(*text))
-        } else {
-            Box::new(text.lines())
-        };
-        for line in lines {
+        for line in text.lines() {
             let mut words = Vec::new();
             tokenize::for_each_word(line, |w| {
                 add(w);
@@ -526,10 +521,9 @@ fn excerpt(body: &str) -> String {
 /// `text`'s first `max` characters, runs of white space as one space, with
 /// `…` when there was more.
 fn cut_flat(text: &str, max: usize) -> String {
-    let body = text;
     let mut flat = String::with_capacity(max + 8);
     let mut chars = 0;
-    for word in body.split_whitespace() {
+    for word in text.split_whitespace() {
         if !flat.is_empty() {
             if chars == max {
                 flat.push('…');

@@ -501,31 +501,38 @@
   // A misspelt word's correction as the results write it (terms are
   // stemmed: `jenkin` shows as "Jenkins"), else as the term.
   function shownAs(term, rows) {
-    var re = /[\p{L}\p{N}\p{M}]+/gu;
     var probe = [{ word: term, variants: new Set([term]), prefix: false }];
-    for (var i = 0; i < rows.length; i++) {
-      var text = rows[i][0] + " " + rows[i][3];
-      var m;
-      while ((m = re.exec(text))) {
-        if (matches(m[0], probe)) return m[0];
-      }
+    var found = null;
+    for (var i = 0; i < rows.length && !found; i++) {
+      eachWord(rows[i][0] + " " + rows[i][3], function (w) {
+        if (matches(w, probe)) found = w;
+        return found !== null;
+      });
     }
-    return term;
+    return found || term;
+  }
+
+  // Calls `each(word, index)` for each word of `text` until it returns true.
+  function eachWord(text, each) {
+    var re = /[\p{L}\p{N}\p{M}]+/gu;
+    var m;
+    while ((m = re.exec(text))) {
+      if (each(m[0], m.index)) return;
+    }
   }
 
   // Appends `text` to `el`, marking the words the query matched.
   function highlight(el, text, query) {
-    var re = /[\p{L}\p{N}\p{M}]+/gu;
     var last = 0;
-    var m;
-    while ((m = re.exec(text))) {
-      if (!matches(m[0], query)) continue;
-      el.appendChild(document.createTextNode(text.slice(last, m.index)));
+    eachWord(text, function (w, at) {
+      if (!matches(w, query)) return false;
+      el.appendChild(document.createTextNode(text.slice(last, at)));
       var mark = document.createElement("mark");
-      mark.textContent = m[0];
+      mark.textContent = w;
       el.appendChild(mark);
-      last = m.index + m[0].length;
-    }
+      last = at + w.length;
+      return false;
+    });
     el.appendChild(document.createTextNode(text.slice(last)));
   }
 
@@ -539,14 +546,13 @@
 
   // How many of the query's words and compounds `text` has.
   function wordsIn(text, query) {
-    var re = /[\p{L}\p{N}\p{M}]+/gu;
     var found = new Set();
-    var m;
-    while ((m = re.exec(text))) {
+    eachWord(text, function (w) {
       for (var i = 0; i < query.length; i++) {
-        if (!found.has(i) && matches(m[0], [query[i]])) found.add(i);
+        if (!found.has(i) && matches(w, [query[i]])) found.add(i);
       }
-    }
+      return false;
+    });
     return found.size;
   }
 
@@ -564,16 +570,14 @@
   }
 
   function snippet(text, query) {
-    var re = /[\p{L}\p{N}\p{M}]+/gu;
-    var m;
-    while ((m = re.exec(text))) {
-      if (matches(m[0], query)) {
-        var start = Math.max(0, m.index - 60);
-        var cut = text.slice(start, start + 200);
-        return (start > 0 ? "…" : "") + cut + (start + 200 < text.length ? "…" : "");
-      }
-    }
-    return text.length > 200 ? text.slice(0, 200) + "…" : text;
+    var at = -1;
+    eachWord(text, function (w, i) {
+      if (matches(w, query)) at = i;
+      return at >= 0;
+    });
+    if (at < 0) return text.length > 200 ? text.slice(0, 200) + "…" : text;
+    var start = Math.max(0, at - 60);
+    return (start > 0 ? "…" : "") + text.slice(start, start + 200) + (start + 200 < text.length ? "…" : "");
   }
 
   // Lists the first `limit` hits in `list` (title, badge, collection,
