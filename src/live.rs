@@ -34,6 +34,8 @@ pub struct Live {
     checked: Checked,
     /// Every file the site has.
     paths: BTreeSet<String>,
+    /// The search index's cards and files as last written.
+    search: render::SearchCache,
 }
 
 /// What one change did.
@@ -60,6 +62,7 @@ impl Live {
             out: out.to_path_buf(),
             checked,
             paths: built.paths,
+            search: Default::default(),
         })
     }
 
@@ -102,7 +105,9 @@ impl Live {
         superseded: &(dyn Fn() -> bool + Sync),
     ) -> Result<Option<Change>, LiveError> {
         let model = self.root.model(today);
-        let Some(done) = render::update_search(&model, &self.out, &self.paths, superseded)? else {
+        let Some(done) =
+            render::update_search(&model, &self.out, &self.paths, superseded, &mut self.search)?
+        else {
             return Ok(None);
         };
         self.paths = done.paths;
@@ -166,9 +171,15 @@ impl Live {
         crate::timing::mark("edits");
         let model = self.root.model(today);
         crate::timing::mark("model");
-        // Pages first: the check only feeds the report and the error overlay.
-        let done = render::update(&model, &self.out, &affected, &self.paths)?;
-        self.checked = validate::check(&model, &self.root.history);
+        // The pages and the check side by side: the check only feeds the
+        // report and the error overlay, so it must not hold a page back.
+        let history = &self.root.history;
+        let (done, checked) = rayon::join(
+            || render::update(&model, &self.out, &affected, &self.paths),
+            || validate::check(&model, history),
+        );
+        let done = done?;
+        self.checked = checked;
         crate::timing::mark("check");
         self.paths = done.paths;
         Ok(Change {

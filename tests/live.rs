@@ -140,3 +140,77 @@ fn a_search_rebuild_superseded_by_a_newer_save_writes_nothing() {
         "the new title is searchable"
     );
 }
+
+/// Every file under `out`'s search folder, by path in it, with its bytes.
+fn search_files(out: &Path) -> Vec<(String, Vec<u8>)> {
+    let dir = out.join("_/search");
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&dir).unwrap().display().to_string();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn search_updates_reuse_unchanged_cards_and_match_a_full_build() {
+    let (_tmp, root, out, mut live) = built();
+    for i in 0..12 {
+        fs::write(
+            root.join(format!("guides/n{i}.md")),
+            card(&format!("Note {i}"), "notes"),
+        )
+        .unwrap();
+    }
+    let change = live.update(&[root.join("guides/n0.md")], today()).unwrap();
+    assert!(change.full);
+    // The first update compares with what the build wrote: nothing changed.
+    let first = live.update_search(today(), &|| false).unwrap().unwrap();
+    assert_eq!(first.written, 0, "{first:?}");
+
+    let edits = [
+        // The same title (its place in the index), another body.
+        (
+            "guides/n3.md",
+            card("Note 3", "notes").replace("Body of", "New body of"),
+        ),
+        ("guides/a.md", card("Aardvark", "alpha")),
+        // A language of its own: the card is tokenized again.
+        (
+            "guides/n5.md",
+            "---\ntitle: Nota cinco\nlang: pt\nowners: [ana]\nverified: 2026-11-20\n---\nCorpo da nota.\n".to_owned(),
+        ),
+    ];
+    for (k, (rel, text)) in edits.iter().enumerate() {
+        fs::write(root.join(rel), text).unwrap();
+        live.update(&[root.join(rel)], today()).unwrap();
+        if k == 1 {
+            // Superseded once: the next update still holds every card.
+            assert!(live.update_search(today(), &|| true).unwrap().is_none());
+        }
+        let done = live.update_search(today(), &|| false).unwrap().unwrap();
+        assert!(done.written > 0, "{rel}: {done:?}");
+        assert!(
+            k > 0 || done.written < search_files(&out).len() / 4,
+            "{rel}: an edit of one card rewrites a few files, not the index: {done:?}"
+        );
+    }
+    let again = live.update_search(today(), &|| false).unwrap().unwrap();
+    assert_eq!(again.written, 0, "nothing changed: {again:?}");
+
+    let fresh = out.with_file_name("fresh");
+    Live::build(&root, &fresh, today()).unwrap();
+    let (now, built) = (search_files(&out), search_files(&fresh));
+    assert_eq!(
+        now.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        built.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((path, a), (_, b)) in now.iter().zip(&built) {
+        assert!(a == b, "{path} differs from a full build's");
+    }
+}

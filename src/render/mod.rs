@@ -23,6 +23,8 @@ use crate::model::card::Card;
 use crate::resolve::{Model, urls};
 use crate::write::{Staging, WriteError};
 
+/// What `vouch serve` keeps of the search index between its rebuilds.
+pub use crate::search::index::Cache as SearchCache;
 pub use site::Site;
 
 #[derive(Debug, Error)]
@@ -387,7 +389,8 @@ pub fn update(
     Ok(done)
 }
 
-/// Rewrites the search index of the site in `out` (after [`update`]) and
+/// Rewrites the search index of the site in `out` (after [`update`]),
+/// re-tokenizing only the cards `cache` does not hold as they are now, and
 /// removes index files it no longer has; `None`, having written nothing,
 /// when `superseded` says a newer change arrived before the index was ready.
 pub fn update_search(
@@ -395,14 +398,20 @@ pub fn update_search(
     out: &Path,
     known: &BTreeSet<String>,
     superseded: &(dyn Fn() -> bool + Sync),
+    cache: &mut SearchCache,
 ) -> Result<Option<Updated>, BuildError> {
     let live = crate::write::LiveDir::open(out)?;
     let mut done = Updated::default();
-    let Some(files) = crate::search::index::build_unless(model, superseded) else {
+    let Some(files) = crate::search::index::build_unless(model, superseded, Some(cache)) else {
         return Ok(None);
     };
+    // Only what changed since the last update is written (or, the first
+    // time, compared with the file on disk).
     for (path, json) in files {
-        done.written += usize::from(live.write(&path, json.as_bytes())?);
+        if !cache.holds(&path, json.as_bytes()) {
+            done.written += usize::from(live.write(&path, json.as_bytes())?);
+            cache.wrote(&path, json.as_bytes());
+        }
         done.paths.insert(path);
     }
     for path in known {
@@ -410,6 +419,7 @@ pub fn update_search(
             done.paths.insert(path.clone());
         } else if !done.paths.contains(path) {
             done.removed += usize::from(live.remove(path)?);
+            cache.forget(path);
         }
     }
     Ok(Some(done))

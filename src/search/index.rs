@@ -235,12 +235,12 @@ struct DocStats {
 }
 
 impl Postings {
-    fn add(&mut self, doc: u32, terms: Vec<(String, u32)>) {
+    fn add(&mut self, doc: u32, terms: &[(String, u32)]) {
         for (term, tf) in terms {
             match self.0.get_mut(term.as_str()) {
-                Some(list) => list.push((doc, tf)),
+                Some(list) => list.push((doc, *tf)),
                 None => {
-                    self.0.insert(term, vec![(doc, tf)]);
+                    self.0.insert(term.clone(), vec![(doc, *tf)]);
                 }
             }
         }
@@ -366,14 +366,58 @@ fn runs(docs: &[u32]) -> String {
 
 /// The files of the search index.
 pub fn build(model: &Model) -> Vec<SearchFile> {
-    build_unless(model, &|| false).unwrap_or_default()
+    build_unless(model, &|| false, None).unwrap_or_default()
+}
+
+/// What one card contributes to the index, kept between `vouch serve`'s
+/// rebuilds: a card whose source and language are unchanged is not
+/// tokenized again. What it holds is a function of those alone, so an index
+/// built with the cache is the index built without it.
+#[derive(Default)]
+pub struct Cache {
+    docs: FxMap<String, (u64, String, Doc)>,
+    /// The hash of what was last written at each path of the index.
+    written: FxMap<String, u64>,
+}
+
+impl Cache {
+    /// Whether `bytes` is what was last written at `path`.
+    pub fn holds(&self, path: &str, bytes: &[u8]) -> bool {
+        self.written.get(path) == Some(&bytes_hash(bytes))
+    }
+
+    /// Records that the index has no file at `path` any more.
+    pub fn forget(&mut self, path: &str) {
+        self.written.remove(path);
+    }
+
+    /// Records that `path` now holds `bytes`.
+    pub fn wrote(&mut self, path: &str, bytes: &[u8]) {
+        self.written.insert(path.to_owned(), bytes_hash(bytes));
+    }
+}
+
+fn bytes_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FxHasher::default();
+    h.write(bytes);
+    h.write_usize(bytes.len());
+    h.finish()
+}
+
+/// A card's source, hashed for [`Cache`].
+fn source_hash(p: &Entry) -> u64 {
+    bytes_hash(p.card.source.as_str().as_bytes())
 }
 
 /// The files of the search index, or `None` as soon as `superseded` says a
-/// newer change makes them pointless (`vouch serve` under rapid saves).
+/// newer change makes them pointless (`vouch serve` under rapid saves);
+/// with a `cache`, unchanged cards are taken from it and the cache is left
+/// holding every card of this index.
 pub fn build_unless(
     model: &Model,
     superseded: &(dyn Fn() -> bool + Sync),
+    mut cache: Option<&mut Cache>,
 ) -> Option<Vec<SearchFile>> {
     // Cards are numbered by title (folded, as search compares words), then
     // id: the client breaks ties between equal scores by number, so equal
@@ -392,25 +436,58 @@ pub fn build_unless(
     let mut postings = Postings::default();
     let mut excerpts = Vec::with_capacity(cards.len());
     let mut stats = Vec::with_capacity(cards.len());
+    let mut kept = FxMap::default();
     for (n, batch) in cards.chunks(BATCH).enumerate() {
-        let docs: Option<Vec<Doc>> = batch
+        let known = cache.as_deref().map(|c| &c.docs);
+        let docs: Option<Vec<(u64, Option<Doc>)>> = batch
             .par_iter()
             .map_init(Vocabulary::default, |vocabulary, p| {
-                (!superseded()).then(|| index_card(p, vocabulary))
+                if superseded() {
+                    return None;
+                }
+                let Some(known) = known else {
+                    return Some((0, Some(index_card(p, vocabulary))));
+                };
+                let hash = source_hash(p);
+                Some(match known.get(p.card.id.as_str()) {
+                    Some((h, lang, _)) if *h == hash && *lang == p.lang => (hash, None),
+                    _ => (hash, Some(index_card(p, vocabulary))),
+                })
             })
             .collect();
-        for (k, (doc, p)) in docs?.into_iter().zip(batch).enumerate() {
-            postings.add((n * BATCH + k) as u32, doc.terms);
+        let Some(docs) = docs else {
+            if let Some(c) = cache {
+                c.docs.extend(kept);
+            }
+            return None;
+        };
+        for (k, ((hash, fresh), p)) in docs.into_iter().zip(batch).enumerate() {
+            let doc = match (fresh, cache.as_deref_mut()) {
+                (Some(doc), _) => doc,
+                (None, Some(c)) => match c.docs.remove(p.card.id.as_str()) {
+                    Some((_, _, doc)) => doc,
+                    None => index_card(p, &mut Vocabulary::default()),
+                },
+                (None, None) => index_card(p, &mut Vocabulary::default()),
+            };
+            postings.add((n * BATCH + k) as u32, &doc.terms);
             stats.push(DocStats {
                 lengths: doc.lengths,
                 trust: trust_code(p.badge),
             });
-            excerpts.push(doc.excerpt);
-            out.push((
-                format!("{}x/{}.json", urls::SEARCH_INDEX, n * BATCH + k),
-                doc.passages,
-            ));
+            let path = format!("{}x/{}.json", urls::SEARCH_INDEX, n * BATCH + k);
+            if cache.is_some() {
+                excerpts.push(doc.excerpt.clone());
+                out.push((path, doc.passages.clone()));
+                kept.insert(p.card.id.clone(), (hash, p.lang.clone(), doc));
+            } else {
+                excerpts.push(doc.excerpt);
+                out.push((path, doc.passages));
+            }
         }
+    }
+    if let Some(c) = cache {
+        c.docs = kept;
     }
 
     let mut shard_keys = Vec::new();
