@@ -18,7 +18,17 @@ struct Serving {
 }
 
 impl Drop for Serving {
+    /// Stops the server as Ctrl-C does, so it removes its temporary site
+    /// (a killed server leaves it in the temporary folder); killed only if
+    /// it has not stopped within five seconds.
     fn drop(&mut self) {
+        let pid = self.child.id() as libc::pid_t;
+        // SAFETY: signalling our own child, which has not been reaped.
+        unsafe { libc::kill(pid, libc::SIGINT) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
