@@ -18,6 +18,7 @@ use crate::model::card;
 use crate::render::{self, Affected, BuildError};
 use crate::resolve::Root;
 use crate::validate::{self, Checked};
+use crate::write::LiveDir;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
@@ -32,9 +33,11 @@ pub struct Live {
     root: Root,
     out: PathBuf,
     checked: Checked,
+    /// The site folder, as updates write it.
+    dir: LiveDir,
     /// Every file the site has.
     paths: BTreeSet<String>,
-    /// The search index's cards and files as last written.
+    /// The search index's cards as last tokenized.
     search: render::SearchCache,
 }
 
@@ -60,6 +63,7 @@ impl Live {
         Ok(Live {
             root: opened,
             out: out.to_path_buf(),
+            dir: LiveDir::open(out).map_err(BuildError::from)?,
             checked,
             paths: built.paths,
             search: Default::default(),
@@ -106,7 +110,7 @@ impl Live {
     ) -> Result<Option<Change>, LiveError> {
         let model = self.root.model(today);
         let Some(done) =
-            render::update_search(&model, &self.out, &self.paths, superseded, &mut self.search)?
+            render::update_search(&model, &self.dir, &self.paths, superseded, &mut self.search)?
         else {
             return Ok(None);
         };
@@ -175,7 +179,7 @@ impl Live {
         // report and the error overlay, so it must not hold a page back.
         let history = &self.root.history;
         let (done, checked) = rayon::join(
-            || render::update(&model, &self.out, &affected, &self.paths),
+            || render::update(&model, &self.dir, &affected, &self.paths),
             || validate::check(&model, history),
         );
         let done = done?;

@@ -165,7 +165,7 @@ const CACHE_NOTE: &str = "# vouch keeps the previous site here, so the next buil
 
 /// The hash of a file's bytes the manifest records (stable within one
 /// version of vouch, which is all a manifest is trusted for).
-fn content_hash(bytes: &[u8]) -> u64 {
+pub fn content_hash(bytes: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
     h.write(bytes);
@@ -511,10 +511,14 @@ impl Drop for Staging {
 
 /// A site folder updated in place, file by file, for `vouch serve`'s
 /// incremental rebuilds: each file is written beside itself and renamed over
-/// the old one, so a reader never sees half a file.
+/// the old one, so a reader never sees half a file. It remembers what it
+/// wrote (the folder is vouch's own), so a file it wrote before with the same
+/// bytes is kept without being read again.
 #[derive(Debug)]
 pub struct LiveDir {
     dir: PathBuf,
+    /// The hash of what this folder was last given at each path.
+    written: Mutex<HashMap<String, u64>>,
 }
 
 impl LiveDir {
@@ -525,28 +529,39 @@ impl LiveDir {
         }
         Ok(LiveDir {
             dir: dir.to_path_buf(),
+            written: Mutex::default(),
         })
     }
 
-    /// Writes `rel` unless it already holds exactly `bytes`; returns whether
-    /// it wrote.
+    /// Writes `rel` unless it already holds exactly `bytes` (as this folder
+    /// last wrote it, or as it reads); returns whether it wrote.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<bool, WriteError> {
         let path = safe_join(&self.dir, rel)?;
-        if fs::read(&path).is_ok_and(|old| old == bytes) {
+        let hash = content_hash(bytes);
+        let written = || self.written.lock().unwrap_or_else(|e| e.into_inner());
+        if written().get(rel) == Some(&hash) {
             return Ok(false);
         }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        let same = fs::read(&path).is_ok_and(|old| old == bytes);
+        if !same {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(io_err(parent))?;
+            }
+            let temp = write_temp(&path, bytes, None).map_err(io_err(&path))?;
+            fs::rename(&temp, &path).map_err(io_err(&path))?;
         }
-        let temp = write_temp(&path, bytes, None).map_err(io_err(&path))?;
-        fs::rename(&temp, &path).map_err(io_err(&path))?;
-        Ok(true)
+        written().insert(rel.to_owned(), hash);
+        Ok(!same)
     }
 
     /// Removes `rel` (a file the site no longer has) and the folders it
     /// leaves empty; returns whether there was such a file.
     pub fn remove(&self, rel: &str) -> Result<bool, WriteError> {
         let path = safe_join(&self.dir, rel)?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(rel);
         match fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),

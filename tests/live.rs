@@ -93,6 +93,20 @@ fn an_edit_is_applied_in_place_and_removes_what_is_gone() {
         .count();
     // The marker file is the only one the engine does not list.
     assert_eq!(listed, live.paths().len() + 1);
+
+    // The tag back: its page, removed, is written again with the bytes it
+    // had (the folder's memory of what it wrote forgets a removed file).
+    for round in 0..2 {
+        fs::write(root.join("guides/a.md"), card("A", "shared")).unwrap();
+        live.update(&[root.join("guides/a.md")], today()).unwrap();
+        assert!(!out.join("_/tags/alpha").exists(), "round {round}");
+        fs::write(root.join("guides/a.md"), card("A", "alpha, shared")).unwrap();
+        live.update(&[root.join("guides/a.md")], today()).unwrap();
+        assert!(
+            out.join("_/tags/alpha/index.html").is_file(),
+            "round {round}"
+        );
+    }
 }
 
 #[test]

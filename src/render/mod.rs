@@ -21,7 +21,7 @@ use thiserror::Error;
 use crate::load::Workspace;
 use crate::model::card::Card;
 use crate::resolve::{Model, urls};
-use crate::write::{Staging, WriteError};
+use crate::write::{LiveDir, Staging, WriteError};
 
 /// What `vouch serve` keeps of the search index between its rebuilds.
 pub use crate::search::index::Cache as SearchCache;
@@ -321,7 +321,7 @@ pub struct Updated {
     pub paths: BTreeSet<String>,
 }
 
-/// Brings the site in `out` (which an earlier build wrote, holding the files
+/// Brings the site in `live` (which an earlier build wrote, holding the files
 /// `known`) in step with `model`: re-renders the pages `affected` names and
 /// the machine outputs, writes only files whose bytes changed, and removes
 /// the files the site no longer has (a tag's page when its last card lost
@@ -329,12 +329,11 @@ pub struct Updated {
 /// left as it was: see [`update_search`].
 pub fn update(
     model: &Model,
-    out: &Path,
+    live: &LiveDir,
     affected: &Affected,
     known: &BTreeSet<String>,
 ) -> Result<Updated, BuildError> {
     let ws = model.ws;
-    let live = crate::write::LiveDir::open(out)?;
     let site = Site::new(model);
     crate::timing::mark("site");
     let pages = pages::Pages::new(&site)?;
@@ -389,29 +388,23 @@ pub fn update(
     Ok(done)
 }
 
-/// Rewrites the search index of the site in `out` (after [`update`]),
+/// Rewrites the search index of the site in `live` (after [`update`]),
 /// re-tokenizing only the cards `cache` does not hold as they are now, and
 /// removes index files it no longer has; `None`, having written nothing,
 /// when `superseded` says a newer change arrived before the index was ready.
 pub fn update_search(
     model: &Model,
-    out: &Path,
+    live: &LiveDir,
     known: &BTreeSet<String>,
     superseded: &(dyn Fn() -> bool + Sync),
     cache: &mut SearchCache,
 ) -> Result<Option<Updated>, BuildError> {
-    let live = crate::write::LiveDir::open(out)?;
     let mut done = Updated::default();
     let Some(files) = crate::search::index::build_unless(model, superseded, Some(cache)) else {
         return Ok(None);
     };
-    // Only what changed since the last update is written (or, the first
-    // time, compared with the file on disk).
     for (path, json) in files {
-        if !cache.holds(&path, json.as_bytes()) {
-            done.written += usize::from(live.write(&path, json.as_bytes())?);
-            cache.wrote(&path, json.as_bytes());
-        }
+        done.written += usize::from(live.write(&path, json.as_bytes())?);
         done.paths.insert(path);
     }
     for path in known {
@@ -419,7 +412,6 @@ pub fn update_search(
             done.paths.insert(path.clone());
         } else if !done.paths.contains(path) {
             done.removed += usize::from(live.remove(path)?);
-            cache.forget(path);
         }
     }
     Ok(Some(done))

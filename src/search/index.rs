@@ -369,45 +369,19 @@ pub fn build(model: &Model) -> Vec<SearchFile> {
     build_unless(model, &|| false, None).unwrap_or_default()
 }
 
-/// What one card contributes to the index, kept between `vouch serve`'s
+/// What each card contributed to the index, kept between `vouch serve`'s
 /// rebuilds: a card whose source and language are unchanged is not
-/// tokenized again. What it holds is a function of those alone, so an index
-/// built with the cache is the index built without it.
+/// tokenized again. What a card contributes is a function of those alone,
+/// so an index built with the cache is the index built without it.
 #[derive(Default)]
 pub struct Cache {
-    docs: FxMap<String, (u64, String, Doc)>,
-    /// The hash of what was last written at each path of the index.
-    written: FxMap<String, u64>,
+    docs: FxMap<String, Cached>,
 }
 
-impl Cache {
-    /// Whether `bytes` is what was last written at `path`.
-    pub fn holds(&self, path: &str, bytes: &[u8]) -> bool {
-        self.written.get(path) == Some(&bytes_hash(bytes))
-    }
-
-    /// Records that the index has no file at `path` any more.
-    pub fn forget(&mut self, path: &str) {
-        self.written.remove(path);
-    }
-
-    /// Records that `path` now holds `bytes`.
-    pub fn wrote(&mut self, path: &str, bytes: &[u8]) {
-        self.written.insert(path.to_owned(), bytes_hash(bytes));
-    }
-}
-
-fn bytes_hash(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = FxHasher::default();
-    h.write(bytes);
-    h.write_usize(bytes.len());
-    h.finish()
-}
-
-/// A card's source, hashed for [`Cache`].
-fn source_hash(p: &Entry) -> u64 {
-    bytes_hash(p.card.source.as_str().as_bytes())
+struct Cached {
+    source: u64,
+    lang: String,
+    doc: Doc,
 }
 
 /// The files of the search index, or `None` as soon as `superseded` says a
@@ -436,50 +410,51 @@ pub fn build_unless(
     let mut postings = Postings::default();
     let mut excerpts = Vec::with_capacity(cards.len());
     let mut stats = Vec::with_capacity(cards.len());
+    // With a cache, its cards are taken out and the cache refilled with the
+    // cards of this index; a superseded build puts back what it took.
+    let mut old = cache.as_deref_mut().map(|c| std::mem::take(&mut c.docs));
     let mut kept = FxMap::default();
     for (n, batch) in cards.chunks(BATCH).enumerate() {
-        let known = cache.as_deref().map(|c| &c.docs);
+        // For each card, its source's hash (with a cache) and its document
+        // unless the cache holds it as it is.
         let docs: Option<Vec<(u64, Option<Doc>)>> = batch
             .par_iter()
             .map_init(Vocabulary::default, |vocabulary, p| {
                 if superseded() {
                     return None;
                 }
-                let Some(known) = known else {
+                let Some(old) = &old else {
                     return Some((0, Some(index_card(p, vocabulary))));
                 };
-                let hash = source_hash(p);
-                Some(match known.get(p.card.id.as_str()) {
-                    Some((h, lang, _)) if *h == hash && *lang == p.lang => (hash, None),
-                    _ => (hash, Some(index_card(p, vocabulary))),
-                })
+                let source = crate::write::content_hash(p.card.source.as_str().as_bytes());
+                let unchanged = old
+                    .get(p.card.id.as_str())
+                    .is_some_and(|c| c.source == source && c.lang == p.lang);
+                Some((source, (!unchanged).then(|| index_card(p, vocabulary))))
             })
             .collect();
         let Some(docs) = docs else {
-            if let Some(c) = cache {
-                c.docs.extend(kept);
+            if let (Some(c), Some(mut old)) = (cache, old) {
+                old.extend(kept);
+                c.docs = old;
             }
             return None;
         };
-        for (k, ((hash, fresh), p)) in docs.into_iter().zip(batch).enumerate() {
-            let doc = match (fresh, cache.as_deref_mut()) {
-                (Some(doc), _) => doc,
-                (None, Some(c)) => match c.docs.remove(p.card.id.as_str()) {
-                    Some((_, _, doc)) => doc,
-                    None => index_card(p, &mut Vocabulary::default()),
-                },
-                (None, None) => index_card(p, &mut Vocabulary::default()),
-            };
+        for (k, ((source, fresh), p)) in docs.into_iter().zip(batch).enumerate() {
+            let doc = fresh
+                .or_else(|| Some(old.as_mut()?.remove(p.card.id.as_str())?.doc))
+                .unwrap_or_else(|| index_card(p, &mut Vocabulary::default()));
             postings.add((n * BATCH + k) as u32, &doc.terms);
             stats.push(DocStats {
                 lengths: doc.lengths,
                 trust: trust_code(p.badge),
             });
             let path = format!("{}x/{}.json", urls::SEARCH_INDEX, n * BATCH + k);
-            if cache.is_some() {
+            if old.is_some() {
                 excerpts.push(doc.excerpt.clone());
                 out.push((path, doc.passages.clone()));
-                kept.insert(p.card.id.clone(), (hash, p.lang.clone(), doc));
+                let lang = p.lang.clone();
+                kept.insert(p.card.id.clone(), Cached { source, lang, doc });
             } else {
                 excerpts.push(doc.excerpt);
                 out.push((path, doc.passages));
