@@ -229,6 +229,38 @@ impl Words {
         }
     }
 
+    /// The templates' `day(iso)`: a `YYYY-MM-DD` day in words, other text
+    /// as written.
+    pub fn day_of(&self, iso: &str) -> String {
+        iso.parse::<Date>()
+            .map_or_else(|_| iso.to_owned(), |d| self.date(d))
+    }
+
+    /// The templates' `due_words(iso)`: "due in 3 days" as of `today`,
+    /// other text as written.
+    pub fn due_of(&self, iso: &str, today: Date) -> String {
+        iso.parse::<Date>()
+            .map_or_else(|_| iso.to_owned(), |d| self.due(d, today))
+    }
+
+    /// The templates' `interval_words(written)`: "90 days", "3 months";
+    /// other text as written.
+    pub fn interval_of(&self, written: &str) -> String {
+        use crate::model::interval::{Interval, Unit};
+        match written.parse::<Interval>() {
+            Ok(i) => {
+                let key = match i.unit {
+                    Unit::Day => "days",
+                    Unit::Week => "weeks",
+                    Unit::Month => "months_n",
+                    Unit::Year => "years",
+                };
+                self.fill(key, &[("n", &i.count.to_string())])
+            }
+            Err(_) => written.to_owned(),
+        }
+    }
+
     /// Every entry in key order, for the pages' scripts (the badge clock
     /// and search): the same bytes on every build.
     pub fn entries(&self) -> BTreeMap<&str, &Entry> {

@@ -234,7 +234,7 @@ fn search_how_to(index: &str) -> String {
 1. Fold each word of the question: lower-case it, decompose it (Unicode NFD) and drop the combining marks (`Verificação` → `verificacao`). Skip the stop words listed under `stop` in `{index}meta.json` (`how`, `do`, `the`, `como`, …).\n\
 2. The index holds stems: also try each word stemmed by the rules under `stemmers` in `meta.json` (per language, steps of `[suffix, replacement, shortest stem]`; in each step the first rule that matches applies). Words of three letters or more also match longer terms they start.\n\
 3. A term's shard is the longest prefix of it listed under `shards` in `meta.json`: fetch `{index}t/<the prefix's UTF-8 bytes in hex>.json` (`re` → `{index}t/7265.json`). It maps each term to `[card, value, card, value, …]`, where each card number is the previous one plus the number written (the first is itself), and `value` divided by 8 (rounded down) is the card's weight for the term, 0 to 100: higher is better.\n\
-4. Rank cards by the sum of their weights over the words, favouring cards that have more of the words. Card `n`'s title, address, collection, excerpt and state are row `n mod 16` of `{index}d/<n div 16>.json`; its sections (anchor, heading, text) are in `{index}x/<n>.json`.\n"
+4. Rank cards by the sum of their weights over the words, favouring cards that have more of the words. Card `n`'s title, address, collection, excerpt and state are row `n mod 16` of `{index}d/<n div 16>.json`; its sections (anchor, heading, text) are entry `n mod 16` of `{index}x/<n div 16>.json`.\n"
     )
 }
 

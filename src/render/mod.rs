@@ -5,6 +5,7 @@
 
 pub use crate::markdown::{escape_html, write_escaped};
 pub mod chart;
+pub mod compiled;
 pub mod html;
 pub mod i18n;
 pub mod machine;

@@ -10,8 +10,9 @@ use minijinja::{Environment, Value, context};
 use jiff::civil::Date;
 
 use crate::render::chart;
+use crate::render::compiled::{self, Listed};
 use crate::render::i18n::Words;
-use crate::render::site::Site;
+use crate::render::site::{CollectionView, Site};
 use crate::resolve::urls::{self, root_prefix};
 
 /// The built-in site templates and assets.
@@ -152,34 +153,16 @@ fn add_words(env: &mut Environment<'static>, words: &std::sync::Arc<Words>, toda
         },
     );
     let w = words.clone();
-    env.add_function("day", move |iso: &str| -> String {
-        iso.parse::<Date>()
-            .map_or_else(|_| iso.to_owned(), |d| w.date(d))
-    });
+    env.add_function("day", move |iso: &str| w.day_of(iso));
     env.add_filter("urlencode", |text: &str| {
         crate::urlpath::percent_encode(text)
     });
     let w = words.clone();
-    env.add_function("interval_words", move |written: &str| -> String {
-        use crate::model::interval::{Interval, Unit};
-        match written.parse::<Interval>() {
-            Ok(i) => {
-                let key = match i.unit {
-                    Unit::Day => "days",
-                    Unit::Week => "weeks",
-                    Unit::Month => "months_n",
-                    Unit::Year => "years",
-                };
-                w.fill(key, &[("n", &i.count.to_string())])
-            }
-            Err(_) => written.to_owned(),
-        }
+    env.add_function("interval_words", move |written: &str| {
+        w.interval_of(written)
     });
     let w = words.clone();
-    env.add_function("due_words", move |iso: &str| -> String {
-        iso.parse::<Date>()
-            .map_or_else(|_| iso.to_owned(), |d| w.due(d, today))
-    });
+    env.add_function("due_words", move |iso: &str| w.due_of(iso, today));
 }
 
 fn ser<T: serde::Serialize + ?Sized>(value: &T) -> Value {
@@ -194,7 +177,10 @@ pub struct Pages {
     shared: std::sync::OnceLock<(Value, Value)>,
     /// Each card as lists show it, made once per build: see [`Pages::list`].
     #[allow(clippy::type_complexity)]
-    listed: std::sync::OnceLock<Vec<std::sync::OnceLock<Result<Value, TemplateError>>>>,
+    listed: std::sync::OnceLock<Vec<std::sync::OnceLock<Result<(Listed, Value), TemplateError>>>>,
+    /// Whether card pages and summaries are written by [`compiled`]: the
+    /// root overrides none of the templates they come from.
+    compiled: bool,
 }
 
 /// Cards per page of an owner's list: a few thousand elements at most.
@@ -248,8 +234,11 @@ impl Pages {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
+        let mut compiled = true;
         for (name, source) in BUILT_IN {
-            let source = override_of(root, name)?.unwrap_or_else(|| (*source).to_owned());
+            let own = override_of(root, name)?;
+            compiled &= own.is_none() || !compiled::TEMPLATES.contains(name);
+            let source = own.unwrap_or_else(|| (*source).to_owned());
             let shown = format!("templates/site/{name}");
             env.add_template_owned(*name, source)
                 .map_err(|e| TemplateError::new(&shown, &e))?;
@@ -260,6 +249,7 @@ impl Pages {
             shared: std::sync::OnceLock::new(),
             listed: std::sync::OnceLock::new(),
             words,
+            compiled,
         })
     }
 
@@ -283,42 +273,62 @@ impl Pages {
     /// `card_dates` (verified and due). A card is listed on about eight
     /// pages; calling three macros for each was most of a big list's time.
     fn list(&self, site: &Site, ids: &[usize]) -> Result<Value, TemplateError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for &i in ids {
+            out.push(self.listed(site, i)?.1.clone());
+        }
+        Ok(Value::from(out))
+    }
+
+    /// The `i`-th card as lists show it, as HTML and as a template value;
+    /// made once, when a page first lists it.
+    fn listed(&self, site: &Site, i: usize) -> Result<&(Listed, Value), TemplateError> {
         let listed = self.listed.get_or_init(|| {
             (0..site.cards.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect()
         });
-        let mut out = Vec::with_capacity(ids.len());
-        for &i in ids {
-            let summary = listed[i].get_or_init(|| self.summary(site, i));
-            out.push(summary.as_ref().map_err(Clone::clone)?.clone());
-        }
-        Ok(Value::from(out))
+        listed[i]
+            .get_or_init(|| self.summary(site, i))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
-    /// The `i`-th card as lists show it; made once, when a page first lists it.
-    fn summary(&self, site: &Site, i: usize) -> Result<Value, TemplateError> {
-        let shown = "templates/site/macros.html";
-        let error = |e: minijinja::Error| TemplateError::new(shown, &e);
-        let macros = self.env.get_template("macros.html").map_err(error)?;
-        let mut captured = macros
-            .render_captured(context! {
-                today => site.today.to_string(),
-                lang => self.words.lang.clone(),
-                dir => self.words.dir,
-            })
-            .map_err(error)?;
+    /// The `i`-th card as lists show it: written by [`compiled::listed`],
+    /// or by the root's own `macros.html`.
+    fn summary(&self, site: &Site, i: usize) -> Result<(Listed, Value), TemplateError> {
         let s = site.cards[i].summary();
         let card = ser(s);
-        let [badge, title, dates] = ["badge", "title_of", "card_dates"].map(|name| {
-            captured.with_state_mut(|state| state.call_macro(name, std::slice::from_ref(&card)))
-        });
-        Ok(context! {
-            badge => Value::from_safe_string(badge.map_err(error)?),
-            title_html => Value::from_safe_string(title.map_err(error)?),
-            dates => Value::from_safe_string(dates.map_err(error)?),
+        let listed = if self.compiled {
+            compiled::listed(&self.words, s)
+        } else {
+            let shown = "templates/site/macros.html";
+            let error = |e: minijinja::Error| TemplateError::new(shown, &e);
+            let macros = self.env.get_template("macros.html").map_err(error)?;
+            let mut captured = macros
+                .render_captured(context! {
+                    today => site.today.to_string(),
+                    lang => self.words.lang.clone(),
+                    dir => self.words.dir,
+                })
+                .map_err(error)?;
+            let [badge, title_html, dates] = ["badge", "title_of", "card_dates"].map(|name| {
+                captured.with_state_mut(|state| state.call_macro(name, std::slice::from_ref(&card)))
+            });
+            Listed {
+                url: s.url.clone(),
+                badge: badge.map_err(error)?,
+                title_html: title_html.map_err(error)?,
+                dates: dates.map_err(error)?,
+            }
+        };
+        let value = context! {
+            badge => Value::from_safe_string(listed.badge.clone()),
+            title_html => Value::from_safe_string(listed.title_html.clone()),
+            dates => Value::from_safe_string(listed.dates.clone()),
             ..card
-        })
+        };
+        Ok((listed, value))
     }
 
     fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
@@ -338,25 +348,21 @@ impl Pages {
         let outline = &p.card.outline;
         // Sections (H2, and the H1s the page shows as H2) with their
         // subsections (H3) nested, so each list counts its own entries.
-        let mut toc: Vec<(&Heading, Vec<Value>)> = Vec::new();
+        let mut toc: Vec<(&Heading, Vec<&Heading>)> = Vec::new();
         for (i, h) in outline.headings.iter().enumerate() {
             match h.level {
                 1 | 2 if Some(i) != outline.leading_h1 => toc.push((h, Vec::new())),
                 3 => match toc.last_mut() {
-                    Some((_, children)) => {
-                        children.push(context! { id => h.id.clone(), text => h.text.clone() })
-                    }
+                    Some((_, children)) => children.push(h),
                     None => toc.push((h, Vec::new())),
                 },
                 _ => {}
             }
         }
-        let entries = toc.iter().map(|(_, c)| 1 + c.len()).sum::<usize>();
-        let toc: Vec<Value> = toc
-            .into_iter()
-            .map(|(h, children)| context! { id => h.id.clone(), text => h.text.clone(), children => children })
-            .collect();
-        let title_id = outline.leading_h1.map(|i| outline.headings[i].id.clone());
+        if toc.iter().map(|(_, c)| 1 + c.len()).sum::<usize>() < 2 {
+            toc.clear();
+        }
+        let title_id = outline.leading_h1.map(|i| outline.headings[i].id.as_str());
         // A collection's or folder's index card is its page: it lists the
         // cards, and the folders inside.
         let collection = site
@@ -364,11 +370,6 @@ impl Pages {
             .iter()
             .chain(&site.folders)
             .find(|c| c.index == Some(index));
-        let listing = match collection {
-            Some(c) => self.list(site, &c.cards)?,
-            None => Value::from(Vec::<Value>::new()),
-        };
-        let folders = collection.map_or_else(Vec::new, |c| folder_tree(site, &c.key));
         // The cards before and after this one in its collection's list.
         let (previous, next) = p
             .card
@@ -386,32 +387,72 @@ impl Pages {
             .unwrap_or((None, None));
         // The folders the card is in below its collection (the template
         // links the collection itself).
-        let crumbs: Vec<Value> = site
+        let crumbs: Vec<&CollectionView> = site
             .ancestors(&p.card.id)
             .into_iter()
             .skip(1)
             .filter(|f| f.index != Some(index))
-            .map(crumb)
             .collect();
+        let related = site.related(index, RELATED);
+        let root = root_prefix(&p.url);
+        if self.compiled && collection.is_none() {
+            let listed = |ids: &[usize]| -> Result<Vec<&Listed>, TemplateError> {
+                ids.iter()
+                    .map(|&i| self.listed(site, i).map(|(l, _)| l))
+                    .collect()
+            };
+            let one =
+                |i: Option<usize>| i.map(|i| self.listed(site, i).map(|(l, _)| l)).transpose();
+            return Ok(compiled::card_page(
+                &self.words,
+                &compiled::CardPage {
+                    info: &site.info,
+                    today: site.today,
+                    root: &root,
+                    card: p.view(),
+                    toc: &toc,
+                    title_id,
+                    crumbs: &crumbs,
+                    body,
+                    backlinks: &listed(&site.backlinks[index])?,
+                    related: &listed(&related)?,
+                    previous: one(previous)?,
+                    next: one(next)?,
+                },
+            ));
+        }
+        let heading = |h: &Heading| context! { id => h.id.clone(), text => h.text.clone() };
+        let toc: Vec<Value> = toc
+            .into_iter()
+            .map(|(h, children)| {
+                let children: Vec<Value> = children.into_iter().map(heading).collect();
+                context! { id => h.id.clone(), text => h.text.clone(), children => children }
+            })
+            .collect();
+        let listing = match collection {
+            Some(c) => self.list(site, &c.cards)?,
+            None => Value::from(Vec::<Value>::new()),
+        };
+        let folders = collection.map_or_else(Vec::new, |c| folder_tree(site, &c.key));
         self.render(
             "card.html",
             context! {
                 site => self.shared(site).0,
                 paths => self.shared(site).1,
                 today => site.today.to_string(),
-                root => root_prefix(&p.url),
+                root => root,
                 listing => listing,
                 collection => collection.map(ser),
                 folders => folders,
-                crumbs => crumbs,
+                crumbs => crumbs.into_iter().map(crumb).collect::<Vec<_>>(),
                 lang => self.words.lang.clone(),
                 dir => self.words.dir,
                 card => ser(p.view()),
-                toc => if entries >= 2 { toc } else { Vec::new() },
+                toc => toc,
                 title_id => title_id,
                 body => body,
                 backlinks => self.list(site, &site.backlinks[index])?,
-                related => self.list(site, &site.related(index, RELATED))?,
+                related => self.list(site, &related)?,
                 previous => previous.map(|i| self.list(site, &[i])).transpose()?,
                 next => next.map(|i| self.list(site, &[i])).transpose()?,
             },

@@ -44,7 +44,7 @@ pub const CHUNK: usize = 16;
 const SHARD_BUDGET: usize = 24 * 1024;
 /// Characters of body text kept per card for snippets.
 const EXCERPT: usize = 240;
-/// Characters of each section's text kept in a card's passages file, and of
+/// Characters of each section's text kept in a card's passages, and of
 /// all its sections together (see [`passages`]).
 const PASSAGE: usize = 400;
 const PASSAGES: usize = 2400;
@@ -409,6 +409,7 @@ pub fn build_unless(
     let mut out = Vec::new();
     let mut postings = Postings::default();
     let mut excerpts = Vec::with_capacity(cards.len());
+    let mut passages = Vec::with_capacity(cards.len());
     let mut stats = Vec::with_capacity(cards.len());
     // With a cache, its cards are taken out and the cache refilled with the
     // cards of this index; a superseded build puts back what it took.
@@ -449,15 +450,14 @@ pub fn build_unless(
                 lengths: doc.lengths,
                 trust: trust_code(p.badge),
             });
-            let path = format!("{}x/{}.json", urls::SEARCH_INDEX, n * BATCH + k);
             if old.is_some() {
                 excerpts.push(doc.excerpt.clone());
-                out.push((path, doc.passages.clone()));
+                passages.push(doc.passages.clone());
                 let lang = p.lang.clone();
                 kept.insert(p.card.id.clone(), Cached { source, lang, doc });
             } else {
                 excerpts.push(doc.excerpt);
-                out.push((path, doc.passages));
+                passages.push(doc.passages);
             }
         }
     }
@@ -505,6 +505,13 @@ pub fn build_unless(
             format!("{}d/{n}.json", urls::SEARCH_INDEX),
             serde_json::to_string(&rows).unwrap_or_default(),
         ));
+        // The chunk's passages beside its rows: one file per chunk rather
+        // than per card (at 100,000 cards, a third of the site's files).
+        let range = n * CHUNK..(n * CHUNK + chunk.len());
+        out.push((
+            format!("{}x/{n}.json", urls::SEARCH_INDEX),
+            format!("[{}]", passages[range].join(",")),
+        ));
     }
     let (meta, facet_files) = meta(model, &cards, &offsets, shard_keys);
     out.extend(facet_files);
@@ -526,7 +533,8 @@ fn due_offsets(model: &Model, p: &Entry) -> (Option<i32>, Option<i32>) {
     }
 }
 
-/// A card's passages file, `x/<card>.json`: `[[anchor, heading, text], …]`
+/// A card's passages, its entry in its chunk's `x/<chunk>.json` (a list
+/// in card order, as `d/<chunk>.json`): `[[anchor, heading, text], …]`
 /// for the text before the first heading (anchor and heading empty) and each
 /// section after a heading, sections without text left out, each text cut at
 /// [`PASSAGE`] characters and all of them at [`PASSAGES`]. The client shows

@@ -537,11 +537,14 @@
   }
 
   // The results shown with the passage that matched (the rest show the
-  // card's opening lines): each fetches its card's passages file.
+  // card's opening lines): each fetches its chunk's passages file, which
+  // lists the passages of the chunk's cards in order.
   var PASSAGES = 10;
 
   function passages(doc) {
-    return file("x/" + doc + ".json");
+    return file("x/" + Math.floor(doc / meta.chunk) + ".json").then(function (rows) {
+      return rows[doc % meta.chunk] || [];
+    });
   }
 
   // How many of the query's words and compounds `text` has.
