@@ -10,7 +10,11 @@
 //! with a copy of the built-in templates as an override) and requires the
 //! same bytes: a change to the templates that is not made here fails it.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object};
 
 use crate::markdown::Heading;
 use crate::render::i18n::Words;
@@ -22,14 +26,71 @@ use crate::resolve::urls;
 /// pages and card summaries are written here.
 pub const TEMPLATES: &[&str] = &["base.html", "card.html", "macros.html"];
 
-/// A listed card as `macros.html`'s `card_list` shows it: its `badge`,
-/// `title_of` and `card_dates`, as HTML.
-#[derive(Debug, Clone)]
+/// A listed card as templates see it (`card_list`'s items): the fields of
+/// its [`CardSummary`] and, as HTML, `macros.html`'s `badge`, `title_of`
+/// and `card_dates` of it. Made once per build and looked up by name with
+/// a match rather than through a map: the site's lists are tens of
+/// thousands of items.
+#[derive(Debug)]
 pub struct Listed {
-    pub url: String,
-    pub badge: String,
-    pub title_html: String,
-    pub dates: String,
+    fields: [Value; LISTED.len()],
+}
+
+/// The names of [`Listed`]'s fields, in the order they are stored.
+const LISTED: [&str; 11] = [
+    "badge",
+    "title_html",
+    "dates",
+    "url",
+    "title",
+    "lang",
+    "state",
+    "verified",
+    "due",
+    "expiring_from",
+    "collection_title",
+];
+
+impl Listed {
+    /// `card` with its badge, title and dates as HTML.
+    pub fn new(card: &CardSummary, badge: String, title_html: String, dates: String) -> Listed {
+        let text = |v: &Option<String>| v.as_deref().map_or(Value::from(()), Value::from);
+        Listed {
+            fields: [
+                Value::from_safe_string(badge),
+                Value::from_safe_string(title_html),
+                Value::from_safe_string(dates),
+                Value::from(card.url.as_str()),
+                Value::from(card.title.as_str()),
+                Value::from(card.lang.as_str()),
+                Value::from(card.state.as_str()),
+                text(&card.verified),
+                text(&card.due),
+                text(&card.expiring_from),
+                text(&card.collection_title),
+            ],
+        }
+    }
+
+    fn field(&self, name: &str) -> &str {
+        LISTED
+            .iter()
+            .position(|n| *n == name)
+            .and_then(|i| self.fields[i].as_str())
+            .unwrap_or_default()
+    }
+}
+
+impl Object for Listed {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let key = key.as_str()?;
+        let i = LISTED.iter().position(|n| *n == key)?;
+        Some(self.fields[i].clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&LISTED)
+    }
 }
 
 /// What a card's page shows besides the card itself.
@@ -142,12 +203,7 @@ pub fn listed(w: &Words, card: &CardSummary) -> Listed {
         o.raw(" · ");
         o.tr("due_short", &[("date", &w.day_of(due))]);
     }
-    Listed {
-        url: card.url.clone(),
-        badge,
-        title_html,
-        dates: o.s,
-    }
+    Listed::new(card, badge, title_html, o.s)
 }
 
 /// `macros.html`'s `contacts(list)`.
@@ -534,21 +590,21 @@ fn main(o: &mut Out, page: &CardPage) {
         if let Some(p) = page.previous {
             o.raw("<a class=\"sequence-previous\" rel=\"prev\" href=\"");
             o.raw(root);
-            o.text(&p.url);
+            o.text(p.field("url"));
             o.raw("\"><span class=\"meta\">");
             o.tr("previous", &[]);
             o.raw("</span> <span dir=\"auto\">");
-            o.raw(&p.title_html);
+            o.raw(p.field("title_html"));
             o.raw("</span></a>");
         }
         if let Some(n) = page.next {
             o.raw("<a class=\"sequence-next\" rel=\"next\" href=\"");
             o.raw(root);
-            o.text(&n.url);
+            o.text(n.field("url"));
             o.raw("\"><span class=\"meta\">");
             o.tr("next", &[]);
             o.raw("</span> <span dir=\"auto\">");
-            o.raw(&n.title_html);
+            o.raw(n.field("title_html"));
             o.raw("</span></a>");
         }
         o.raw("\n</nav>");
@@ -562,12 +618,12 @@ fn main(o: &mut Out, page: &CardPage) {
         o.raw("</h2>\n  <ul class=\"related\">");
         for r in page.related {
             o.raw("<li>");
-            o.raw(&r.badge);
+            o.raw(r.field("badge"));
             o.raw(" <a href=\"");
             o.raw(root);
-            o.text(&r.url);
+            o.text(r.field("url"));
             o.raw("\">");
-            o.raw(&r.title_html);
+            o.raw(r.field("title_html"));
             o.raw("</a></li>");
         }
         o.raw("</ul>\n  ");
@@ -580,9 +636,9 @@ fn main(o: &mut Out, page: &CardPage) {
         for b in page.backlinks {
             o.raw("<li><a href=\"");
             o.raw(root);
-            o.text(&b.url);
+            o.text(b.field("url"));
             o.raw("\">");
-            o.raw(&b.title_html);
+            o.raw(b.field("title_html"));
             o.raw("</a></li>");
         }
         o.raw("</ul>\n  ");

@@ -3,6 +3,7 @@
 //! `templates/site/` replaces the built-in.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::markdown::Heading;
 use minijinja::{Environment, Value, context};
@@ -177,7 +178,7 @@ pub struct Pages {
     shared: std::sync::OnceLock<(Value, Value)>,
     /// Each card as lists show it, made once per build: see [`Pages::list`].
     #[allow(clippy::type_complexity)]
-    listed: std::sync::OnceLock<Vec<std::sync::OnceLock<Result<(Listed, Value), TemplateError>>>>,
+    listed: std::sync::OnceLock<Vec<std::sync::OnceLock<Result<Arc<Listed>, TemplateError>>>>,
     /// Whether card pages and summaries are written by [`compiled`]: the
     /// root overrides none of the templates they come from.
     compiled: bool,
@@ -275,14 +276,14 @@ impl Pages {
     fn list(&self, site: &Site, ids: &[usize]) -> Result<Value, TemplateError> {
         let mut out = Vec::with_capacity(ids.len());
         for &i in ids {
-            out.push(self.listed(site, i)?.1.clone());
+            out.push(Value::from_dyn_object(self.listed(site, i)?.clone()));
         }
         Ok(Value::from(out))
     }
 
     /// The `i`-th card as lists show it, as HTML and as a template value;
     /// made once, when a page first lists it.
-    fn listed(&self, site: &Site, i: usize) -> Result<&(Listed, Value), TemplateError> {
+    fn listed(&self, site: &Site, i: usize) -> Result<&Arc<Listed>, TemplateError> {
         let listed = self.listed.get_or_init(|| {
             (0..site.cards.len())
                 .map(|_| std::sync::OnceLock::new())
@@ -296,39 +297,31 @@ impl Pages {
 
     /// The `i`-th card as lists show it: written by [`compiled::listed`],
     /// or by the root's own `macros.html`.
-    fn summary(&self, site: &Site, i: usize) -> Result<(Listed, Value), TemplateError> {
+    fn summary(&self, site: &Site, i: usize) -> Result<Arc<Listed>, TemplateError> {
         let s = site.cards[i].summary();
+        if self.compiled {
+            return Ok(Arc::new(compiled::listed(&self.words, s)));
+        }
+        let shown = "templates/site/macros.html";
+        let error = |e: minijinja::Error| TemplateError::new(shown, &e);
+        let macros = self.env.get_template("macros.html").map_err(error)?;
+        let mut captured = macros
+            .render_captured(context! {
+                today => site.today.to_string(),
+                lang => self.words.lang.clone(),
+                dir => self.words.dir,
+            })
+            .map_err(error)?;
         let card = ser(s);
-        let listed = if self.compiled {
-            compiled::listed(&self.words, s)
-        } else {
-            let shown = "templates/site/macros.html";
-            let error = |e: minijinja::Error| TemplateError::new(shown, &e);
-            let macros = self.env.get_template("macros.html").map_err(error)?;
-            let mut captured = macros
-                .render_captured(context! {
-                    today => site.today.to_string(),
-                    lang => self.words.lang.clone(),
-                    dir => self.words.dir,
-                })
-                .map_err(error)?;
-            let [badge, title_html, dates] = ["badge", "title_of", "card_dates"].map(|name| {
-                captured.with_state_mut(|state| state.call_macro(name, std::slice::from_ref(&card)))
-            });
-            Listed {
-                url: s.url.clone(),
-                badge: badge.map_err(error)?,
-                title_html: title_html.map_err(error)?,
-                dates: dates.map_err(error)?,
-            }
-        };
-        let value = context! {
-            badge => Value::from_safe_string(listed.badge.clone()),
-            title_html => Value::from_safe_string(listed.title_html.clone()),
-            dates => Value::from_safe_string(listed.dates.clone()),
-            ..card
-        };
-        Ok((listed, value))
+        let [badge, title_html, dates] = ["badge", "title_of", "card_dates"].map(|name| {
+            captured.with_state_mut(|state| state.call_macro(name, std::slice::from_ref(&card)))
+        });
+        Ok(Arc::new(Listed::new(
+            s,
+            badge.map_err(error)?,
+            title_html.map_err(error)?,
+            dates.map_err(error)?,
+        )))
     }
 
     fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
@@ -398,11 +391,10 @@ impl Pages {
         if self.compiled && collection.is_none() {
             let listed = |ids: &[usize]| -> Result<Vec<&Listed>, TemplateError> {
                 ids.iter()
-                    .map(|&i| self.listed(site, i).map(|(l, _)| l))
+                    .map(|&i| self.listed(site, i).map(|l| &**l))
                     .collect()
             };
-            let one =
-                |i: Option<usize>| i.map(|i| self.listed(site, i).map(|(l, _)| l)).transpose();
+            let one = |i: Option<usize>| i.map(|i| self.listed(site, i).map(|l| &**l)).transpose();
             return Ok(compiled::card_page(
                 &self.words,
                 &compiled::CardPage {
