@@ -1,8 +1,9 @@
 //! Phase times for benchmarks: with `VOUCH_TIMINGS` set, [`mark`] prints the
 //! time since the previous mark (and since [`start`]) to stderr. Phases that
 //! run side by side (a build's pages and its search index) mark the same
-//! clock, so each counts from whichever mark came before it. Off, a mark
-//! costs one relaxed load.
+//! clock, so each counts from whichever mark came before it. Each mark also
+//! prints the process's peak memory so far (Linux's `VmHWM`), to find the
+//! phase that sets it. Off, a mark costs one relaxed load.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -41,8 +42,16 @@ pub fn mark(name: &str) {
     let Ok(mut last) = LAST.lock() else { return };
     let now = Instant::now();
     let (began, prev) = last.unwrap_or((now, now));
+    // "VmHWM:   123456 kB" in /proc/self/status, where there is one.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or_else(String::new, |kb| format!("  peak {:>5} MB", kb / 1024));
     eprintln!(
-        "timing {name:<18} {:>7.1} ms  (total {:>7.1} ms)",
+        "timing {name:<18} {:>7.1} ms  (total {:>7.1} ms){peak}",
         (now - prev).as_secs_f64() * 1000.0,
         (now - began).as_secs_f64() * 1000.0
     );

@@ -114,11 +114,13 @@ fn write_pages(model: &Model, staging: &Staging) -> Result<Built, BuildError> {
     // The machine outputs are written while the site's pages render.
     let (site_pages, machine) = rayon::join(
         || -> Result<_, BuildError> {
-            let site_pages = pages.site_pages_where(&site, &|_| true)?;
-            let written = write_each(&site_pages.rendered, |path, bytes| {
-                staging.write(path, bytes)
+            let bytes = std::sync::atomic::AtomicU64::new(0);
+            let site_pages = pages.site_pages_where(&site, &|_| true, &|path, html| {
+                staging.write(path, html.as_bytes())?;
+                bytes.fetch_add(html.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                Ok(())
             })?;
-            Ok((site_pages, written))
+            Ok((site_pages, bytes.into_inner()))
         },
         || -> Result<_, BuildError> {
             let files = own_files(&site, &pages)?;
@@ -126,18 +128,16 @@ fn write_pages(model: &Model, staging: &Staging) -> Result<Built, BuildError> {
             Ok(files)
         },
     );
-    let (site_pages, written) = site_pages?;
+    let (site_pages, bytes) = site_pages?;
     let mut machine = machine?;
     if let Some((path, sitemap)) = sitemap_file(&site, &site_pages.paths) {
         staging.write(&path, sitemap.as_bytes())?;
         machine.push((path, sitemap));
     }
-    for (bytes, (path, _)) in written.into_iter().zip(&site_pages.rendered) {
-        built.bytes += bytes;
-        built.pages += 1;
-        built.files += 1;
-        built.paths.insert(path.clone());
-    }
+    built.bytes += bytes;
+    built.pages += site_pages.rendered;
+    built.files += site_pages.rendered;
+    built.paths.extend(site_pages.paths.iter().cloned());
     for (path, content) in machine {
         built.files += 1;
         built.bytes += content.len() as u64;
@@ -159,14 +159,27 @@ fn write_each(
         .collect()
 }
 
-/// Writes the search index's files: their bytes in all, and their paths.
+/// Writes the search index's files as they are made: their bytes in all,
+/// and their paths.
 fn write_search(model: &Model, staging: &Staging) -> Result<(u64, Vec<String>), WriteError> {
-    let search_files = crate::search::index::build(model);
-    crate::timing::mark("search index");
     staging.create_dirs(crate::search::index::FOLDERS.iter().copied())?;
-    let written = write_each(&search_files, |path, bytes| staging.write_in(path, bytes))?;
-    let paths = search_files.into_iter().map(|(path, _)| path).collect();
-    Ok((written.iter().sum(), paths))
+    let (mut bytes, mut paths, mut failed) = (0, Vec::new(), None);
+    crate::search::index::build_into(model, &|| false, None, &mut |path, json| {
+        if failed.is_none() {
+            match staging.write_in(&path, json.as_bytes()) {
+                Ok(()) => {
+                    bytes += json.len() as u64;
+                    paths.push(path);
+                }
+                Err(e) => failed = Some(e),
+            }
+        }
+    });
+    crate::timing::mark("search index");
+    match failed {
+        Some(e) => Err(e),
+        None => Ok((bytes, paths)),
+    }
 }
 
 /// The files beside the pages: the style sheet and scripts, `cards.json`,
@@ -366,13 +379,18 @@ pub fn update(
         }
         done.paths.insert(rel.to_owned());
     }
-    let site_pages = pages.site_pages_where(&site, &|path| {
-        affected.pages.contains(path) || !known.contains(path)
-    })?;
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let site_pages = pages.site_pages_where(
+        &site,
+        &|path| affected.pages.contains(path) || !known.contains(path),
+        &|path, html| {
+            let wrote = live.write(path, html.as_bytes())?;
+            written.fetch_add(usize::from(wrote), std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        },
+    )?;
     crate::timing::mark("site pages");
-    for (path, html) in &site_pages.rendered {
-        done.written += usize::from(live.write(path, html.as_bytes())?);
-    }
+    done.written += written.into_inner();
     let sitemap = sitemap_file(&site, &site_pages.paths);
     for (path, content) in own_files(&site, &pages)?.into_iter().chain(sitemap) {
         done.written += usize::from(live.write(&path, content.as_bytes())?);

@@ -10,6 +10,7 @@ use minijinja::{Environment, Value, context};
 
 use jiff::civil::Date;
 
+use crate::render::BuildError;
 use crate::render::chart;
 use crate::render::compiled::{self, Listed};
 use crate::render::i18n::Words;
@@ -187,12 +188,16 @@ pub struct Pages {
 /// Cards per page of an owner's list: a few thousand elements at most.
 pub const OWNER_PAGE: usize = 200;
 
-/// The site's own pages: those rendered, and the paths of all of them.
+/// The site's own pages: the paths of all of them, and how many were
+/// rendered (each handed to the caller as it was made).
 #[derive(Debug, Default)]
 pub struct SitePages {
-    pub rendered: Vec<(String, String)>,
     pub paths: Vec<String>,
+    pub rendered: usize,
 }
+
+/// What takes a rendered page: its path in the site and its HTML.
+pub type PutPage<'p> = dyn Fn(&str, String) -> Result<(), BuildError> + Sync + 'p;
 
 /// The root's override of a built-in site file, if it has one.
 pub fn override_of(root: &Path, name: &str) -> Result<Option<String>, TemplateError> {
@@ -469,19 +474,16 @@ impl Pages {
         self.render(name, context! { ..extra, ..base })
     }
 
-    /// Every page but the cards', as (path in the site, HTML).
-    pub fn site_pages(&self, site: &Site) -> Result<Vec<(String, String)>, TemplateError> {
-        Ok(self.site_pages_where(site, &|_| true)?.rendered)
-    }
-
-    /// The pages but the cards' whose path `wanted` accepts, and the paths
-    /// of all of them; the pages not wanted are not rendered at all. This is
-    /// the one list of the site's own pages.
+    /// Renders the pages but the cards' whose path `wanted` accepts, handing
+    /// each to `put` as soon as it is made (a big site's lists are tens of
+    /// megabytes), and lists the paths of all of them; the pages not wanted
+    /// are not rendered at all. This is the one list of the site's own pages.
     pub fn site_pages_where<'s>(
         &'s self,
         site: &'s Site,
         wanted: &dyn Fn(&str) -> bool,
-    ) -> Result<SitePages, TemplateError> {
+        put: &PutPage,
+    ) -> Result<SitePages, BuildError> {
         let mut recent: Vec<usize> = (0..site.cards.len())
             .filter(|&i| site.cards[i].card.verified.is_some())
             .collect();
@@ -709,18 +711,16 @@ impl Pages {
             }),
         )?;
         use rayon::prelude::*;
-        let rendered: Vec<Option<Result<String, TemplateError>>> = jobs
+        let rendered = jobs
             .par_iter()
-            .map(|(_, job)| job.as_ref().map(|render| render()))
-            .collect();
-        let mut out = SitePages::default();
-        for ((path, _), html) in jobs.into_iter().zip(rendered) {
-            if let Some(html) = html {
-                out.rendered.push((path.clone(), html?));
-            }
-            out.paths.push(path);
-        }
-        Ok(out)
+            .filter_map(|(path, job)| Some((path, job.as_ref()?)))
+            .map(|(path, render)| put(path, render()?))
+            .collect::<Result<Vec<()>, BuildError>>()?
+            .len();
+        Ok(SitePages {
+            paths: jobs.into_iter().map(|(path, _)| path).collect(),
+            rendered,
+        })
     }
 }
 

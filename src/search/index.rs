@@ -364,11 +364,6 @@ fn runs(docs: &[u32]) -> String {
     json
 }
 
-/// The files of the search index.
-pub fn build(model: &Model) -> Vec<SearchFile> {
-    build_unless(model, &|| false, None).unwrap_or_default()
-}
-
 /// What each card contributed to the index, kept between `vouch serve`'s
 /// rebuilds: a card whose source and language are unchanged is not
 /// tokenized again. What a card contributes is a function of those alone,
@@ -391,8 +386,25 @@ struct Cached {
 pub fn build_unless(
     model: &Model,
     superseded: &(dyn Fn() -> bool + Sync),
-    mut cache: Option<&mut Cache>,
+    cache: Option<&mut Cache>,
 ) -> Option<Vec<SearchFile>> {
+    let mut files = Vec::new();
+    build_into(model, superseded, cache, &mut |path, json| {
+        files.push((path, json))
+    })
+    .then_some(files)
+}
+
+/// Builds the search index, handing each file to `emit` as soon as it is
+/// made, so a build holds no more of the index than it is making (at
+/// 100,000 cards the index's files are about 200 MB); false when
+/// `superseded` stopped it (what was emitted is then not the whole index).
+pub fn build_into(
+    model: &Model,
+    superseded: &(dyn Fn() -> bool + Sync),
+    mut cache: Option<&mut Cache>,
+    emit: &mut dyn FnMut(String, String),
+) -> bool {
     // Cards are numbered by title (folded, as search compares words), then
     // id: the client breaks ties between equal scores by number, so equal
     // results come in title order, and filters without words list cards so.
@@ -406,7 +418,6 @@ pub fn build_unless(
             .cmp(&titles[b.card.id.as_str()])
             .then_with(|| a.card.id.cmp(&b.card.id))
     });
-    let mut out = Vec::new();
     let mut postings = Postings::default();
     let mut excerpts = Vec::with_capacity(cards.len());
     let mut passages = Vec::with_capacity(cards.len());
@@ -439,7 +450,7 @@ pub fn build_unless(
                 old.extend(kept);
                 c.docs = old;
             }
-            return None;
+            return false;
         };
         for (k, ((source, fresh), p)) in docs.into_iter().zip(batch).enumerate() {
             let doc = fresh
@@ -467,10 +478,10 @@ pub fn build_unless(
 
     let mut shard_keys = Vec::new();
     if superseded() {
-        return None;
+        return false;
     }
     for (key, json) in shards(postings.encode(&stats)) {
-        out.push((format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json));
+        emit(format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json);
         shard_keys.push(key);
     }
     let offsets: Vec<(Option<i32>, Option<i32>)> =
@@ -501,10 +512,10 @@ pub fn build_unless(
                 ])
             })
             .collect();
-        out.push((
+        emit(
             format!("{}d/{n}.json", urls::SEARCH_INDEX),
             serde_json::to_string(&rows).unwrap_or_default(),
-        ));
+        );
         // The chunk's passages beside its rows: one file per chunk rather
         // than per card (at 100,000 cards, a third of the site's files).
         // Each card's passages are moved into the file, not copied: at
@@ -520,12 +531,14 @@ pub fn build_unless(
             file.push_str(&std::mem::take(one));
         }
         file.push(']');
-        out.push((format!("{}x/{n}.json", urls::SEARCH_INDEX), file));
+        emit(format!("{}x/{n}.json", urls::SEARCH_INDEX), file);
     }
     let (meta, facet_files) = meta(model, &cards, &offsets, shard_keys);
-    out.extend(facet_files);
-    out.push((format!("{}meta.json", urls::SEARCH_INDEX), meta));
-    (!superseded()).then_some(out)
+    for (path, json) in facet_files {
+        emit(path, json);
+    }
+    emit(format!("{}meta.json", urls::SEARCH_INDEX), meta);
+    !superseded()
 }
 
 /// Days from the build to a live card's due date, and to its first expiring
