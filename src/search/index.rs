@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHasher;
@@ -96,7 +97,9 @@ fn state_letter(badge: Badge) -> &'static str {
 /// in [`FIELDS`] order, capped at 255), its fields' lengths in words, and its
 /// snippet text.
 struct Doc {
-    terms: Vec<(String, u32)>,
+    /// Shared with the vocabulary that made them: a term is one allocation
+    /// per thread, not one per card that has it.
+    terms: Vec<(Arc<str>, u32)>,
     lengths: [u32; 4],
     excerpt: String,
     passages: String,
@@ -112,7 +115,7 @@ struct Vocabulary {
     /// Word → (word number, term number).
     words: FxMap<String, (u32, u32)>,
     term_numbers: FxMap<String, u32>,
-    terms: Vec<String>,
+    terms: Vec<Arc<str>>,
 }
 
 impl Vocabulary {
@@ -134,10 +137,14 @@ impl Vocabulary {
             None => word.to_owned(),
         };
         let next = self.terms.len() as u32;
-        let term_number = *self.term_numbers.entry(term.clone()).or_insert(next);
-        if term_number == next {
-            self.terms.push(term);
-        }
+        let term_number = match self.term_numbers.get(term.as_str()) {
+            Some(&n) => n,
+            None => {
+                self.terms.push(Arc::from(term.as_str()));
+                self.term_numbers.insert(term, next);
+                next
+            }
+        };
         let numbers = (self.words.len() as u32, term_number);
         self.words.insert(word.to_owned(), numbers);
         numbers
@@ -235,12 +242,12 @@ struct DocStats {
 }
 
 impl Postings {
-    fn add(&mut self, doc: u32, terms: &[(String, u32)]) {
+    fn add(&mut self, doc: u32, terms: &[(Arc<str>, u32)]) {
         for (term, tf) in terms {
-            match self.0.get_mut(term.as_str()) {
+            match self.0.get_mut(&**term) {
                 Some(list) => list.push((doc, *tf)),
                 None => {
-                    self.0.insert(term.clone(), vec![(doc, *tf)]);
+                    self.0.insert(term.to_string(), vec![(doc, *tf)]);
                 }
             }
         }
@@ -603,7 +610,7 @@ fn excerpt(body: &str) -> String {
 /// `text`'s first `max` characters, runs of white space as one space, with
 /// `…` when there was more.
 fn cut_flat(text: &str, max: usize) -> String {
-    let mut flat = String::with_capacity(max + 8);
+    let mut flat = String::with_capacity(max.min(text.len()) + 4);
     let mut chars = 0;
     for word in text.split_whitespace() {
         if !flat.is_empty() {
@@ -614,14 +621,24 @@ fn cut_flat(text: &str, max: usize) -> String {
             flat.push(' ');
             chars += 1;
         }
-        for c in word.chars() {
-            if chars == max {
-                flat.push('…');
-                return flat;
-            }
-            flat.push(c);
-            chars += 1;
+        // Whole words while they fit; the one that does not, cut.
+        let n = if word.is_ascii() {
+            word.len()
+        } else {
+            word.chars().count()
+        };
+        if chars + n <= max {
+            flat.push_str(word);
+            chars += n;
+            continue;
         }
+        let end = word
+            .char_indices()
+            .nth(max - chars)
+            .map_or(word.len(), |(i, _)| i);
+        flat.push_str(&word[..end]);
+        flat.push('…');
+        return flat;
     }
     flat
 }
