@@ -126,6 +126,18 @@ impl Out<'_> {
         let _ = crate::markdown::write_escaped(&mut self.s, text);
     }
 
+    /// `<a href="{{ root }}{{ url }}"attrs>{{ text }}</a>`.
+    fn link(&mut self, root: &str, url: &str, attrs: &str, text: &str) {
+        self.raw("<a href=\"");
+        self.raw(root);
+        self.text(url);
+        self.raw("\"");
+        self.raw(attrs);
+        self.raw(">");
+        self.text(text);
+        self.raw("</a>");
+    }
+
     /// `{{ value }}` of an optional string: nothing for none.
     fn opt(&mut self, value: &Option<String>) {
         if let Some(v) = value {
@@ -326,21 +338,14 @@ fn main(o: &mut Out, page: &CardPage) {
     o.raw("\">");
     o.tr("home", &[]);
     o.raw("</a>");
-    if truthy(&card.collection_url) {
-        o.raw(" › <a href=\"");
-        o.raw(root);
-        o.opt(&card.collection_url);
-        o.raw("\" dir=\"auto\">");
-        o.opt(&card.collection_title);
-        o.raw("</a>");
+    if let Some(url) = card.collection_url.as_deref().filter(|u| !u.is_empty()) {
+        o.raw(" › ");
+        let title = card.collection_title.as_deref().unwrap_or_default();
+        o.link(root, url, " dir=\"auto\"", title);
     }
     for c in page.crumbs {
-        o.raw(" › <a href=\"");
-        o.raw(root);
-        o.text(&c.url);
-        o.raw("\" dir=\"auto\">");
-        o.text(&c.title);
-        o.raw("</a>");
+        o.raw(" › ");
+        o.link(root, &c.url, " dir=\"auto\"", &c.title);
     }
     o.raw("</nav>\n<article class=\"card\" lang=\"");
     o.text(&card.lang);
@@ -487,12 +492,8 @@ fn main(o: &mut Out, page: &CardPage) {
     } else {
         o.raw("\n      <ul>");
         for owner in &card.owners {
-            o.raw("\n        <li><a href=\"");
-            o.raw(root);
-            o.text(&owner.url);
-            o.raw("\" dir=\"auto\">");
-            o.text(&owner.name);
-            o.raw("</a>");
+            o.raw("\n        <li>");
+            o.link(root, &owner.url, " dir=\"auto\"", &owner.name);
             if owner.left {
                 o.raw(" <span class=\"left\">(");
                 o.tr("inactive", &[]);
@@ -541,12 +542,8 @@ fn main(o: &mut Out, page: &CardPage) {
         o.tr("tags", &[]);
         o.raw(":");
         for tag in &card.tags {
-            o.raw(" <a href=\"");
-            o.raw(root);
-            o.text(&tag.url);
-            o.raw("\">");
-            o.text(&tag.name);
-            o.raw("</a>");
+            o.raw(" ");
+            o.link(root, &tag.url, "", &tag.name);
         }
         o.raw("</p>");
     }
@@ -587,24 +584,23 @@ fn main(o: &mut Out, page: &CardPage) {
         o.raw("\n<nav class=\"sequence\" aria-label=\"");
         o.tr("sequence", &[("title", arg(&card.collection_title))]);
         o.raw("\">");
-        if let Some(p) = page.previous {
-            o.raw("<a class=\"sequence-previous\" rel=\"prev\" href=\"");
+        let sequence = [
+            (page.previous, "previous", "prev"),
+            (page.next, "next", "next"),
+        ];
+        for (card, key, rel) in sequence {
+            let Some(card) = card else { continue };
+            o.raw("<a class=\"sequence-");
+            o.raw(key);
+            o.raw("\" rel=\"");
+            o.raw(rel);
+            o.raw("\" href=\"");
             o.raw(root);
-            o.text(p.field("url"));
+            o.text(card.field("url"));
             o.raw("\"><span class=\"meta\">");
-            o.tr("previous", &[]);
+            o.tr(key, &[]);
             o.raw("</span> <span dir=\"auto\">");
-            o.raw(p.field("title_html"));
-            o.raw("</span></a>");
-        }
-        if let Some(n) = page.next {
-            o.raw("<a class=\"sequence-next\" rel=\"next\" href=\"");
-            o.raw(root);
-            o.text(n.field("url"));
-            o.raw("\"><span class=\"meta\">");
-            o.tr("next", &[]);
-            o.raw("</span> <span dir=\"auto\">");
-            o.raw(n.field("title_html"));
+            o.raw(card.field("title_html"));
             o.raw("</span></a>");
         }
         o.raw("\n</nav>");
@@ -612,33 +608,33 @@ fn main(o: &mut Out, page: &CardPage) {
     o.raw("\n<aside class=\"card-footer\" aria-label=\"");
     o.tr("about_card", &[]);
     o.raw("\">\n  ");
-    if !page.related.is_empty() {
-        o.raw("\n  <h2>");
-        o.tr("related", &[]);
-        o.raw("</h2>\n  <ul class=\"related\">");
-        for r in page.related {
-            o.raw("<li>");
-            o.raw(r.field("badge"));
-            o.raw(" <a href=\"");
-            o.raw(root);
-            o.text(r.field("url"));
-            o.raw("\">");
-            o.raw(r.field("title_html"));
-            o.raw("</a></li>");
+    // Related cards (with their badges), then the cards linking here.
+    let lists = [
+        (page.related, "related", "<ul class=\"related\">", true),
+        (page.backlinks, "links_here", "<ul>", false),
+    ];
+    for (k, (cards, key, list, badged)) in lists.into_iter().enumerate() {
+        if k > 0 {
+            o.raw("\n  ");
         }
-        o.raw("</ul>\n  ");
-    }
-    o.raw("\n  ");
-    if !page.backlinks.is_empty() {
+        if cards.is_empty() {
+            continue;
+        }
         o.raw("\n  <h2>");
-        o.tr("links_here", &[]);
-        o.raw("</h2>\n  <ul>");
-        for b in page.backlinks {
-            o.raw("<li><a href=\"");
+        o.tr(key, &[]);
+        o.raw("</h2>\n  ");
+        o.raw(list);
+        for card in cards {
+            o.raw("<li>");
+            if badged {
+                o.raw(card.field("badge"));
+                o.raw(" ");
+            }
+            o.raw("<a href=\"");
             o.raw(root);
-            o.text(b.field("url"));
+            o.text(card.field("url"));
             o.raw("\">");
-            o.raw(b.field("title_html"));
+            o.raw(card.field("title_html"));
             o.raw("</a></li>");
         }
         o.raw("</ul>\n  ");
