@@ -1,14 +1,15 @@
 //! The built-in card page written in Rust: the same bytes as
 //! `templates/site/card.html` (inside `base.html`, with the macros of
-//! `macros.html`) renders, about ten times faster. A card's page is most of
-//! a build's pages, and minijinja's lookups and macro calls were a third of
+//! `macros.html`) renders, about eight times faster. A card's page is most of
+//! a build's pages, and minijinja's lookups and macro calls were a quarter of
 //! the build's CPU time (see `knowledge/decisions/compiled-card-page.md`).
 //!
 //! It is used only while the root overrides none of those three templates;
 //! an override goes through minijinja, as every other page does. The test
-//! `tests/compiled_page.rs` builds sites of every kind of card twice (once
-//! with a copy of the built-in templates as an override) and requires the
-//! same bytes: a change to the templates that is not made here fails it.
+//! `compiled_card_pages_are_the_templates_bytes` (`tests/site.rs`) builds a
+//! root with every kind of card as it is and with a copy of the built-in
+//! `card.html` or `macros.html` as its own, and requires the same bytes: a
+//! change to the templates that is not made here fails it.
 
 use std::sync::Arc;
 
