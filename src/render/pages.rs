@@ -273,11 +273,12 @@ impl Pages {
     }
 
     /// The cards `ids` as a list for `macros.html`'s `card_list`. Each
-    /// card's summary carries, made once per build from the macros of the
-    /// same names, what looks the same on every page that lists it: `badge`
-    /// (its state), `title_of` (its title, marked with its language) and
-    /// `card_dates` (verified and due). A card is listed on about eight
-    /// pages; calling three macros for each was most of a big list's time.
+    /// card's summary carries, made once per build, what looks the same on
+    /// every page that lists it: `badge` (its state), `title_html` (its
+    /// title, marked with its language) and `dates` (verified and due), as
+    /// the macros `badge`, `title_of` and `card_dates` write them (see
+    /// [`Pages::summary`]). A card is listed on about eight pages; calling
+    /// three macros for each was most of a big list's time.
     fn list(&self, site: &Site, ids: &[usize]) -> Result<Value, TemplateError> {
         let mut out = Vec::with_capacity(ids.len());
         for &i in ids {
