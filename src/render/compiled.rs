@@ -139,6 +139,33 @@ impl Out<'_> {
         self.raw("</a>");
     }
 
+    /// `<a href="{{ root }}{{ url }}">{{ tr(key) }}</a>`.
+    fn link_tr(&mut self, root: &str, url: &str, key: &str) {
+        let text = self.w.fill(key, &[]);
+        self.link(root, url, "", &text);
+    }
+
+    /// `<time datetime="{{ iso }}">{{ day(iso) }}</time>`.
+    fn time(&mut self, iso: &str) {
+        self.raw("<time datetime=\"");
+        self.text(iso);
+        self.raw("\">");
+        let day = self.w.day_of(iso);
+        self.text(&day);
+        self.raw("</time>");
+    }
+
+    /// HTML written aside, as a template's `{% set %}` block makes it, to be
+    /// filled into a message by [`Out::trh`].
+    fn aside(&self, write: impl FnOnce(&mut Out)) -> String {
+        let mut o = Out {
+            s: String::new(),
+            w: self.w,
+        };
+        write(&mut o);
+        o.s
+    }
+
     /// `{{ value }}` of an optional string: nothing for none.
     fn opt(&mut self, value: &Option<String>) {
         if let Some(v) = value {
@@ -169,6 +196,18 @@ fn truthy(value: &Option<String>) -> bool {
     value.as_deref().is_some_and(|v| !v.is_empty())
 }
 
+/// The due day and first expiring day the page's clock re-reads, on a
+/// badge or the trust panel.
+fn due_attributes(o: &mut Out, due: &Option<String>, expiring_from: &Option<String>) {
+    if truthy(due) {
+        o.raw(" data-due=\"");
+        o.opt(due);
+        o.raw("\" data-expiring-from=\"");
+        o.opt(expiring_from);
+        o.raw("\"");
+    }
+}
+
 /// `macros.html`'s `badge(card)`.
 fn badge(o: &mut Out, state: Badge, due: &Option<String>, expiring_from: &Option<String>) {
     let state = state.as_str();
@@ -177,13 +216,7 @@ fn badge(o: &mut Out, state: Badge, due: &Option<String>, expiring_from: &Option
     o.raw("\" data-vouch-badge data-state=\"");
     o.raw(state);
     o.raw("\"");
-    if truthy(due) {
-        o.raw(" data-due=\"");
-        o.opt(due);
-        o.raw("\" data-expiring-from=\"");
-        o.opt(expiring_from);
-        o.raw("\"");
-    }
+    due_attributes(o, due, expiring_from);
     o.raw(">");
     o.tr(&format!("state_{state}"), &[]);
     o.raw("</span>");
@@ -226,13 +259,7 @@ fn contacts(o: &mut Out, list: &[Contact]) {
         o.text(contact.kind);
         o.raw("\">");
         match &contact.href {
-            Some(href) if !href.is_empty() => {
-                o.raw("<a href=\"");
-                o.text(href);
-                o.raw("\">");
-                o.text(&contact.label);
-                o.raw("</a>");
-            }
+            Some(href) if !href.is_empty() => o.link("", href, "", &contact.label),
             _ => o.text(&contact.label),
         }
         o.raw("</span>");
@@ -392,13 +419,7 @@ fn main(o: &mut Out, page: &CardPage) {
     o.raw("\" data-state=\"");
     o.raw(state);
     o.raw("\"");
-    if truthy(&card.due) {
-        o.raw(" data-due=\"");
-        o.opt(&card.due);
-        o.raw("\" data-expiring-from=\"");
-        o.opt(&card.expiring_from);
-        o.raw("\"");
-    }
+    due_attributes(o, &card.due, &card.expiring_from);
     o.raw(">\n    <h2 id=\"trust-heading\" class=\"visually-hidden\">");
     o.tr("trust_panel", &[]);
     o.raw("</h2>\n    <p class=\"trust-state\">");
@@ -428,15 +449,13 @@ fn main(o: &mut Out, page: &CardPage) {
     }
     o.raw("\n    <p class=\"trust-dates\">");
     if let Some(verified) = card.verified.as_deref().filter(|v| !v.is_empty()) {
-        let mut when = String::from("<time datetime=\"");
-        let _ = crate::markdown::write_escaped(&mut when, verified);
-        when.push_str("\">");
-        let _ = crate::markdown::write_escaped(&mut when, &w.day_of(verified));
-        when.push_str("</time>");
+        let when = o.aside(|o| o.time(verified));
         if truthy(&card.verified_by) {
-            let mut who = String::from("<strong><bdi>");
-            let _ = crate::markdown::write_escaped(&mut who, arg(&card.verified_by));
-            who.push_str("</bdi></strong>");
+            let who = o.aside(|o| {
+                o.raw("<strong><bdi>");
+                o.opt(&card.verified_by);
+                o.raw("</bdi></strong>");
+            });
             o.trh("verified_by_on", &[("who", &who), ("date", &when)]);
         } else {
             o.trh("verified_on", &[("date", &when)]);
@@ -458,28 +477,23 @@ fn main(o: &mut Out, page: &CardPage) {
     o.raw("</p>");
     if let Some(changed) = card.last_changed.as_deref().filter(|c| !c.is_empty()) {
         o.raw("\n    <p class=\"changed\">");
-        let mut when = String::new();
-        if truthy(&card.commit_url) {
-            when.push_str("<a href=\"");
-            let _ = crate::markdown::write_escaped(&mut when, arg(&card.commit_url));
-            when.push_str("\">");
-        }
-        when.push_str("<time datetime=\"");
-        let _ = crate::markdown::write_escaped(&mut when, changed);
-        when.push_str("\">");
-        let _ = crate::markdown::write_escaped(&mut when, &w.day_of(changed));
-        when.push_str("</time>");
-        if truthy(&card.commit_url) {
-            when.push_str("</a>");
-        }
+        let when = o.aside(
+            |o| match card.commit_url.as_deref().filter(|u| !u.is_empty()) {
+                Some(commit) => {
+                    o.raw("<a href=\"");
+                    o.text(commit);
+                    o.raw("\">");
+                    o.time(changed);
+                    o.raw("</a>");
+                }
+                None => o.time(changed),
+            },
+        );
         let who = crate::markdown::escape_html(arg(&card.last_changed_by));
         o.trh("last_changed", &[("date", &when), ("who", &who)]);
-        if truthy(&card.history_url) {
-            o.raw(" · <a href=\"");
-            o.opt(&card.history_url);
-            o.raw("\">");
-            o.tr("history", &[]);
-            o.raw("</a>");
+        if let Some(history) = card.history_url.as_deref().filter(|h| !h.is_empty()) {
+            o.raw(" · ");
+            o.link_tr("", history, "history");
         }
         o.raw("</p>");
     }
@@ -558,19 +572,14 @@ fn main(o: &mut Out, page: &CardPage) {
         o.tr("on_this_page", &[]);
         o.raw("</h2>\n    <ol>");
         for (h, children) in page.toc {
-            o.raw("<li><a href=\"#");
-            o.text(&h.id);
-            o.raw("\">");
-            o.text(&h.text);
-            o.raw("</a>");
+            o.raw("<li>");
+            o.link("#", &h.id, "", &h.text);
             if !children.is_empty() {
                 o.raw("<ul>");
                 for c in children {
-                    o.raw("<li><a href=\"#");
-                    o.text(&c.id);
-                    o.raw("\">");
-                    o.text(&c.text);
-                    o.raw("</a></li>");
+                    o.raw("<li>");
+                    o.link("#", &c.id, "", &c.text);
+                    o.raw("</li>");
                 }
                 o.raw("</ul>");
             }
@@ -589,19 +598,19 @@ fn main(o: &mut Out, page: &CardPage) {
             (page.previous, "previous", "prev"),
             (page.next, "next", "next"),
         ];
-        for (card, key, rel) in sequence {
-            let Some(card) = card else { continue };
+        for (other, key, rel) in sequence {
+            let Some(other) = other else { continue };
             o.raw("<a class=\"sequence-");
             o.raw(key);
             o.raw("\" rel=\"");
             o.raw(rel);
             o.raw("\" href=\"");
             o.raw(root);
-            o.text(card.field("url"));
+            o.text(other.field("url"));
             o.raw("\"><span class=\"meta\">");
             o.tr(key, &[]);
             o.raw("</span> <span dir=\"auto\">");
-            o.raw(card.field("title_html"));
+            o.raw(other.field("title_html"));
             o.raw("</span></a>");
         }
         o.raw("\n</nav>");
@@ -614,48 +623,43 @@ fn main(o: &mut Out, page: &CardPage) {
         (page.related, "related", "<ul class=\"related\">", true),
         (page.backlinks, "links_here", "<ul>", false),
     ];
-    for (k, (cards, key, list, badged)) in lists.into_iter().enumerate() {
+    for (k, (others, key, list, badged)) in lists.into_iter().enumerate() {
         if k > 0 {
             o.raw("\n  ");
         }
-        if cards.is_empty() {
+        if others.is_empty() {
             continue;
         }
         o.raw("\n  <h2>");
         o.tr(key, &[]);
         o.raw("</h2>\n  ");
         o.raw(list);
-        for card in cards {
+        for other in others {
             o.raw("<li>");
             if badged {
-                o.raw(card.field("badge"));
+                o.raw(other.field("badge"));
                 o.raw(" ");
             }
             o.raw("<a href=\"");
             o.raw(root);
-            o.text(card.field("url"));
+            o.text(other.field("url"));
             o.raw("\">");
-            o.raw(card.field("title_html"));
+            o.raw(other.field("title_html"));
             o.raw("</a></li>");
         }
         o.raw("</ul>\n  ");
     }
     o.raw("\n  <p>");
-    if truthy(&card.edit_url) {
-        o.raw("<a href=\"");
-        o.opt(&card.edit_url);
-        o.raw("\">");
-        o.tr("edit", &[]);
-        o.raw("</a> · <a href=\"");
-        o.opt(&card.history_url);
-        o.raw("\">");
-        o.tr("history", &[]);
-        o.raw("</a> · ");
+    if let Some(edit) = card.edit_url.as_deref().filter(|e| !e.is_empty()) {
+        o.link_tr("", edit, "edit");
+        o.raw(" · ");
+        o.link_tr(
+            "",
+            card.history_url.as_deref().unwrap_or_default(),
+            "history",
+        );
+        o.raw(" · ");
     }
-    o.raw("<a href=\"");
-    o.raw(root);
-    o.text(&card.markdown_url);
-    o.raw("\">");
-    o.tr("markdown", &[]);
-    o.raw("</a></p>\n</aside>\n");
+    o.link_tr(root, &card.markdown_url, "markdown");
+    o.raw("</p>\n</aside>\n");
 }

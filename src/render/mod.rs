@@ -163,23 +163,15 @@ fn write_each(
 /// and their paths.
 fn write_search(model: &Model, staging: &Staging) -> Result<(u64, Vec<String>), WriteError> {
     staging.create_dirs(crate::search::index::FOLDERS.iter().copied())?;
-    let (mut bytes, mut paths, mut failed) = (0, Vec::new(), None);
+    let (mut bytes, mut paths) = (0, Vec::new());
     crate::search::index::build_into(model, &|| false, None, &mut |path, json| {
-        if failed.is_none() {
-            match staging.write_in(&path, json.as_bytes()) {
-                Ok(()) => {
-                    bytes += json.len() as u64;
-                    paths.push(path);
-                }
-                Err(e) => failed = Some(e),
-            }
-        }
-    });
+        staging.write_in(&path, json.as_bytes())?;
+        bytes += json.len() as u64;
+        paths.push(path);
+        Ok(())
+    })?;
     crate::timing::mark("search index");
-    match failed {
-        Some(e) => Err(e),
-        None => Ok((bytes, paths)),
-    }
+    Ok((bytes, paths))
 }
 
 /// The files beside the pages: the style sheet and scripts, `cards.json`,

@@ -396,22 +396,24 @@ pub fn build_unless(
     cache: Option<&mut Cache>,
 ) -> Option<Vec<SearchFile>> {
     let mut files = Vec::new();
-    build_into(model, superseded, cache, &mut |path, json| {
-        files.push((path, json))
-    })
-    .then_some(files)
+    let done = build_into(model, superseded, cache, &mut |path, json| {
+        files.push((path, json));
+        Ok::<(), std::convert::Infallible>(())
+    });
+    matches!(done, Ok(true)).then_some(files)
 }
 
 /// Builds the search index, handing each file to `emit` as soon as it is
 /// made, so a build holds no more of the index than it is making (at
-/// 100,000 cards the index's files are about 200 MB); false when
-/// `superseded` stopped it (what was emitted is then not the whole index).
-pub fn build_into(
+/// 100,000 cards the index's files are about 200 MB). `Ok(false)` when
+/// `superseded` stopped it (what was emitted is then not the whole index);
+/// the first error `emit` returns stops it too, and is returned.
+pub fn build_into<E>(
     model: &Model,
     superseded: &(dyn Fn() -> bool + Sync),
     mut cache: Option<&mut Cache>,
-    emit: &mut dyn FnMut(String, String),
-) -> bool {
+    emit: &mut dyn FnMut(String, String) -> Result<(), E>,
+) -> Result<bool, E> {
     // Cards are numbered by title (folded, as search compares words), then
     // id: the client breaks ties between equal scores by number, so equal
     // results come in title order, and filters without words list cards so.
@@ -457,7 +459,7 @@ pub fn build_into(
                 old.extend(kept);
                 c.docs = old;
             }
-            return false;
+            return Ok(false);
         };
         for (k, ((source, fresh), p)) in docs.into_iter().zip(batch).enumerate() {
             let doc = fresh
@@ -485,10 +487,10 @@ pub fn build_into(
 
     let mut shard_keys = Vec::new();
     if superseded() {
-        return false;
+        return Ok(false);
     }
     for (key, json) in shards(postings.encode(&stats)) {
-        emit(format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json);
+        emit(format!("{}t/{}.json", urls::SEARCH_INDEX, hex(&key)), json)?;
         shard_keys.push(key);
     }
     let offsets: Vec<(Option<i32>, Option<i32>)> =
@@ -522,7 +524,7 @@ pub fn build_into(
         emit(
             format!("{}d/{n}.json", urls::SEARCH_INDEX),
             serde_json::to_string(&rows).unwrap_or_default(),
-        );
+        )?;
         // The chunk's passages beside its rows: one file per chunk rather
         // than per card (at 100,000 cards, a third of the site's files).
         // Each card's passages are moved into the file, not copied: at
@@ -538,14 +540,14 @@ pub fn build_into(
             file.push_str(&std::mem::take(one));
         }
         file.push(']');
-        emit(format!("{}x/{n}.json", urls::SEARCH_INDEX), file);
+        emit(format!("{}x/{n}.json", urls::SEARCH_INDEX), file)?;
     }
     let (meta, facet_files) = meta(model, &cards, &offsets, shard_keys);
     for (path, json) in facet_files {
-        emit(path, json);
+        emit(path, json)?;
     }
-    emit(format!("{}meta.json", urls::SEARCH_INDEX), meta);
-    !superseded()
+    emit(format!("{}meta.json", urls::SEARCH_INDEX), meta)?;
+    Ok(!superseded())
 }
 
 /// Days from the build to a live card's due date, and to its first expiring
