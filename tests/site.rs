@@ -372,6 +372,33 @@ fn edit_and_owner_links_come_from_the_registry_and_repo() {
 }
 
 #[test]
+fn a_card_a_person_owns_directly_and_through_a_team_counts_once() {
+    let (_tmp, root, out) = fixture_copy();
+    // Maria owns export herself and, through billing, the support cards;
+    // export now names billing too.
+    let export = root.join("product/export.md");
+    let text = fs::read_to_string(&export).unwrap();
+    fs::write(
+        &export,
+        text.replace("owners: [maria]", "owners: [maria, billing]"),
+    )
+    .unwrap();
+    assert_exit(&build(&root, &out, "2026-11-25"), 0);
+    let maria = read(&out, "_/owners/maria/index.html");
+    assert!(maria.contains("<p>5 cards · Trust score"), "{maria}");
+    assert_eq!(
+        maria.matches(r#"href="../../../product/export/""#).count(),
+        1,
+        "export is listed once: {maria}"
+    );
+    let billing = read(&out, "_/owners/billing/index.html");
+    assert!(
+        billing.contains(r#"href="../../../product/export/""#),
+        "{billing}"
+    );
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site() {
     let (tmp, root, out) = fixture_copy();
     assert_eq!(build(&root, &out, "2026-11-25").status.code(), Some(0));

@@ -202,9 +202,12 @@ pub fn owner_views(ws: &Workspace, cards: &[Published]) -> Vec<OwnerView> {
                     }
                 }
             }
+            // `own` is in card order (built by walking `cards`), so a
+            // binary search keeps a person in a big team from costing
+            // their cards times the team's.
             let through_teams: Vec<usize> = through_teams
                 .into_iter()
-                .filter(|i| !own.contains(i))
+                .filter(|i| own.binary_search(i).is_err())
                 .collect();
             let mut all: Vec<usize> = own.iter().chain(&through_teams).copied().collect();
             sort_by_urgency(cards, &mut all);

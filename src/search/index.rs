@@ -417,16 +417,19 @@ pub fn build_into<E>(
     // Cards are numbered by title (folded, as search compares words), then
     // id: the client breaks ties between equal scores by number, so equal
     // results come in title order, and filters without words list cards so.
-    let mut cards: Vec<&Entry> = model.published.iter().map(|&i| &model.cards[i]).collect();
-    let titles: FxMap<&str, String> = cards
+    // Each card's key is folded once and sorted beside it (a lookup by id
+    // in the comparison was a third of a second at 100,000 cards); ids are
+    // unique, so the order is total and an unstable sort gives it.
+    let mut keyed: Vec<(String, &Entry)> = model
+        .published
         .par_iter()
-        .map(|p| (p.card.id.as_str(), tokenize::fold(p.card.title())))
+        .map(|&i| {
+            let p = &model.cards[i];
+            (tokenize::fold(p.card.title()), p)
+        })
         .collect();
-    cards.par_sort_by(|a, b| {
-        titles[a.card.id.as_str()]
-            .cmp(&titles[b.card.id.as_str()])
-            .then_with(|| a.card.id.cmp(&b.card.id))
-    });
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.card.id.cmp(&b.1.card.id)));
+    let cards: Vec<&Entry> = keyed.into_iter().map(|(_, p)| p).collect();
     let mut postings = Postings::default();
     let mut excerpts = Vec::with_capacity(cards.len());
     let mut passages = Vec::with_capacity(cards.len());
