@@ -148,7 +148,7 @@ impl Live {
                 read: &read_other,
                 bare_folder: &bare_folder,
             };
-            let (Some(card), diagnostics) = card::parse(&rel, ws.display(&rel), &bytes, &reading)
+            let (Some(card), diagnostics) = card::parse(&rel, ws.display(&rel), bytes, &reading)
             else {
                 return None;
             };

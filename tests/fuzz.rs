@@ -218,7 +218,7 @@ fn card_parser_and_link_resolution() {
             let (card, diagnostics) = vouch::model::card::parse(
                 rel,
                 PathBuf::from("kb").join(rel),
-                &bytes,
+                bytes.clone(),
                 &vouch::model::card::Reading::alone(&templates, dialect),
             );
             for d in &diagnostics {

@@ -184,3 +184,60 @@ fn a_fifo_named_like_a_card_does_not_hang_the_check() {
     assert!(found[0].1.ends_with("pipe.md"));
     assert_eq!(output.status.code(), Some(1));
 }
+
+/// Cards are read relative to their open folder: cards of the same name in
+/// several folders (and at the top), visited with folders in between, are
+/// each read from their own folder.
+#[test]
+fn cards_of_one_name_in_many_folders_are_each_read_from_their_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let folders = ["", "a", "a/b", "a/b/c", "d", "a/e"];
+    for folder in folders {
+        let tag = if folder.is_empty() { "top" } else { folder };
+        let tag = tag.replace('/', "-");
+        card(
+            &root.join(folder),
+            "same.md",
+            &format!("[x](gone-{tag}.md)"),
+        );
+        // Enough cards that one thread's run of cards spans folders.
+        for n in 0..40 {
+            card(&root.join(folder), &format!("z{n}.md"), "Nothing to see.");
+        }
+    }
+    let out = vouch(root, &[]);
+    assert_exit(&out, 1);
+    let mut broken: Vec<(String, String)> = diagnostics(&out)
+        .into_iter()
+        .filter(|(code, _, _)| code == "broken-link")
+        .map(|(_, file, message)| {
+            let file = Path::new(&file)
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let target = message.split('`').nth(1).unwrap_or_default().to_owned();
+            (file, target)
+        })
+        .collect();
+    broken.sort();
+    let mut expected: Vec<(String, String)> = folders
+        .iter()
+        .map(|f| {
+            let file = if f.is_empty() {
+                "same.md".to_owned()
+            } else {
+                format!("{f}/same.md")
+            };
+            let tag = if f.is_empty() {
+                "top".to_owned()
+            } else {
+                f.replace('/', "-")
+            };
+            (file, format!("gone-{tag}.md"))
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(broken, expected, "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -486,10 +486,12 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
     let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = walked
         .cards
         .par_iter()
-        .map(|path| {
+        // Each of rayon's runs of consecutive cards keeps its current
+        // folder open.
+        .map_init(FolderReader::default, |folder, path| {
             let file = display_path(&root, &path.rel);
-            match fs::read(root.join(&path.rel)) {
-                Ok(bytes) => card::parse(&path.rel, file, &bytes, &reading),
+            match folder.read(&root, &path.rel) {
+                Ok(bytes) => card::parse(&path.rel, file, bytes, &reading),
                 Err(e) => (
                     None,
                     vec![Diagnostic::file(
@@ -567,6 +569,59 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         unreadable,
         diagnostics,
     })
+}
+
+/// Reads cards by name relative to their open folder: the kernel looks a
+/// folder's path up once for all of its cards, not once per card (walk
+/// order keeps a folder's cards together). Where a folder cannot be opened
+/// this way, its cards are read by their full paths.
+#[derive(Default)]
+struct FolderReader {
+    /// The folder (path under the root) and its handle, if it opened.
+    open: Option<(String, Option<fs::File>)>,
+}
+
+impl FolderReader {
+    fn read(&mut self, root: &Path, rel: &str) -> std::io::Result<Vec<u8>> {
+        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        if self.open.as_ref().is_none_or(|(f, _)| f != folder) {
+            let handle = if cfg!(unix) {
+                fs::File::open(root.join(folder)).ok()
+            } else {
+                None
+            };
+            self.open = Some((folder.to_owned(), handle));
+        }
+        #[cfg(unix)]
+        if let Some((_, Some(dir))) = &self.open {
+            use std::io::Read;
+            use std::os::fd::{AsRawFd, FromRawFd};
+            let name = std::ffi::CString::new(name)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+            // SAFETY: `dir` is an open folder and `name` a NUL-terminated
+            // file name; a descriptor returned is owned by the File below.
+            let fd = unsafe {
+                libc::openat(
+                    dir.as_raw_fd(),
+                    name.as_ptr(),
+                    libc::O_RDONLY | libc::O_CLOEXEC,
+                )
+            };
+            if fd < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // SAFETY: `fd` was just opened and is owned by nothing else.
+            let file = unsafe { fs::File::from_raw_fd(fd) };
+            let size = file.metadata()?.len();
+            // Read through `Take`: std's `File::read_to_end` would ask the
+            // size again (statx and lseek) on every card.
+            let mut bytes = Vec::with_capacity(size as usize + 1);
+            file.take(u64::MAX).read_to_end(&mut bytes)?;
+            return Ok(bytes);
+        }
+        let _ = name;
+        fs::read(root.join(rel))
+    }
 }
 
 /// One spelling for each free-form owner name that differs only by case:

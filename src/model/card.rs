@@ -192,14 +192,18 @@ impl<'a> Reading<'a> {
 pub fn parse(
     rel_path: &str,
     file: PathBuf,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     reading: &Reading,
 ) -> (Option<Card>, Vec<Diagnostic>) {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => return (None, vec![not_utf8(file, bytes, e.valid_up_to())]),
+    // The text is kept as read: no copy.
+    let source = match String::from_utf8(bytes) {
+        Ok(text) => SourceText::new(text),
+        Err(e) => {
+            let valid_up_to = e.utf8_error().valid_up_to();
+            return (None, vec![not_utf8(file, e.as_bytes(), valid_up_to)]);
+        }
     };
-    let source = SourceText::new(text);
+    let text = source.as_str();
     let mut reporter = Reporter::new(file.clone(), source.clone());
     let split = front_matter::split(text);
     let header_span = split.opener.clone().unwrap_or(0..0);

@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use crate::diagnostic::{Diagnostic, Severity, Summary, display_path};
@@ -38,11 +40,21 @@ pub fn write_each<'a>(
     } else {
         Renderer::plain()
     };
-    for d in diagnostics {
-        writeln!(out, "{}\n", render(&renderer, d))?;
+    // Excerpts are rendered in parallel, a bounded batch at a time, and
+    // written in order.
+    let diagnostics: Vec<&Diagnostic> = diagnostics.collect();
+    for batch in diagnostics.chunks(RENDER_BATCH) {
+        let rendered: Vec<String> = batch.par_iter().map(|d| render(&renderer, d)).collect();
+        for text in rendered {
+            writeln!(out, "{text}\n")?;
+        }
     }
     Ok(())
 }
+
+/// How many excerpts are rendered at once: enough to share out, few enough
+/// that a report of a million diagnostics still streams.
+const RENDER_BATCH: usize = 1024;
 
 fn render(renderer: &Renderer, d: &Diagnostic) -> String {
     let level = match d.severity {
