@@ -121,7 +121,7 @@ pub fn outline(text: &str, body: Range<usize>) -> Outline {
     let base = body.start;
     let markdown = &text[body];
     let mut out = Outline::default();
-    let mut ids = HashMap::default();
+    let mut ids = Ids::default();
     let mut open: Vec<usize> = Vec::new();
     let mut in_heading: Option<(HeadingLevel, usize, String)> = None;
     let mut html_depth = 0;
@@ -303,22 +303,60 @@ fn unicode_slug(text: &str) -> String {
 }
 
 /// GitHub numbers repeated ids: `faq`, `faq-1`, `faq-2`.
-fn unique_id(slug: String, seen: &mut HashMap<String, usize>) -> String {
-    let Some(&count) = seen.get(&slug) else {
-        seen.insert(slug.clone(), 0);
+fn unique_id(slug: String, seen: &mut Ids) -> String {
+    let Some(count) = seen.get(&slug) else {
+        seen.set(slug.clone(), 0);
         return slug;
     };
     let mut n = count;
     let id = loop {
         n += 1;
         let candidate = format!("{slug}-{n}");
-        if !seen.contains_key(&candidate) {
+        if seen.get(&candidate).is_none() {
             break candidate;
         }
     };
-    seen.insert(slug, n);
-    seen.insert(id.clone(), 0);
+    seen.set(slug, n);
+    seen.set(id.clone(), 0);
     id
+}
+
+/// The anchor ids a card has given so far, each with the last number a
+/// repeat of it took. Most cards have a handful of headings: those are
+/// looked up in a short list (no hash table to build per card); past
+/// [`Ids::FEW`] they move to a hash map, so a card of thousands of
+/// headings stays linear.
+#[derive(Default)]
+struct Ids {
+    few: Vec<(String, usize)>,
+    many: HashMap<String, usize>,
+}
+
+impl Ids {
+    const FEW: usize = 32;
+
+    fn get(&self, id: &str) -> Option<usize> {
+        if self.many.is_empty() {
+            self.few.iter().find(|(k, _)| k == id).map(|&(_, n)| n)
+        } else {
+            self.many.get(id).copied()
+        }
+    }
+
+    fn set(&mut self, id: String, n: usize) {
+        if self.many.is_empty() {
+            if let Some(entry) = self.few.iter_mut().find(|(k, _)| *k == id) {
+                entry.1 = n;
+                return;
+            }
+            if self.few.len() < Self::FEW {
+                self.few.push((id, n));
+                return;
+            }
+            self.many = self.few.drain(..).collect();
+        }
+        self.many.insert(id, n);
+    }
 }
 
 const GUIDANCE: &str = "guidance:";
@@ -542,6 +580,48 @@ mod tests {
         assert_eq!(github_slug("C++ & Rust_2 — fast"), "c--rust_2--fast");
         assert_eq!(github_slug("返金ポリシー 🚀"), "返金ポリシー-");
         assert_eq!(github_slug("हिन्दी"), "हिन्दी");
+    }
+
+    /// The short list and the hash map give the same ids as one hash map
+    /// would, across the switch from one to the other.
+    #[test]
+    fn anchor_ids_are_the_same_past_the_short_list() {
+        fn reference(slugs: &[String]) -> Vec<String> {
+            let mut seen: HashMap<String, usize> = HashMap::default();
+            let mut out = Vec::new();
+            for slug in slugs {
+                let id = match seen.get(slug).copied() {
+                    None => slug.clone(),
+                    Some(mut n) => loop {
+                        n += 1;
+                        let candidate = format!("{slug}-{n}");
+                        if !seen.contains_key(&candidate) {
+                            seen.insert(slug.clone(), n);
+                            break candidate;
+                        }
+                    },
+                };
+                seen.insert(id.clone(), 0);
+                out.push(id);
+            }
+            out
+        }
+        let words = ["faq", "faq-1", "steps", "faq-2", "steps-1", "a"];
+        // A fixed pseudo-random sequence of 300 slugs from those words.
+        let mut x: u32 = 7;
+        let slugs: Vec<String> = (0..300)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                words[(x >> 16) as usize % words.len()].to_owned()
+            })
+            .collect();
+        let mut ids = Ids::default();
+        let got: Vec<String> = slugs
+            .iter()
+            .map(|s| unique_id(s.clone(), &mut ids))
+            .collect();
+        assert!(!ids.many.is_empty(), "the test passes the short list's end");
+        assert_eq!(got, reference(&slugs));
     }
 
     #[test]
