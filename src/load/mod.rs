@@ -483,39 +483,9 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
         read: &read_other,
         bare_folder: &bare_folder,
     };
-    let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = walked
-        .cards
-        .par_iter()
-        // Each of rayon's runs of consecutive cards keeps its current
-        // folder open.
-        .map_init(FolderReader::default, |folder, path| {
-            let file = display_path(&root, &path.rel);
-            match folder.read(&root, &path.rel) {
-                Ok(bytes) => card::parse(&path.rel, file, bytes, &reading),
-                Err(e) => (
-                    None,
-                    vec![Diagnostic::file(
-                        Code::UnreadableFile,
-                        file,
-                        format!("cannot read this card: {e}"),
-                    )],
-                ),
-            }
-        })
-        .collect();
+    let card_files = walked.cards.len();
+    let (cards, unreadable) = read_cards(&root, &walked.cards, &reading, &mut diagnostics);
     crate::timing::mark("parse");
-    let card_files = parsed.len();
-    let mut cards = Vec::with_capacity(parsed.len());
-    let mut unreadable = std::collections::BTreeSet::new();
-    for (path, (card, mut diags)) in walked.cards.iter().zip(parsed) {
-        match card {
-            Some(card) => cards.push(card),
-            None => {
-                unreadable.insert(path.rel.clone());
-            }
-        }
-        diagnostics.append(&mut diags);
-    }
 
     // A collection without a `title` takes its index card's.
     for card in &cards {
@@ -571,57 +541,45 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
     })
 }
 
-/// Reads cards by name relative to their open folder: the kernel looks a
-/// folder's path up once for all of its cards, not once per card (walk
-/// order keeps a folder's cards together). Where a folder cannot be opened
-/// this way, its cards are read by their full paths.
-#[derive(Default)]
-struct FolderReader {
-    /// The folder (path under the root) and its handle, if it opened.
-    open: Option<(String, Option<fs::File>)>,
-}
-
-impl FolderReader {
-    fn read(&mut self, root: &Path, rel: &str) -> std::io::Result<Vec<u8>> {
-        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-        if self.open.as_ref().is_none_or(|(f, _)| f != folder) {
-            let handle = if cfg!(unix) {
-                fs::File::open(root.join(folder)).ok()
-            } else {
-                None
-            };
-            self.open = Some((folder.to_owned(), handle));
-        }
-        #[cfg(unix)]
-        if let Some((_, Some(dir))) = &self.open {
-            use std::io::Read;
-            use std::os::fd::{AsRawFd, FromRawFd};
-            let name = std::ffi::CString::new(name)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-            // SAFETY: `dir` is an open folder and `name` a NUL-terminated
-            // file name; a descriptor returned is owned by the File below.
-            let fd = unsafe {
-                libc::openat(
-                    dir.as_raw_fd(),
-                    name.as_ptr(),
-                    libc::O_RDONLY | libc::O_CLOEXEC,
-                )
-            };
-            if fd < 0 {
-                return Err(std::io::Error::last_os_error());
+/// Reads and parses the walked cards on all cores: the cards read, in walk
+/// order, and the paths of those that could not be read (each with a
+/// diagnostic, which goes into `diagnostics` with the cards' own, in order).
+fn read_cards(
+    root: &Path,
+    paths: &[walk::CardPath],
+    reading: &card::Reading,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Card>, std::collections::BTreeSet<String>) {
+    let (parsed, diags): (Vec<Option<Card>>, Vec<Vec<Diagnostic>>) = paths
+        .par_iter()
+        .map(|path| {
+            let file = display_path(root, &path.rel);
+            match fs::read(root.join(&path.rel)) {
+                Ok(bytes) => card::parse(&path.rel, file, bytes, reading),
+                Err(e) => (
+                    None,
+                    vec![Diagnostic::file(
+                        Code::UnreadableFile,
+                        file,
+                        format!("cannot read this card: {e}"),
+                    )],
+                ),
             }
-            // SAFETY: `fd` was just opened and is owned by nothing else.
-            let file = unsafe { fs::File::from_raw_fd(fd) };
-            let size = file.metadata()?.len();
-            // Read through `Take`: std's `File::read_to_end` would ask the
-            // size again (statx and lseek) on every card.
-            let mut bytes = Vec::with_capacity(size as usize + 1);
-            file.take(u64::MAX).read_to_end(&mut bytes)?;
-            return Ok(bytes);
-        }
-        let _ = name;
-        fs::read(root.join(rel))
-    }
+        })
+        .unzip();
+    diagnostics.extend(diags.into_iter().flatten());
+    let unreadable = paths
+        .iter()
+        .zip(&parsed)
+        .filter(|(_, card)| card.is_none())
+        .map(|(path, _)| path.rel.clone())
+        .collect();
+    // `filter_map`, unlike `flatten`, lets std keep the cards in the
+    // buffer they were parsed into: a second one would be 5 MB of fresh
+    // memory at 10,000 cards.
+    #[allow(clippy::filter_map_identity)]
+    let cards = parsed.into_iter().filter_map(|card| card).collect();
+    (cards, unreadable)
 }
 
 /// One spelling for each free-form owner name that differs only by case:
@@ -785,4 +743,58 @@ fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Templates {
         diagnostics.append(&mut reporter.diagnostics);
     }
     templates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A card that goes away between the walk and the read (deleted, or
+    /// replaced by a folder) is reported by name and leaves the cards
+    /// around it, and their order, as they were.
+    #[test]
+    fn a_card_gone_after_the_walk_is_reported_and_the_others_still_read() {
+        let root = std::env::temp_dir().join(format!("vouch-read-cards-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("b.md")).unwrap();
+        for name in ["a.md", "c.md"] {
+            fs::write(
+                root.join(name),
+                "---\ntitle: T\nowners: [o]\nverified: 2026-01-01\n---\nBody [x](missing.md).\n",
+            )
+            .unwrap();
+        }
+        let paths: Vec<CardPath> = ["a.md", "b.md", "gone.md", "c.md"]
+            .iter()
+            .map(|rel| CardPath {
+                rel: (*rel).to_owned(),
+            })
+            .collect();
+        let templates = crate::model::template::Templates::built_in();
+        let reading = card::Reading::alone(&templates, Dialect::Vouch);
+        let mut diagnostics = Vec::new();
+        let (cards, unreadable) = read_cards(&root, &paths, &reading, &mut diagnostics);
+        let _ = fs::remove_dir_all(&root);
+
+        let ids: Vec<&str> = cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert_eq!(
+            unreadable.into_iter().collect::<Vec<_>>(),
+            ["b.md", "gone.md"]
+        );
+        let unread: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnreadableFile)
+            .map(|d| format!("{} {}", d.file.display(), d.message))
+            .collect();
+        assert_eq!(unread.len(), 2, "{unread:?}");
+        assert!(
+            unread[0].contains("b.md cannot read this card"),
+            "{unread:?}"
+        );
+        assert!(
+            unread[1].contains("gone.md cannot read this card"),
+            "{unread:?}"
+        );
+    }
 }

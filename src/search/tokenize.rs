@@ -57,6 +57,10 @@ pub const MAX_WORD: usize = 64;
 
 /// `word` cut to [`MAX_WORD`] characters.
 fn cut(word: &str) -> &str {
+    // No more bytes than MAX_WORD: no more characters either.
+    if word.len() <= MAX_WORD {
+        return word;
+    }
     match word.char_indices().nth(MAX_WORD) {
         Some((end, _)) if word.len() > MAX_WORD => &word[..end],
         _ => word,
@@ -68,11 +72,19 @@ fn cut(word: &str) -> &str {
 pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
     if text.is_ascii() {
         // The same result without Unicode tables: most text is ASCII.
+        // Byte by byte: splitting by `char` decoded every byte again.
         let lower = text.to_ascii_lowercase();
-        for w in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if !w.is_empty() {
-                each(cut(w));
+        let mut start = 0;
+        for (i, b) in lower.bytes().enumerate() {
+            if !b.is_ascii_alphanumeric() {
+                if i > start {
+                    each(cut(&lower[start..i]));
+                }
+                start = i + 1;
             }
+        }
+        if start < lower.len() {
+            each(cut(&lower[start..]));
         }
         return;
     }
@@ -397,6 +409,39 @@ mod tests {
         );
         assert_eq!(words("ΣΟΦΟΣ"), ["σοφος"]);
         assert_eq!(words("हिन्दी"), ["हिनदी"], "spacing vowel signs stay");
+    }
+
+    /// ASCII text is split byte by byte; the words are those of splitting
+    /// at every character that is not a letter or digit, each cut at
+    /// [`MAX_WORD`].
+    #[test]
+    fn ascii_words_split_at_every_other_byte() {
+        let long = "Z".repeat(MAX_WORD + 5);
+        let mut seed = 11u64;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..10 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let pick = (seed >> 33) as usize;
+                text.push_str(match pick % 6 {
+                    0 => " ",
+                    1 => "Ab9",
+                    2 => "-_.",
+                    3 => &long,
+                    4 => "\t\x0b",
+                    _ => "x",
+                });
+            }
+            let expected: Vec<String> = text
+                .to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| w.chars().take(MAX_WORD).collect())
+                .collect();
+            assert_eq!(words(&text), expected, "{text:?}");
+        }
     }
 
     #[test]
