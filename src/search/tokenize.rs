@@ -61,10 +61,9 @@ fn cut(word: &str) -> &str {
     if word.len() <= MAX_WORD {
         return word;
     }
-    match word.char_indices().nth(MAX_WORD) {
-        Some((end, _)) if word.len() > MAX_WORD => &word[..end],
-        _ => word,
-    }
+    word.char_indices()
+        .nth(MAX_WORD)
+        .map_or(word, |(end, _)| &word[..end])
 }
 
 /// Calls `each` with every word of `text`, folded but not stemmed, in order;
