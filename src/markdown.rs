@@ -273,14 +273,16 @@ fn mark_content(headings: &mut [Heading], open: &[usize]) {
 pub fn github_slug(text: &str) -> String {
     if text.is_ascii() {
         // The same rule without Unicode tables: most headings are ASCII.
-        return text
-            .bytes()
-            .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b' ' | b'_'))
-            .map(|b| match b {
-                b' ' => '-',
-                b => char::from(b.to_ascii_lowercase()),
-            })
-            .collect();
+        let mut slug = String::with_capacity(text.len());
+        for b in text.bytes() {
+            match b {
+                b' ' => slug.push('-'),
+                b'-' | b'_' => slug.push(char::from(b)),
+                b if b.is_ascii_alphanumeric() => slug.push(char::from(b.to_ascii_lowercase())),
+                _ => {}
+            }
+        }
+        return slug;
     }
     unicode_slug(text)
 }

@@ -110,6 +110,9 @@ pub fn percent_encode(s: &str) -> String {
 
 /// Decodes `%XX` escapes; invalid ones stay as written.
 pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

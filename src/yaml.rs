@@ -399,20 +399,23 @@ mod simple {
         let Some(first) = value.chars().next() else {
             return false;
         };
-        if !first.is_alphanumeric() || value.ends_with(' ') || value.contains("  ") {
+        if !first.is_alphanumeric() || value.ends_with(' ') || (in_list && value.ends_with('-')) {
             return false;
         }
-        // In a flow list a `-` next to a space or a bracket starts a token.
-        if in_list && (value.ends_with('-') || value.contains(" -") || value.contains("- ")) {
-            return false;
-        }
-        value.chars().all(|c| {
-            c.is_alphanumeric()
+        // One pass: no two spaces in a row, and in a flow list no `-` next
+        // to a space (it would start a token).
+        let mut previous = first;
+        value.chars().skip(1).all(|c| {
+            let ok = (c.is_alphanumeric()
                 || matches!(
                     c,
                     ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '+' | '=' | ';' | '$' | '^' | '~'
                 )
-                || (!in_list && matches!(c, ',' | '\'' | '?'))
+                || (!in_list && matches!(c, ',' | '\'' | '?')))
+                && !(previous == ' ' && c == ' ')
+                && !(in_list && matches!((previous, c), (' ', '-') | ('-', ' ')));
+            previous = c;
+            ok
         })
     }
 
@@ -425,7 +428,7 @@ mod simple {
 
     pub(super) fn parse(text: &str, range: Range<usize>) -> Option<Node> {
         let yaml = text.get(range.clone())?;
-        if yaml.contains(['\r', '\t']) || !yaml.ends_with('\n') {
+        if yaml.bytes().any(|b| b == b'\r' || b == b'\t') || !yaml.ends_with('\n') {
             return None;
         }
         let mut entries: Vec<(Key, Node)> = Vec::new();

@@ -3,9 +3,9 @@
 //! they really live), so a link loop cannot make the walk spin.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use rayon::prelude::*;
 
 use crate::diagnostic::Code;
 
@@ -60,96 +60,101 @@ fn not_a_card(name: &str) -> Option<(String, &'static str)> {
     }
 }
 
-/// Lists the cards under `root` in a stable (sorted) order.
+/// Lists the cards under `root` in a stable order: each folder's entries
+/// sorted by name, a folder's contents where the folder sorts. Sibling
+/// folders are walked on all cores; the result does not depend on which
+/// finishes first.
 pub fn walk(root: &Path, canonical_root: &Path) -> Walked {
+    walk_folder(canonical_root, root, "", 0)
+}
+
+/// What a folder's walk finds, in order: a run of files between folders,
+/// or a folder still to walk.
+enum Step {
+    Files(Walked),
+    Folder(PathBuf, String),
+}
+
+/// The walk of `dir`, the folder at `rel` under the root (`""` for the
+/// root itself), `depth` folders down.
+fn walk_folder(canonical_root: &Path, dir: &Path, rel: &str, depth: usize) -> Walked {
     let mut out = Walked::default();
-    let mut marked = Vec::new();
-    let walker = WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            if entry.depth() == 0 {
-                return true;
-            }
-            let name = entry.file_name().to_string_lossy();
-            if is_hidden(&name) {
-                return false;
-            }
-            if entry.file_type().is_dir() {
-                if entry.depth() == 1 && name == "templates" {
-                    return false;
+    let cannot_read = |e: std::io::Error| {
+        (
+            rel.to_owned(),
+            Code::UnreadableFile,
+            format!("cannot read this folder: {e}"),
+            Some("check the folder's permissions".to_owned()),
+        )
+    };
+    let mut entries = Vec::new();
+    match fs::read_dir(dir) {
+        Ok(listing) => {
+            for entry in listing {
+                match entry.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
+                    Ok(found) => entries.push(found),
+                    Err(e) => out.problems.push(cannot_read(e)),
                 }
-                if entry.path().join(OUTPUT_MARKER).exists() {
-                    marked.push(entry.path().to_path_buf());
-                    return false;
-                }
-                return true;
             }
-            true
-        });
-    let entries: Vec<_> = walker.collect();
-    // A folder marked as a built site is not read; unless it is the default
-    // `site/` of a root that is the working folder, say so: a marker
-    // committed into a collection must not hide its cards without a word.
-    for dir in &marked {
-        let rel = dir.strip_prefix(root).map(rel_string).unwrap_or_default();
-        if rel != "site" {
-            out.problems.push((
-                rel.clone(),
-                Code::SkippedSite,
-                format!("`{rel}/` holds `{OUTPUT_MARKER}`, the mark of a site vouch built, so nothing in it is read as cards"),
-                Some(format!("if `{rel}/` is not a built site, remove `{rel}/{OUTPUT_MARKER}`; build sites outside the root")),
-            ));
+        }
+        Err(e) => {
+            out.problems.push(cannot_read(e));
+            return out;
         }
     }
-    for entry in entries {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let rel = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map(rel_string)
-                    .unwrap_or_default();
-                out.problems.push((
-                    rel,
-                    Code::UnreadableFile,
-                    format!("cannot read this folder: {e}"),
-                    Some("check the folder's permissions".to_owned()),
-                ));
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut steps = Vec::new();
+    for (file_name, kind) in entries {
+        let name = file_name.to_string_lossy();
+        if is_hidden(&name) {
+            continue;
+        }
+        let child_rel = if rel.is_empty() {
+            name.clone().into_owned()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let path = dir.join(&file_name);
+        if kind.is_dir() {
+            if depth == 0 && name == "templates" {
                 continue;
             }
-        };
-        if entry.depth() == 0 {
-            continue;
-        }
-        let Ok(rel_path) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let rel = rel_string(rel_path);
-        let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_dir() {
-            if entry.depth() == 1 {
-                out.collections.push(rel);
+            // A folder marked as a built site is not read; unless it is the
+            // default `site/` of a root that is the working folder, say so: a
+            // marker committed into a collection must not hide its cards
+            // without a word.
+            if path.join(OUTPUT_MARKER).exists() {
+                if child_rel != "site" {
+                    out.problems.push((
+                        child_rel.clone(),
+                        Code::SkippedSite,
+                        format!("`{child_rel}/` holds `{OUTPUT_MARKER}`, the mark of a site vouch built, so nothing in it is read as cards"),
+                        Some(format!("if `{child_rel}/` is not a built site, remove `{child_rel}/{OUTPUT_MARKER}`; build sites outside the root")),
+                    ));
+                }
+                continue;
             }
+            if depth == 0 {
+                out.collections.push(child_rel.clone());
+            }
+            steps.push(Step::Files(std::mem::take(&mut out)));
+            steps.push(Step::Folder(path, child_rel));
             continue;
         }
-        if entry.path_is_symlink()
-            && let Some(problem) = check_symlink(entry.path(), canonical_root, &rel)
+        if kind.is_symlink()
+            && let Some(problem) = check_symlink(&path, canonical_root, &child_rel)
         {
             out.problems.push(problem);
             continue;
         }
-        let regular =
-            entry.file_type().is_file() || (entry.path_is_symlink() && entry.path().is_file());
+        let regular = kind.is_file() || (kind.is_symlink() && path.is_file());
         if is_card_name(&name) {
             if regular {
-                out.cards.push(CardPath { rel });
+                out.cards.push(CardPath { rel: child_rel });
             } else {
                 // A FIFO or device named `*.md` would block or never end a read.
                 out.problems.push((
-                    rel,
+                    child_rel,
                     Code::UnreadableFile,
                     "not a regular file; skipped".to_owned(),
                     Some("cards must be regular files: remove or rename this one".to_owned()),
@@ -157,8 +162,25 @@ pub fn walk(root: &Path, canonical_root: &Path) -> Walked {
             }
         } else if regular && let Some((message, help)) = not_a_card(&name) {
             out.problems
-                .push((rel, Code::SkippedFile, message, Some(help.to_owned())));
+                .push((child_rel, Code::SkippedFile, message, Some(help.to_owned())));
         }
+    }
+    if steps.is_empty() {
+        return out;
+    }
+    steps.push(Step::Files(out));
+    let parts: Vec<Walked> = steps
+        .into_par_iter()
+        .map(|step| match step {
+            Step::Files(found) => found,
+            Step::Folder(path, rel) => walk_folder(canonical_root, &path, &rel, depth + 1),
+        })
+        .collect();
+    let mut out = Walked::default();
+    for mut part in parts {
+        out.cards.append(&mut part.cards);
+        out.collections.append(&mut part.collections);
+        out.problems.append(&mut part.problems);
     }
     out
 }
@@ -194,9 +216,70 @@ fn check_symlink(path: &Path, canonical_root: &Path, rel: &str) -> Option<WalkPr
     }
 }
 
-fn rel_string(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Folders are walked on all cores, and the order is still each
+    /// folder's entries by name, a folder's contents where the folder sorts,
+    /// with hidden entries, the root's `templates/` and built sites left out.
+    #[test]
+    fn the_parallel_walk_keeps_the_sorted_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let files = [
+            "a.md",
+            "b/x.md",
+            "b/c/y.md",
+            "b/c/z/deep.md",
+            "b/d.md",
+            "c.md",
+            "d/z.md",
+            "d/_hidden.md",
+            "d/templates/kept.md",
+            "templates/card.md",
+            ".git/HEAD.md",
+            "built/page.md",
+            "e/notes.markdown",
+        ];
+        for f in files {
+            let path = root.join(f);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "x").unwrap();
+        }
+        fs::write(root.join("built").join(OUTPUT_MARKER), "").unwrap();
+        for n in 0..40 {
+            let path = root.join(format!("f/g{n:02}/card.md"));
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "x").unwrap();
+        }
+        let walked = walk(root, &fs::canonicalize(root).unwrap());
+        let cards: Vec<&str> = walked.cards.iter().map(|c| c.rel.as_str()).collect();
+        let mut expected = vec![
+            "a.md",
+            "b/c/y.md",
+            "b/c/z/deep.md",
+            "b/d.md",
+            "b/x.md",
+            "c.md",
+            "d/templates/kept.md",
+            "d/z.md",
+        ];
+        let deep: Vec<String> = (0..40).map(|n| format!("f/g{n:02}/card.md")).collect();
+        expected.extend(deep.iter().map(String::as_str));
+        assert_eq!(cards, expected);
+        assert_eq!(walked.collections, ["b", "d", "e", "f"]);
+        let problems: Vec<(&str, Code)> = walked
+            .problems
+            .iter()
+            .map(|(rel, code, _, _)| (rel.as_str(), *code))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                ("built", Code::SkippedSite),
+                ("e/notes.markdown", Code::SkippedFile)
+            ]
+        );
+    }
 }

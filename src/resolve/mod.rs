@@ -461,6 +461,9 @@ fn folders(
     publish: &[Publish],
 ) -> BTreeMap<String, FolderFacts> {
     let mut out: BTreeMap<String, FolderFacts> = BTreeMap::new();
+    // Cards whose page is a folder's address, and that folder: most are
+    // not a folder that holds cards, so they wait until the folders are known.
+    let mut own_folders: Vec<(&str, usize)> = Vec::new();
     for &i in published {
         let card = &ws.cards[i];
         let Some(collection) = card.collection.as_deref() else {
@@ -477,7 +480,7 @@ fn folders(
             && let Some(own) = url.strip_suffix('/')
             && inside(own)
         {
-            out.entry(own.to_owned()).or_default().index = Some(i);
+            own_folders.push((own, i));
             folder = parent_folder(own);
         }
         while inside(folder) {
@@ -493,8 +496,12 @@ fn folders(
     }
     // A card's own address is a folder only when the folder holds cards, or
     // the card is the folder's `index.md`.
-    out.retain(|_, f| {
-        !f.members.is_empty() || f.index.is_some_and(|i| ws.cards[i].id.ends_with("/index"))
-    });
+    for (own, i) in own_folders {
+        if ws.cards[i].id.ends_with("/index") {
+            out.entry(own.to_owned()).or_default().index = Some(i);
+        } else if let Some(f) = out.get_mut(own) {
+            f.index = Some(i);
+        }
+    }
     out
 }
