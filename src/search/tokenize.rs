@@ -237,9 +237,16 @@ pub const STOP_WORDS: &[(&str, &[&str])] = &[
 /// Whether a folded word is a stop word in any language of [`STOP_WORDS`]:
 /// a query in one language may be asked of cards in another.
 pub fn is_stop(word: &str) -> bool {
-    STOP_WORDS
-        .iter()
-        .any(|(_, words)| words.binary_search(&word).is_ok())
+    // One hash lookup: a binary search in each language's list was 1.2% of
+    // a build's instructions.
+    static ALL: std::sync::OnceLock<rustc_hash::FxHashSet<&str>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        STOP_WORDS
+            .iter()
+            .flat_map(|(_, words)| words.iter().copied())
+            .collect()
+    })
+    .contains(word)
 }
 
 /// Hebrew's one-letter prefixes (and, or `ו`; the `ה`; in `ב`; to `ל`; from
