@@ -263,6 +263,40 @@ fn every_dead_link_on_the_site_is_a_check_diagnostic() {
     }
 }
 
+/// A card whose page is a folder's address lists that folder's cards when
+/// the folder holds some (`c/x.md` beside `c/x/`), and lists nothing when
+/// it holds none (`c/lone.md`).
+#[test]
+fn a_card_beside_its_folder_is_that_folders_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("vouch.yaml"), "").unwrap();
+    for rel in ["c/x.md", "c/x/y.md", "c/x/deep/z.md", "c/lone.md"] {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(
+            path,
+            format!(
+                "---\ntitle: T {rel}\nowners: [ana]\nverified: 2026-11-01\n---\nbody of {rel}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let site = tmp.path().join("site");
+    let out = vouch(&["build", "-o", site.to_str().unwrap()], &root);
+    assert_exit(&out, 0);
+    let x = fs::read_to_string(site.join("c/x/index.html")).unwrap();
+    assert!(x.contains("body of c/x.md"), "{x}");
+    assert!(x.contains("class=\"listing\""), "{x}");
+    assert!(x.contains("<p>3 cards ·"), "{x}");
+    assert!(x.contains("href=\"../../c/x/deep/\""), "{x}");
+    let lone = fs::read_to_string(site.join("c/lone/index.html")).unwrap();
+    assert!(lone.contains("body of c/lone.md"), "{lone}");
+    assert!(!lone.contains("class=\"listing\""), "{lone}");
+    assert!(crawl(&site).is_empty(), "{:?}", crawl(&site));
+}
+
 #[test]
 fn folder_links_and_index_cards_lead_to_their_pages() {
     let tmp = tempfile::tempdir().unwrap();
