@@ -74,6 +74,7 @@ codes! {
     EmptySection => "empty-section", Error;
     GuidanceLeft => "guidance-left", Error;
     BrokenLink => "broken-link", Error;
+    UnsafeAsset => "unsafe-asset", Error;
     BrokenAnchor => "broken-anchor", Error;
     UnpublishedLink => "unpublished-link", Error;
     HtmlTooDeep => "html-too-deep", Warning;
@@ -160,7 +161,42 @@ fn serialize_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::E
 
 /// A path with forward slashes on every platform, as CI annotations expect.
 pub fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    // On Windows `\` separates folders; elsewhere it is a letter of a name.
+    let text = path.to_string_lossy();
+    let text = if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    };
+    terminal_safe(&text).into_owned()
+}
+
+/// `text` as a terminal or a CI log may show it: control characters (an
+/// escape sequence could clear the screen, or write the clipboard through
+/// OSC 52) become their visible pictures (`␛`), and bidi embedding,
+/// override and isolate controls (which reorder the rest of the line) and
+/// C1 controls become `�`. One character for one, so columns stay true.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| (c.is_control() && c != '\t' && c != '\n') || is_bidi_control(c);
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if unsafe_char(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// The characters that change the direction of the text after them until
+/// they are closed (embeddings, overrides, isolates, and their closers).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 impl Diagnostic {

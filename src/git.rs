@@ -131,7 +131,7 @@ impl Repo {
                 "--name-status",
                 "-z",
                 "--find-renames",
-                "--diff-filter=AMR",
+                "--diff-filter=AMRT",
                 base,
                 "--",
                 pathspec,

@@ -5,6 +5,7 @@
 //! applies every rule, and [`report`] renders the diagnostics. `check` stops
 //! there; `build` goes on to [`render`] the site and [`write`] it atomically.
 
+pub mod asset;
 pub mod cmd;
 pub mod diagnostic;
 pub mod edit;

@@ -304,9 +304,35 @@ fn unicode_slug(text: &str) -> String {
         .collect()
 }
 
-/// GitHub numbers repeated ids: `faq`, `faq-1`, `faq-2`.
+/// Ids the site's pages and scripts give their own elements (landmarks,
+/// the search widgets, the trust panel): a card's heading or raw HTML never
+/// takes one, or a link or a script would reach the card's element instead.
+pub const PAGE_IDS: &[&str] = &[
+    "collections",
+    "main",
+    "other-cards",
+    "recent",
+    "search-form",
+    "search-more",
+    "search-q",
+    "search-results",
+    "search-status",
+    "site-search-panel",
+    "site-search-q",
+    "site-search-results",
+    "toc-heading",
+    "todo",
+    "trust-heading",
+    "vouch-build-error",
+];
+
+/// GitHub numbers repeated ids: `faq`, `faq-1`, `faq-2`. A page's own id
+/// counts as taken: a heading "Main" is `main-1`.
 fn unique_id(slug: String, seen: &mut Ids) -> String {
-    let Some(count) = seen.get(&slug) else {
+    let taken = seen
+        .get(&slug)
+        .or_else(|| PAGE_IDS.contains(&slug.as_str()).then_some(0));
+    let Some(count) = taken else {
         seen.set(slug.clone(), 0);
         return slug;
     };

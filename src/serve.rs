@@ -13,10 +13,18 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::urlpath::percent_decode;
+use crate::urlpath::{percent_decode, percent_encode};
 
 const RELOAD_JS: &str = include_str!("../templates/site/reload.js");
 const INJECT: &str = "<script src=\"/__vouch/reload.js\"></script>";
+
+/// Sent with every answer: the browser takes each file for the type it is
+/// sent as (never sniffs a script out of an image), and a page runs only the
+/// site's own scripts, from files (the site has no inline script), and is
+/// never framed. The same policy a host should send (see the serve card).
+pub const SAFETY_HEADERS: &str = "X-Content-Type-Options: nosniff\r\n\
+Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'\r\n\
+Referrer-Policy: no-referrer\r\n";
 
 /// At most this many requests are handled at once; more get a 503.
 const MAX_CONNECTIONS: usize = 64;
@@ -24,6 +32,29 @@ const MAX_CONNECTIONS: usize = 64;
 const MAX_LISTENERS: usize = 64;
 /// A request line and its headers together fit in this many bytes.
 const MAX_HEAD: u64 = 16 * 1024;
+
+/// A request line and its headers arrive within this time, all together.
+const HEAD_TIME: Duration = Duration::from_secs(5);
+
+/// Reads from a connection until a moment, however the bytes trickle in.
+struct Deadline<'s> {
+    stream: &'s TcpStream,
+    until: std::time::Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self
+            .until
+            .saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        let mut stream = self.stream;
+        stream.read(buf)
+    }
+}
 
 /// What the server knows of the latest build.
 #[derive(Default)]
@@ -118,10 +149,14 @@ impl Server {
     }
 
     fn handle(&self, stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        // The request line and headers, bounded: a 256 MB line is refused,
-        // not kept.
-        let mut reader = BufReader::new((&stream).take(MAX_HEAD));
+        // The request line and headers, bounded in size (a 256 MB line is
+        // refused, not kept) and in time: a client sending a byte now and
+        // then cannot hold a connection slot past the deadline.
+        let deadline = Deadline {
+            stream: &stream,
+            until: std::time::Instant::now() + HEAD_TIME,
+        };
+        let mut reader = BufReader::new(deadline.take(MAX_HEAD));
         let mut request = String::new();
         if reader.read_line(&mut request).is_err() || !request.ends_with('\n') {
             drop(reader);
@@ -252,11 +287,16 @@ impl Server {
             if !path.ends_with('/') {
                 // Built from the checked path, so `//evil.example` can
                 // never become a redirect to another site.
-                let location =
-                    format!("/{}/", rel.to_string_lossy().trim_matches('/')).replace("//", "/");
+                // Each part percent-encoded: a folder named with CR LF (or
+                // any byte a header cannot hold) stays inside the header.
+                let mut location = String::from("/");
+                for part in rel.components() {
+                    location.push_str(&percent_encode(&part.as_os_str().to_string_lossy()));
+                    location.push('/');
+                }
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\n{SAFETY_HEADERS}Connection: close\r\n\r\n"
                 );
                 return;
             }
@@ -309,7 +349,7 @@ fn respond(
 ) -> std::io::Result<()> {
     write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n{SAFETY_HEADERS}Connection: close\r\n\r\n",
         body.len()
     )?;
     if !head_only {

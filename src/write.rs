@@ -8,6 +8,8 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+use cap_std::fs::{Dir, OpenOptions, OpenOptionsExt};
+
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -85,25 +87,92 @@ pub fn check_output(target: &Path, root: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Staging folders and swapped-out sites left by builds that were killed:
-/// `.NAME.vouch-tmp-PID` and `.NAME.vouch-tmp-PID.old` beside the target
-/// whose process is gone.
-fn remove_leftovers(parent: &Path, name: &str) {
+/// A folder name inside its parent (`.`, `..` and separators refused).
+fn one_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
+}
+
+/// Opens `name`, a folder directly inside `parent`, as a handle everything
+/// below is resolved beneath; never a symbolic link.
+fn open_subdir(parent: &Dir, name: &str) -> io::Result<Dir> {
+    match parent.symlink_metadata(name) {
+        Ok(meta) if meta.is_dir() => parent.open_dir(name),
+        Ok(_) => Err(io::Error::other("it is not a folder")),
+        Err(e) => Err(e),
+    }
+}
+
+/// Removes `name` inside `parent`, whatever it is: a link is removed, never
+/// followed; a folder goes with everything in it (its top entries in
+/// parallel), resolved beneath its own handle.
+fn remove_entry(parent: &Dir, name: &str) -> io::Result<()> {
+    use rayon::prelude::*;
+    let meta = match parent.symlink_metadata(name) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if !meta.is_dir() {
+        return parent.remove_file(name);
+    }
+    let dir = parent.open_dir(name)?;
+    let entries: Vec<(std::ffi::OsString, bool)> = dir
+        .entries()?
+        .filter_map(Result::ok)
+        .map(|e| (e.file_name(), e.file_type().is_ok_and(|t| t.is_dir())))
+        .collect();
+    entries.par_iter().try_for_each(|(entry, is_dir)| {
+        if *is_dir {
+            dir.remove_dir_all(entry)
+        } else {
+            dir.remove_file(entry)
+        }
+    })?;
+    drop(dir);
+    parent.remove_dir(name)
+}
+
+/// Takes an exclusive lock on the folder `name` in `parent`, held for as
+/// long as the returned handle lives: how a build says its staging folder is
+/// in use. Without `wait`, `None` when another process holds it.
+#[cfg(unix)]
+fn lock(parent: &Dir, name: &str, wait: bool) -> Option<cap_std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let mut options = OpenOptions::new();
+    options
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW);
+    let folder = parent.open_with(name, &options).ok()?;
+    let mode = if wait {
+        libc::LOCK_EX
+    } else {
+        libc::LOCK_EX | libc::LOCK_NB
+    };
+    // SAFETY: flock on a descriptor this handle owns; no memory is shared.
+    (unsafe { libc::flock(folder.as_raw_fd(), mode) } == 0).then_some(folder)
+}
+
+#[cfg(not(unix))]
+fn lock(_: &Dir, _: &str, _: bool) -> Option<cap_std::fs::File> {
+    None // no lock: a leftover is never judged abandoned
+}
+
+/// Staging folders left by builds that were killed: `.NAME.vouch-tmp-…`
+/// beside the target that no live build holds locked (the lock goes with
+/// the process, so this is exact, whatever became of its PID).
+fn remove_leftovers(parent: &Dir, name: &str) {
     let prefix = format!(".{name}.vouch-tmp-");
-    let Ok(entries) = fs::read_dir(parent) else {
+    let Ok(entries) = parent.entries() else {
         return;
     };
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file_name.strip_prefix(&prefix) else {
+        if !file_name.starts_with(&prefix) {
             continue;
-        };
-        let Ok(pid) = rest.trim_end_matches(".old").parse::<u32>() else {
-            continue;
-        };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        if !alive && cfg!(target_os = "linux") && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = fs::remove_dir_all(entry.path());
+        }
+        if entry.file_type().is_ok_and(|t| t.is_dir()) && lock(parent, &file_name, false).is_some()
+        {
+            let _ = remove_entry(parent, &file_name);
         }
     }
 }
@@ -122,6 +191,11 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 /// A folder being filled, to become `target` on [`Staging::commit`]. Dropped
 /// without a commit, it removes itself.
 ///
+/// Every path it touches is resolved beneath an open folder handle (the
+/// target's parent, the staging folder, the cache folder), never through a
+/// symbolic link out of it, so nothing planted in the output or the cache
+/// can make a build read, write or remove anything elsewhere.
+///
 /// The previous site is not deleted on commit: it is kept in the cache folder
 /// beside the target (`.NAME.vouch-cache/tree`, with a manifest of each
 /// file's length, modification time and hash), and the next build starts from
@@ -131,14 +205,24 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
-    dir: PathBuf,
+    /// The folder the target, the staging folder and the cache are in.
+    parent: Dir,
+    /// The target's name in `parent`.
+    name: String,
+    /// The staging folder's name in `parent`, its path and its handle
+    /// (locked while the build lives).
+    staging_name: String,
+    dir_path: PathBuf,
+    dir: Dir,
+    /// The staging folder's lock, held while the build lives.
+    _lock: Option<cap_std::fs::File>,
     committed: bool,
     /// The files the staging folder held when taken from the cache.
     known: HashMap<String, Stamp>,
     /// Every file of the new site, as written or kept.
     written: Mutex<Vec<(String, Stamp)>>,
-    /// Folders known to exist as real folders.
-    dirs: Mutex<HashSet<PathBuf>>,
+    /// Folders (relative) known to exist as real folders.
+    dirs: Mutex<HashSet<String>>,
 }
 
 /// What the manifest records of a file: enough to tell, without reading it,
@@ -163,6 +247,9 @@ struct Manifest {
 
 const CACHE_NOTE: &str = "# vouch keeps the previous site here, so the next build writes only\n# what changed. Safe to delete; never commit it.\n*\n";
 
+/// The most a manifest may hold: one 100,000-card site's is about 20 MB.
+const MANIFEST_LIMIT: u64 = 256 << 20;
+
 /// The hash of a file's bytes the manifest records (stable within one
 /// version of vouch, which is all a manifest is trusted for).
 pub fn content_hash(bytes: &[u8]) -> u64 {
@@ -172,31 +259,32 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Identity, link count and modification time of what a handle resolved.
 #[cfg(unix)]
-fn folder_id(meta: &fs::Metadata) -> u64 {
-    std::os::unix::fs::MetadataExt::ino(meta)
+mod stat {
+    use cap_std::fs::MetadataExt;
+    pub fn folder_id(meta: &cap_std::fs::Metadata) -> u64 {
+        meta.ino()
+    }
+    pub fn links(meta: &cap_std::fs::Metadata) -> u64 {
+        meta.nlink()
+    }
+    pub fn mtime(meta: &cap_std::fs::Metadata) -> i128 {
+        i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec())
+    }
 }
 
 #[cfg(not(unix))]
-fn folder_id(_: &fs::Metadata) -> u64 {
-    0 // no stable id: the cache is never trusted
-}
-
-#[cfg(unix)]
-fn links(meta: &fs::Metadata) -> u64 {
-    std::os::unix::fs::MetadataExt::nlink(meta)
-}
-
-#[cfg(not(unix))]
-fn links(_: &fs::Metadata) -> u64 {
-    1
-}
-
-fn mtime_of(meta: &fs::Metadata) -> i128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128)
+mod stat {
+    pub fn folder_id(_: &cap_std::fs::Metadata) -> u64 {
+        0 // no stable id: the cache is never trusted
+    }
+    pub fn links(_: &cap_std::fs::Metadata) -> u64 {
+        1
+    }
+    pub fn mtime(_: &cap_std::fs::Metadata) -> i128 {
+        0
+    }
 }
 
 /// The folder `target` is in (`.` for a bare name) and its name: where its
@@ -212,78 +300,130 @@ fn beside(target: &Path) -> (PathBuf, String) {
     (parent, name)
 }
 
-/// The folder where builds of `target` keep the previous site.
-pub fn cache_folder(target: &Path) -> PathBuf {
-    let (parent, name) = beside(target);
-    parent.join(format!(".{name}.vouch-cache"))
+/// The name of the folder where builds of a target named `name` keep the
+/// previous site, beside it.
+fn cache_name(name: &str) -> String {
+    format!(".{name}.vouch-cache")
 }
 
-/// Removes the folders below `top` that removing `path` left empty.
-fn remove_empty_parents(path: &Path, top: &Path) {
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d == top || fs::remove_dir(d).is_err() {
+/// Removes the folders below the top of `dir` that removing `rel` left empty.
+fn remove_empty_parents(dir: &Dir, rel: &str) {
+    let mut at = rel;
+    while let Some((up, _)) = at.rsplit_once('/') {
+        if dir.remove_dir(up).is_err() {
             break;
         }
-        dir = d.parent();
+        at = up;
     }
+}
+
+/// Opens `name` in `dir` to read, never through a link, only a regular
+/// file, and reads at most `limit` bytes of it (more is an error).
+fn read_bounded(dir: &Dir, name: &str, limit: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = OpenOptions::new();
+    options
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    let file = dir.open_with(name, &options)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.len() > limit {
+        return Err(io::Error::other("not a regular file of a manifest's size"));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::other("larger than a manifest"));
+    }
+    Ok(bytes)
+}
+
+/// Makes `name` in `dir` a new regular file holding `bytes`: whatever is
+/// there first (a file, a link, a FIFO) is removed, never followed or
+/// written through.
+fn replace_in(dir: &Dir, name: &str, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    match dir.symlink_metadata(name) {
+        Ok(meta) if meta.is_dir() => remove_entry(dir, name)?,
+        Ok(_) => dir.remove_file(name)?,
+        Err(_) => {}
+    }
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    dir.open_with(name, &options)?.write_all(bytes)
 }
 
 /// Takes the cached previous site, if there is one that a manifest of this
-/// version describes, as the staging folder `dir`; returns its files.
-fn take_cached(cache: &Path, dir: &Path) -> Option<HashMap<String, Stamp>> {
-    if !fs::symlink_metadata(cache).is_ok_and(|m| m.is_dir()) {
+/// version describes, as the staging folder `staging` in `parent`; returns
+/// its files.
+fn take_cached(parent: &Dir, cache: &str, staging: &str) -> Option<HashMap<String, Stamp>> {
+    let cache = open_subdir(parent, cache).ok()?;
+    if !cache.symlink_metadata("tree").is_ok_and(|m| m.is_dir()) {
         return None;
     }
-    let tree = cache.join("tree");
-    if !fs::symlink_metadata(&tree).is_ok_and(|m| m.is_dir()) {
-        return None;
-    }
-    fs::rename(&tree, dir).ok()?;
-    let manifest = cache.join("tree.manifest");
-    let text = fs::read(&manifest).ok();
-    let _ = fs::remove_file(&manifest);
-    let manifest: Manifest = serde_json::from_slice(&text?).ok()?;
-    let id = fs::symlink_metadata(dir).map(|m| folder_id(&m)).ok()?;
-    (cfg!(unix) && manifest.vouch == env!("CARGO_PKG_VERSION") && manifest.folder == id)
-        .then(|| manifest.files.into_iter().collect())
+    cache.rename("tree", parent, staging).ok()?;
+    let text = read_bounded(&cache, "tree.manifest", MANIFEST_LIMIT);
+    let _ = cache.remove_file("tree.manifest");
+    let manifest: Manifest = serde_json::from_slice(&text.ok()?).ok()?;
+    let id = parent.symlink_metadata(staging).ok()?;
+    (cfg!(unix)
+        && id.is_dir()
+        && manifest.vouch == env!("CARGO_PKG_VERSION")
+        && manifest.folder == stat::folder_id(&id))
+    .then(|| manifest.files.into_iter().collect())
 }
 
 impl Staging {
     /// Starts a build of `target`. Refuses a target that exists and is neither
     /// empty nor a site vouch wrote (it holds the marker file).
     pub fn new(target: &Path) -> Result<Staging, WriteError> {
-        if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(WriteError::Symlink(target.to_path_buf()));
+        let (parent_path, name) = beside(target);
+        if !one_name(&name) {
+            return Err(WriteError::Escapes(target.display().to_string()));
         }
-        if target.exists() && !is_ours(target) {
-            return Err(WriteError::NotOurs(target.to_path_buf()));
+        fs::create_dir_all(&parent_path).map_err(io_err(&parent_path))?;
+        let parent = Dir::open_ambient_dir(&parent_path, cap_std::ambient_authority())
+            .map_err(io_err(&parent_path))?;
+        match parent.symlink_metadata(&name) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(WriteError::Symlink(target.to_path_buf()));
+            }
+            Ok(meta) if !meta.is_dir() || !is_ours(&parent, &name) => {
+                return Err(WriteError::NotOurs(target.to_path_buf()));
+            }
+            _ => {}
         }
-        let (parent, name) = beside(target);
-        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
         remove_leftovers(&parent, &name);
-        let dir = parent.join(format!(".{name}.vouch-tmp-{}", std::process::id()));
-        if fs::symlink_metadata(&dir).is_ok() {
-            fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
-        }
-        remove_if_interrupted(&dir);
-        let known = match take_cached(&cache_folder(target), &dir) {
+        let staging_name = format!(".{name}.vouch-tmp-{}", std::process::id());
+        let dir_path = parent_path.join(&staging_name);
+        remove_entry(&parent, &staging_name).map_err(io_err(&dir_path))?;
+        remove_if_interrupted(&dir_path);
+        let known = match take_cached(&parent, &cache_name(&name), &staging_name) {
             Some(known) => known,
             None => {
-                if fs::symlink_metadata(&dir).is_ok() {
-                    remove_tree(&dir)?; // a cached site no manifest vouches for
-                }
-                fs::create_dir(&dir).map_err(io_err(&dir))?;
+                // A cached site no manifest vouches for.
+                remove_entry(&parent, &staging_name).map_err(io_err(&dir_path))?;
+                parent
+                    .create_dir(&staging_name)
+                    .map_err(io_err(&dir_path))?;
                 HashMap::new()
             }
         };
+        let dir = open_subdir(&parent, &staging_name).map_err(io_err(&dir_path))?;
+        // Held until the build ends: a later build sees the folder in use.
+        let lock = lock(&parent, &staging_name, true);
         let staging = Staging {
             target: target.to_path_buf(),
-            dirs: Mutex::new(HashSet::from([dir.clone()])),
+            parent,
+            name,
+            staging_name,
+            dir_path,
             dir,
+            _lock: lock,
             committed: false,
             known,
             written: Mutex::new(Vec::new()),
+            dirs: Mutex::new(HashSet::new()),
         };
         staging.write(
             OUTPUT_MARKER,
@@ -302,25 +442,25 @@ impl Staging {
         dirs.sort_unstable();
         dirs.dedup();
         for dir in dirs {
-            let path = self.path_of(dir)?;
-            self.make_dirs(&path)?;
+            check_rel(dir)?;
+            self.make_dirs(dir)?;
         }
         Ok(())
     }
 
     /// Writes `rel` into a folder made by [`Staging::create_dirs`].
     pub fn write_in(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        let path = self.path_of(rel)?;
-        self.put(rel, &path, bytes)
+        check_rel(rel)?;
+        self.put(rel, bytes)
     }
 
     /// Writes `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
+        check_rel(rel)?;
+        if let Some((parent, _)) = rel.rsplit_once('/') {
             self.make_dirs(parent)?;
         }
-        self.put(rel, &path, bytes)
+        self.put(rel, bytes)
     }
 
     /// Copies the file `from` to `rel`.
@@ -329,43 +469,60 @@ impl Staging {
         self.write(rel, &bytes)
     }
 
-    /// Makes `path` hold `bytes`: kept as it is when the cached copy already
+    fn err(&self, rel: &str) -> impl FnOnce(io::Error) -> WriteError {
+        let path = self.dir_path.join(rel);
+        move |source| WriteError::Io { path, source }
+    }
+
+    /// Makes `rel` hold `bytes`: kept as it is when the cached copy already
     /// does (same length, hash and modification time as its manifest says),
-    /// written otherwise. Whatever the cache holds at `path` that is not a
+    /// written otherwise. Whatever the cache holds at `rel` that is not a
     /// plain file of its own (a link, a folder, a file with other names) is
     /// removed first, so nothing is ever written through it.
-    fn put(&self, rel: &str, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        use std::io::Write;
         let hash = content_hash(bytes);
         let mut stamp = None;
         if let Some(old) = self.known.get(rel) {
-            match fs::symlink_metadata(path) {
+            match self.dir.symlink_metadata(rel) {
                 Ok(meta)
-                    if meta.file_type().is_file()
-                        && links(&meta) == 1
+                    if meta.is_file()
+                        && stat::links(&meta) == 1
                         && meta.len() == old.len
                         && old.len == bytes.len() as u64
                         && old.hash == hash
-                        && mtime_of(&meta) == old.mtime =>
+                        && stat::mtime(&meta) == old.mtime =>
                 {
                     stamp = Some(*old);
                 }
-                Ok(meta) if meta.is_dir() => fs::remove_dir_all(path).map_err(io_err(path))?,
-                Ok(meta) if !meta.file_type().is_file() || links(&meta) != 1 => {
-                    fs::remove_file(path).map_err(io_err(path))?;
-                }
-                _ => {}
+                Ok(meta) if meta.is_file() && stat::links(&meta) == 1 => {}
+                Ok(_) => remove_entry(&self.dir, rel).map_err(self.err(rel))?,
+                Err(_) => {}
             }
         }
         let stamp = match stamp {
             Some(stamp) => stamp,
             None => {
-                use std::io::Write;
-                let mut file = fs::File::create(path).map_err(io_err(path))?;
-                file.write_all(bytes).map_err(io_err(path))?;
-                let meta = file.metadata().map_err(io_err(path))?;
+                let mut options = OpenOptions::new();
+                options
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+                let mut file = match self.dir.open_with(rel, &options) {
+                    Ok(file) => file,
+                    // A link or something else in the way (only a cached
+                    // tree can hold one): removed, then made anew.
+                    Err(_) => {
+                        remove_entry(&self.dir, rel).map_err(self.err(rel))?;
+                        self.dir.open_with(rel, &options).map_err(self.err(rel))?
+                    }
+                };
+                file.write_all(bytes).map_err(self.err(rel))?;
+                let meta = file.metadata().map_err(self.err(rel))?;
                 Stamp {
                     len: bytes.len() as u64,
-                    mtime: mtime_of(&meta),
+                    mtime: stat::mtime(&meta),
                     hash,
                 }
             }
@@ -376,37 +533,32 @@ impl Staging {
         Ok(())
     }
 
-    fn path_of(&self, rel: &str) -> Result<PathBuf, WriteError> {
-        safe_join(&self.dir, rel)
-    }
-
-    /// Creates the folders of `path` below the staging folder, never the
+    /// Creates the folders of `rel` below the staging folder, never the
     /// staging folder itself: once an interrupted build removed it, no
     /// thread still writing can bring it back.
-    fn make_dirs(&self, path: &Path) -> Result<(), WriteError> {
-        let Ok(below) = path.strip_prefix(&self.dir) else {
-            return Err(WriteError::Escapes(path.display().to_string()));
-        };
-        let mut at = self.dir.clone();
-        for part in below.components() {
-            at.push(part);
-            if self.dirs.lock().is_ok_and(|d| d.contains(&at)) {
+    fn make_dirs(&self, rel: &str) -> Result<(), WriteError> {
+        let mut end = 0;
+        while end < rel.len() {
+            end = rel[end..].find('/').map_or(rel.len(), |i| end + i);
+            let at = &rel[..end];
+            end += 1;
+            if self.dirs.lock().is_ok_and(|d| d.contains(at)) {
                 continue;
             }
-            match fs::create_dir(&at) {
+            match self.dir.create_dir(at) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     // From the cached site: a real folder, or made one.
-                    let meta = fs::symlink_metadata(&at).map_err(io_err(&at))?;
+                    let meta = self.dir.symlink_metadata(at).map_err(self.err(at))?;
                     if !meta.is_dir() {
-                        fs::remove_file(&at).map_err(io_err(&at))?;
-                        fs::create_dir(&at).map_err(io_err(&at))?;
+                        self.dir.remove_file(at).map_err(self.err(at))?;
+                        self.dir.create_dir(at).map_err(self.err(at))?;
                     }
                 }
-                Err(e) => return Err(io_err(&at)(e)),
+                Err(e) => return Err(self.err(at)(e)),
             }
             if let Ok(mut dirs) = self.dirs.lock() {
-                dirs.insert(at.clone());
+                dirs.insert(at.to_owned());
             }
         }
         Ok(())
@@ -422,13 +574,12 @@ impl Staging {
             .collect();
         gone.sort_unstable();
         for rel in gone {
-            let path = self.path_of(rel)?;
-            match fs::symlink_metadata(&path) {
-                Ok(meta) if meta.is_dir() => fs::remove_dir_all(&path).map_err(io_err(&path))?,
-                Ok(_) => fs::remove_file(&path).map_err(io_err(&path))?,
-                Err(_) => continue,
+            check_rel(rel)?;
+            if self.dir.symlink_metadata(rel).is_err() {
+                continue;
             }
-            remove_empty_parents(&path, &self.dir);
+            remove_entry(&self.dir, rel).map_err(self.err(rel))?;
+            remove_empty_parents(&self.dir, rel);
         }
         Ok(())
     }
@@ -437,7 +588,7 @@ impl Staging {
     /// to the cache folder, where the next build starts from it.
     pub fn commit(mut self) -> Result<(), WriteError> {
         let mut files = std::mem::take(&mut *self.written.lock().map_err(|_| WriteError::Io {
-            path: self.dir.clone(),
+            path: self.dir_path.clone(),
             source: io::Error::other("a writer panicked"),
         })?);
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -446,29 +597,33 @@ impl Staging {
             let names: HashSet<&str> = files.iter().map(|(k, _)| k.as_str()).collect();
             self.remove_unwritten(&names)?;
         }
-        let cache = cache_folder(&self.target);
-        let tree = cache.join("tree");
-        let had_target = fs::symlink_metadata(&self.target).is_ok();
-        if had_target {
-            match fs::symlink_metadata(&cache) {
-                Ok(meta) if meta.is_dir() => {
-                    if fs::symlink_metadata(&tree).is_ok() {
-                        remove_tree(&tree)?;
-                    }
-                }
-                Ok(_) => {
-                    // A link or a file where the cache belongs: replaced, never followed.
-                    fs::remove_file(&cache).map_err(io_err(&cache))?;
-                    fs::create_dir(&cache).map_err(io_err(&cache))?;
-                }
-                Err(_) => fs::create_dir(&cache).map_err(io_err(&cache))?,
-            }
-            fs::rename(&self.target, &tree).map_err(io_err(&self.target))?;
+        let cache_name = cache_name(&self.name);
+        let cache_path = self.dir_path.with_file_name(&cache_name);
+        let cache_err = |e| io_err(&cache_path)(e);
+        let had_target = self.parent.symlink_metadata(&self.name).is_ok();
+        if !self
+            .parent
+            .symlink_metadata(&cache_name)
+            .is_ok_and(|m| m.is_dir())
+        {
+            // A link or a file where the cache belongs: replaced, never followed.
+            remove_entry(&self.parent, &cache_name).map_err(cache_err)?;
+            self.parent.create_dir(&cache_name).map_err(cache_err)?;
         }
-        if let Err(source) = fs::rename(&self.dir, &self.target) {
+        let cache = open_subdir(&self.parent, &cache_name).map_err(cache_err)?;
+        if had_target {
+            remove_entry(&cache, "tree").map_err(cache_err)?;
+            self.parent
+                .rename(&self.name, &cache, "tree")
+                .map_err(io_err(&self.target))?;
+        }
+        if let Err(source) = self
+            .parent
+            .rename(&self.staging_name, &self.parent, &self.name)
+        {
             // Put the previous site back before reporting.
             if had_target {
-                let _ = fs::rename(&tree, &self.target);
+                let _ = cache.rename("tree", &self.parent, &self.name);
             }
             return Err(WriteError::Io {
                 path: self.target.clone(),
@@ -476,26 +631,34 @@ impl Staging {
             });
         }
         self.committed = true;
-        done_with(&self.dir);
+        done_with(&self.dir_path);
         // The manifest of the site just replaced now describes the cached
         // tree; the new site's is written for the build after next.
-        let live = cache.join("live.manifest");
-        if had_target {
-            let _ = fs::rename(&live, cache.join("tree.manifest"));
-        }
-        if fs::symlink_metadata(&cache).is_ok_and(|m| m.is_dir()) || fs::create_dir(&cache).is_ok()
+        if had_target
+            && cache
+                .symlink_metadata("live.manifest")
+                .is_ok_and(|m| m.is_file())
         {
-            let folder = fs::symlink_metadata(&self.target)
-                .map(|m| folder_id(&m))
-                .unwrap_or(0);
-            let manifest = Manifest {
-                vouch: env!("CARGO_PKG_VERSION").to_owned(),
-                folder,
-                files,
-            };
-            let _ = fs::write(cache.join(".gitignore"), CACHE_NOTE);
-            let _ = fs::write(&live, serde_json::to_vec(&manifest).unwrap_or_default());
+            let _ = cache.rename("live.manifest", &cache, "tree.manifest");
+        } else {
+            let _ = remove_entry(&cache, "tree.manifest");
         }
+        let folder = self
+            .parent
+            .symlink_metadata(&self.name)
+            .map(|m| stat::folder_id(&m))
+            .unwrap_or(0);
+        let manifest = Manifest {
+            vouch: env!("CARGO_PKG_VERSION").to_owned(),
+            folder,
+            files,
+        };
+        let _ = replace_in(&cache, ".gitignore", CACHE_NOTE.as_bytes());
+        let _ = replace_in(
+            &cache,
+            "live.manifest",
+            &serde_json::to_vec(&manifest).unwrap_or_default(),
+        );
         Ok(())
     }
 }
@@ -503,32 +666,44 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
-            done_with(&self.dir);
+            let _ = remove_entry(&self.parent, &self.staging_name);
+            done_with(&self.dir_path);
         }
     }
 }
 
 /// A site folder updated in place, file by file, for `vouch serve`'s
 /// incremental rebuilds: each file is written beside itself and renamed over
-/// the old one, so a reader never sees half a file. It remembers what it
-/// wrote (the folder is vouch's own), so a file it wrote before with the same
-/// bytes is kept without being read again.
+/// the old one, so a reader never sees half a file. Every path is resolved
+/// beneath the folder's handle. It remembers what it wrote (the folder is
+/// vouch's own), so a file it wrote before with the same bytes is kept
+/// without being read again.
 #[derive(Debug)]
 pub struct LiveDir {
-    dir: PathBuf,
+    path: PathBuf,
+    dir: Dir,
     /// The hash of what this folder was last given at each path.
     written: Mutex<HashMap<String, u64>>,
 }
 
 impl LiveDir {
-    /// A folder a previous build wrote (it holds the marker file).
-    pub fn open(dir: &Path) -> Result<LiveDir, WriteError> {
-        if !dir.join(OUTPUT_MARKER).is_file() {
-            return Err(WriteError::NotOurs(dir.to_path_buf()));
+    /// A folder a previous build wrote (it holds the marker file), never a
+    /// symbolic link.
+    pub fn open(path: &Path) -> Result<LiveDir, WriteError> {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(WriteError::Symlink(path.to_path_buf()));
+        }
+        let dir = Dir::open_ambient_dir(path, cap_std::ambient_authority())
+            .map_err(|_| WriteError::NotOurs(path.to_path_buf()))?;
+        if !dir
+            .symlink_metadata(OUTPUT_MARKER)
+            .is_ok_and(|m| m.is_file())
+        {
+            return Err(WriteError::NotOurs(path.to_path_buf()));
         }
         Ok(LiveDir {
-            dir: dir.to_path_buf(),
+            path: path.to_path_buf(),
+            dir,
             written: Mutex::default(),
         })
     }
@@ -536,19 +711,46 @@ impl LiveDir {
     /// Writes `rel` unless it already holds exactly `bytes` (as this folder
     /// last wrote it, or as it reads); returns whether it wrote.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<bool, WriteError> {
-        let path = safe_join(&self.dir, rel)?;
+        use std::io::Write;
+        check_rel(rel)?;
+        let err = |e| io_err(&self.path.join(rel))(e);
         let hash = content_hash(bytes);
         let written = || self.written.lock().unwrap_or_else(|e| e.into_inner());
         if written().get(rel) == Some(&hash) {
             return Ok(false);
         }
-        let same = fs::read(&path).is_ok_and(|old| old == bytes);
+        let same = read_bounded(&self.dir, rel, bytes.len() as u64).is_ok_and(|old| old == bytes);
         if !same {
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(io_err(parent))?;
+            let (folder, name) = match rel.rsplit_once('/') {
+                Some((folder, name)) => {
+                    self.dir.create_dir_all(folder).map_err(err)?;
+                    (format!("{folder}/"), name)
+                }
+                None => (String::new(), rel),
+            };
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            let mut tries = 0;
+            let temp = loop {
+                let temp = format!("{folder}{}", temp_name(name));
+                match self.dir.open_with(&temp, &options) {
+                    Ok(mut file) => {
+                        if let Err(e) = file.write_all(bytes) {
+                            let _ = self.dir.remove_file(&temp);
+                            return Err(err(e));
+                        }
+                        break temp;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 16 => {
+                        tries += 1;
+                    }
+                    Err(e) => return Err(err(e)),
+                }
+            };
+            if let Err(e) = self.dir.rename(&temp, &self.dir, rel) {
+                let _ = self.dir.remove_file(&temp);
+                return Err(err(e));
             }
-            let temp = write_temp(&path, bytes, None).map_err(io_err(&path))?;
-            fs::rename(&temp, &path).map_err(io_err(&path))?;
         }
         written().insert(rel.to_owned(), hash);
         Ok(!same)
@@ -557,61 +759,43 @@ impl LiveDir {
     /// Removes `rel` (a file the site no longer has) and the folders it
     /// leaves empty; returns whether there was such a file.
     pub fn remove(&self, rel: &str) -> Result<bool, WriteError> {
-        let path = safe_join(&self.dir, rel)?;
+        check_rel(rel)?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(rel);
-        match fs::remove_file(&path) {
+        match self.dir.remove_file(rel) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-            Err(e) => return Err(io_err(&path)(e)),
+            Err(e) => return Err(io_err(&self.path.join(rel))(e)),
         }
-        remove_empty_parents(&path, &self.dir);
+        remove_empty_parents(&self.dir, rel);
         Ok(true)
     }
 }
 
-/// `dir/rel` for a `/`-separated `rel` that cannot leave `dir`.
-fn safe_join(dir: &Path, rel: &str) -> Result<PathBuf, WriteError> {
-    let rel_path = Path::new(rel);
-    let safe = !rel.is_empty()
-        && rel_path
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
+/// Refuses a `/`-separated `rel` that is empty or could leave its folder
+/// (`..`, absolute, empty parts).
+fn check_rel(rel: &str) -> Result<(), WriteError> {
+    let safe = !rel.is_empty() && rel.split('/').all(one_name);
     if safe {
-        Ok(dir.join(rel_path))
+        Ok(())
     } else {
         Err(WriteError::Escapes(rel.to_owned()))
     }
 }
 
-/// Removes a previous site, its top-level entries in parallel.
-fn remove_tree(dir: &Path) -> Result<(), WriteError> {
-    use rayon::prelude::*;
-    let entries: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(io_err(dir))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.par_iter().try_for_each(|path| {
-        let removed = if path.is_dir() && !path.is_symlink() {
-            fs::remove_dir_all(path)
-        } else {
-            fs::remove_file(path)
-        };
-        removed.map_err(io_err(path))
-    })?;
-    fs::remove_dir(dir).map_err(io_err(dir))
+/// A site vouch wrote (it holds the marker file, not a link to one), or an
+/// empty folder.
+fn is_ours(parent: &Dir, name: &str) -> bool {
+    let Ok(dir) = open_subdir(parent, name) else {
+        return false;
+    };
+    dir.symlink_metadata(OUTPUT_MARKER)
+        .is_ok_and(|m| m.is_file())
+        || dir.entries().is_ok_and(|mut d| d.next().is_none())
 }
 
-fn is_ours(target: &Path) -> bool {
-    target.join(OUTPUT_MARKER).is_file()
-        || fs::read_dir(target).is_ok_and(|mut d| d.next().is_none())
-}
-
-/// Replaces (or creates) one file atomically: a hidden sibling is written,
-/// given the old file's permissions, and renamed over it, so a reader or a
 /// A name for a temporary file beside `name` that no one can guess ahead:
 /// the process, the clock and a counter.
 fn temp_name(name: &str) -> String {

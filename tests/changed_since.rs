@@ -368,3 +368,31 @@ fn a_card_verified_earlier_the_same_day_can_be_verified_again() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+#[test]
+fn a_card_turned_into_a_link_to_new_text_must_be_reverified() {
+    let tmp = repository();
+    let dir = tmp.path();
+    // The card becomes a symbolic link (a type change, `T` in git's diff)
+    // to new text that keeps the old `verified:`.
+    fs::create_dir_all(dir.join("kb/.hidden")).unwrap();
+    fs::write(
+        dir.join("kb/.hidden/new.md"),
+        card("edited", "2026-11-01", "Refunds are never given."),
+    )
+    .unwrap();
+    fs::remove_file(dir.join("kb/support/edited.md")).unwrap();
+    std::os::unix::fs::symlink("../.hidden/new.md", dir.join("kb/support/edited.md")).unwrap();
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "swap the card for a link"]);
+
+    let output = vouch(dir, &["--changed-since", "main"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("title=unverified-change") && l.contains("kb/support/edited.md")),
+        "{stdout}"
+    );
+}

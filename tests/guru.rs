@@ -417,7 +417,11 @@ fn export_then_import_keeps_titles_bodies_tags_and_folders() {
         "---\ntitle: Draft\nowners: [ana]\nverified: 2026-11-01\nstatus: draft\n---\nNot yet.\n",
     );
     fs::create_dir_all(dir.join("kb/images")).unwrap();
-    fs::write(dir.join("kb/images/flow.png"), b"png bytes").unwrap();
+    fs::write(
+        dir.join("kb/images/flow.png"),
+        b"\x89PNG\r\n\x1a\npng bytes",
+    )
+    .unwrap();
 
     let out = vouch(dir, &["export", "guru", "kb", "-o", "out.zip"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
@@ -480,7 +484,7 @@ fn export_then_import_keeps_titles_bodies_tags_and_folders() {
     assert!(!dir.join("back/acme/billing/draft.md").exists());
     assert_eq!(
         fs::read(dir.join("back/acme/resources/images/flow.png")).unwrap(),
-        b"png bytes"
+        b"\x89PNG\r\n\x1a\npng bytes"
     );
     let check = vouch(dir, &["check", "back", "--today", "2026-11-25"]);
     assert!(

@@ -138,7 +138,7 @@ fn page_set_and_urls() {
         "_/tags/refunds/index.html",
         "_/totals.json",
         "cards.json",
-        "images/flow.svg",
+        "images/flow.png",
         "index.html",
         "llms.txt",
         "product/export.md",
@@ -192,7 +192,7 @@ fn links_are_rewritten_to_page_urls() {
         "{page}"
     );
     assert!(page.contains(r#"<a href="../../support/reembolsos/">Portuguese version</a>"#));
-    assert!(page.contains(r#"<img src="../../images/flow.svg" alt="How a refund flows" />"#));
+    assert!(page.contains(r#"<img src="../../images/flow.png" alt="How a refund flows" />"#));
     assert!(page.contains(r#"<a href="https://billing.acme.example">Billing</a>"#));
     assert!(page.contains(
         r#"<link rel="alternate" type="text/markdown" href="../../support/refunds.md">"#

@@ -15,6 +15,10 @@ mod common;
 use common::crawl::crawl;
 
 fn write(root: &Path, rel: &str, text: &str) {
+    write_bytes(root, rel, text.as_bytes());
+}
+
+fn write_bytes(root: &Path, rel: &str, text: &[u8]) {
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, text).unwrap();
@@ -33,8 +37,8 @@ fn repository(repo: &Path) {
         "config/tech-docs.yml",
         "service_name: Team Manual\nhost: https://manual.example.gov.uk\nowner_slack_workspace: acme\ndefault_owner_slack: \"#team-x\"\n",
     );
-    write(repo, "source/images/diagram.png", "png");
-    write(repo, "source/images/raw.png", "png");
+    write_bytes(repo, "source/images/diagram.png", b"\x89PNG\r\n\x1a\n");
+    write_bytes(repo, "source/images/raw.png", b"\x89PNG\r\n\x1a\n");
     write(
         repo,
         "source/partials/_links.md",

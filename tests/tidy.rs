@@ -22,6 +22,7 @@ const FOUNDATION: &[&str] = &[
     "rewrite",
     "edit",
     "write",
+    "asset",
 ];
 
 /// Each top-level module of `src/` and what it may use besides itself.
@@ -40,6 +41,8 @@ fn allowed() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
     rules.insert("urlpath", BTreeSet::new());
     rules.insert("rewrite", BTreeSet::new());
     rules.insert("write", BTreeSet::new());
+    // The asset policy: which linked files are inert enough to publish.
+    rules.insert("asset", BTreeSet::new());
     rules.insert("diagnostic", ["source"].into());
     rules.insert("edit", ["front_matter", "yaml", "stamp"].into());
     // git: the only modules that run it.

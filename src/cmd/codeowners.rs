@@ -33,6 +33,15 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         return Ok(exit::USAGE);
     }
     let model = root.model(crate::utc_today());
+    for entry in &model.cards {
+        let path = &entry.card.rel_path;
+        if let Some(why) = crate::report::codeowners::unwritable(path) {
+            eprintln!(
+                "warning[unsafe-path]: {}: left out of CODEOWNERS: {why}",
+                path.escape_debug()
+            );
+        }
+    }
     let text = codeowners(&model);
     let path = top.join(".github/CODEOWNERS");
     let current = std::fs::read_to_string(&path).ok();

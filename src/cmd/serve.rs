@@ -93,7 +93,39 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     };
     let root = ws.root.clone();
     drop(ws);
-    let out = std::env::temp_dir().join(format!("vouch-serve-{}", std::process::id()));
+    // The site, its staging folder and its cache live in a private folder
+    // (mode 0700, a name no one can guess ahead): nothing another user
+    // planted in the shared temporary folder is ever followed or trusted.
+    let mut private = tempfile::Builder::new();
+    private.prefix("vouch-serve-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        private.permissions(fs::Permissions::from_mode(0o700));
+    }
+    let private = match private.tempdir().map(tempfile::TempDir::keep) {
+        Ok(private) => private,
+        Err(e) => {
+            eprintln!(
+                "error: cannot make a private folder in {}: {e}",
+                std::env::temp_dir().display()
+            );
+            return Ok(exit::FAILED);
+        }
+    };
+    // Registered before anything is built: an interrupt at any point
+    // removes the temporary site, its staging folder and its cache.
+    crate::write::remove_if_interrupted(&private);
+    let result = serve(opts, &root, &private);
+    let _ = fs::remove_dir_all(&private);
+    crate::write::done_with(&private);
+    result
+}
+
+/// Builds the site into `private/site` and serves it until the watcher ends.
+fn serve(opts: &Options, root: &std::path::Path, private: &std::path::Path) -> anyhow::Result<i32> {
+    let root = root.to_path_buf();
+    let out = private.join("site");
     let today = || opts.today.unwrap_or_else(crate::utc_today);
     let started = Instant::now();
     let mut live = match Live::build(&root, &out, today()) {
@@ -103,19 +135,11 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
             return Ok(exit::FAILED);
         }
     };
-    // Registered before anything is said: an interrupt right after
-    // "serving" still removes the temporary site.
-    crate::write::remove_if_interrupted(&out);
-    // Rebuilds keep the previous site beside the temporary one: it goes too.
-    let cache = crate::write::cache_folder(&out);
-    crate::write::remove_if_interrupted(&cache);
     let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), opts.port);
     let server = match Server::start(addr, out.clone()) {
         Ok(server) => server,
         Err(e) => {
             eprintln!("error: cannot listen on {addr}: {e}");
-            let _ = fs::remove_dir_all(&out);
-            let _ = fs::remove_dir_all(&cache);
             return Ok(exit::USAGE);
         }
     };

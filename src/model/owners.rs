@@ -294,6 +294,17 @@ fn read_owner(
     let mut text = |f: &mut Fields, k: &str, reporter: &mut Reporter| {
         let (_, node) = f.take(k)?;
         let value = fields::text(node, reporter)?;
+        if let Some((what, form)) = contact_problem(k, &value, person) {
+            // Never kept: CODEOWNERS, reports and pages take it as written.
+            reporter
+                .at(
+                    Code::InvalidRegistry,
+                    node.span.clone(),
+                    format!("`{}` is not {what}", value.escape_debug()),
+                )
+                .set_help(form);
+            return None;
+        }
         if k != "name" {
             handles.push(Handle {
                 owner: key.name.clone(),
@@ -330,6 +341,76 @@ fn read_owner(
         f.report_unknown(TEAM_KEYS, &format!("team {what}"), reporter);
     }
     owner
+}
+
+/// What is wrong with the contact `value` of field `k`, if anything, and
+/// the form it takes. Contacts go into CODEOWNERS, generated issues, Slack
+/// messages and pages: a space, a control character or a bidi control in
+/// one could add a line, a mention or reorder the text around it.
+fn contact_problem(k: &str, value: &str, person: bool) -> Option<(&'static str, &'static str)> {
+    let bad_char = |c: char| {
+        c.is_control()
+            || crate::diagnostic::is_bidi_control(c)
+            || matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')
+    };
+    if k == "name" {
+        return value.chars().any(bad_char).then_some((
+            "a name: it holds control or bidi characters",
+            "write the name as plain text on one line",
+        ));
+    }
+    let word = |s: &str, extra: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+    };
+    match k {
+        "github" => {
+            let bare = value.strip_prefix('@').unwrap_or(value);
+            let login =
+                |s: &str| s.len() <= 39 && word(s, "-") && !s.starts_with('-') && !s.ends_with('-');
+            let ok = match bare.split_once('/') {
+                Some((org, team)) => !person && login(org) && word(team, "-_."),
+                None => login(bare),
+            };
+            (!ok).then_some(if person {
+                (
+                    "a GitHub login",
+                    "write the login, such as `@msilva` (letters, digits and single hyphens)",
+                )
+            } else {
+                (
+                    "a GitHub login or team",
+                    "write `@org/team-slug`, or a member's login such as `@msilva`",
+                )
+            })
+        }
+        "slack" => {
+            // Slack's names may be in any script (`#suporte-técnico`).
+            let bare = value.strip_prefix(['@', '#']).unwrap_or(value);
+            let ok = !bare.is_empty()
+                && bare
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            (!ok).then_some((
+                "a Slack handle or channel",
+                "write `@handle` or `#channel` (letters, digits, `-`, `_`, `.`, no spaces)",
+            ))
+        }
+        _ => {
+            let ok = value.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !value
+                        .chars()
+                        .any(|c| c.is_whitespace() || bad_char(c) || "<>()[]\\,;:\"".contains(c))
+            });
+            (!ok).then_some((
+                "an email address",
+                "write one address, such as `maria@example.com`",
+            ))
+        }
+    }
 }
 
 #[cfg(test)]

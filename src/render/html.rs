@@ -236,24 +236,12 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .attribute_filter(|element, attribute, value| match attribute {
                 "class" => own_class(element, value).map(Into::into),
                 // The page's own landmarks and widgets keep their ids.
-                "id" if SITE_IDS.contains(&value) => None,
+                "id" if markdown::PAGE_IDS.contains(&value) => None,
                 _ => Some(value.into()),
             });
         b
     })
 }
-
-/// Ids the page template gives its own elements: a card may not take them.
-const SITE_IDS: &[&str] = &[
-    "main",
-    "search-results",
-    "search-q",
-    "search-form",
-    "search-status",
-    "site-search-q",
-    "site-search-panel",
-    "site-search-results",
-];
 
 /// The classes pulldown-cmark itself writes, and only those: a card's raw
 /// HTML may not borrow the site's (`badge badge-fresh` would draw a trust

@@ -40,6 +40,12 @@ pub fn codeowners(model: &Model) -> String {
     entries.sort();
     let mut out = format!("{HEADER}\n# Each card's owners review changes to it.\n\n");
     for (path, handles) in entries {
+        if let Some(why) = unwritable(&path) {
+            // Left out, named only escaped: a newline in a file name must
+            // not add a rule (`* @mallory`), a `*` not widen one.
+            let _ = writeln!(out, "# left out, {why}: {}", path.escape_debug());
+            continue;
+        }
         // CODEOWNERS paths are gitignore patterns: escape what would match more.
         let path = path.replace(' ', "\\ ").replace('#', "\\#");
         if handles.is_empty() {
@@ -49,6 +55,25 @@ pub fn codeowners(model: &Model) -> String {
         }
     }
     out
+}
+
+/// Why a card's path cannot be a CODEOWNERS rule as written, if it cannot:
+/// a control or bidi character (a line break would add a rule of its
+/// own), or a character GitHub reads as a pattern (`*`, `?`, `[`, `]`, `!`)
+/// or an escape (`\\`), which would make the rule match other files.
+pub fn unwritable(path: &str) -> Option<&'static str> {
+    if path
+        .chars()
+        .any(|c| c.is_control() || crate::diagnostic::is_bidi_control(c))
+    {
+        Some("its path holds control characters (rename the file)")
+    } else if path.contains(['*', '?', '[', ']', '!', '\\']) {
+        Some(
+            "its path holds a pattern character: `*`, `?`, `[`, `]`, `!` or `\\` (rename the file)",
+        )
+    } else {
+        None
+    }
 }
 
 /// `@login` for a person, `@org/team` for a team (or its members' logins

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::diagnostic::display_path;
 use crate::model::card::Status;
+use crate::report::escape;
 use crate::resolve::{Model, State};
 
 /// How to write the report.
@@ -207,21 +208,24 @@ fn github_issues(report: &Report, model: &Model) -> String {
                 }
             }
         }
+        // The owners' handles (checked in owners.yaml) ping; names, titles
+        // and paths are text.
+        let name = escape::markdown(&o.name);
         let mut body = format!(
             "{} must re-verify {}: read each card, fix what changed, then run `vouch verify` on it (or set `verified` to today). This issue is updated every run and closes when nothing is left.\n",
             if mentions.is_empty() {
-                o.name.clone()
+                name
             } else {
-                format!("{} ({})", o.name, mentions.join(", "))
+                format!("{name} ({})", mentions.join(", "))
             },
             crate::diagnostic::plural(o.cards.len(), "card")
         );
         body.push_str("\n| Card | State | Due | |\n| --- | --- | --- | --- |\n");
         for c in &o.cards {
-            let title = c.title.replace('|', "\\|").replace(['[', ']'], "");
+            let title = escape::markdown(&c.title);
             let link = match &c.url {
-                Some(url) => format!("[{title}]({url})"),
-                None => format!("{title} (`{}`)", c.file),
+                Some(url) => format!("[{title}]({})", escape::markdown_dest(url)),
+                None => format!("{title} ({})", escape::markdown(&c.file)),
             };
             body.push_str(&format!(
                 "| {link} | {} | {} | {} |\n",
@@ -230,7 +234,14 @@ fn github_issues(report: &Report, model: &Model) -> String {
                 when(c.days)
             ));
         }
-        body.push_str(&format!("\n<!-- vouch-owner: {} -->\n", o.key));
+        // The marker the workflow finds the issue by: a key cannot end the
+        // comment (`-->`) or the line.
+        body.push_str(&format!(
+            "\n<!-- vouch-owner: {} -->\n",
+            o.key
+                .replace("--", "- -")
+                .replace(|c: char| c.is_control(), " ")
+        ));
         open.push(Issue {
             owner: o.key.clone(),
             title: issue_title(&o.name, &o.key),
@@ -318,7 +329,7 @@ fn markdown(report: &Report) -> String {
         let who = contacts(o);
         out.push_str(&format!(
             "\n## {}{}\n\n",
-            o.name,
+            escape::markdown(&o.name),
             if who.is_empty() {
                 String::new()
             } else {
@@ -329,8 +340,8 @@ fn markdown(report: &Report) -> String {
         for c in &o.cards {
             out.push_str(&format!(
                 "| [{}]({}) | {} | {} | {} |\n",
-                c.title.replace('|', "\\|"),
-                c.file,
+                escape::markdown(&c.title),
+                escape::markdown_dest(&c.file),
                 c.state.as_str(),
                 c.due,
                 when(c.days)
@@ -345,14 +356,14 @@ fn slack(report: &Report) -> String {
     for o in &report.owners {
         let mut text = format!(
             "*{}*: {} to re-verify",
-            o.name,
+            escape::slack(&o.name),
             crate::diagnostic::plural(o.cards.len(), "card")
         );
         for c in &o.cards {
             text.push_str(&format!(
                 "\n• {} (`{}`): {}, {}",
-                c.title,
-                c.file,
+                escape::slack(&c.title),
+                escape::slack(&c.file).replace('`', "'"),
                 c.state.as_str(),
                 when(c.days)
             ));

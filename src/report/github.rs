@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::diagnostic::{Diagnostic, Severity, Summary, display_path};
+use crate::diagnostic::{Diagnostic, Severity, Summary, display_path, terminal_safe};
 use crate::report::{NO_REGISTRY_NOTE, Options};
 
 pub fn write<'a>(
@@ -17,10 +17,10 @@ pub fn write<'a>(
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        let mut message = terminal_safe(&d.message).into_owned();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&terminal_safe(help));
         }
         writeln!(
             out,

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use crate::diagnostic::{Diagnostic, Severity, Summary, display_path};
+use crate::diagnostic::{Diagnostic, Severity, Summary, display_path, terminal_safe};
 use crate::report::{NO_REGISTRY_NOTE, Options};
 
 pub fn write<'a>(
@@ -62,13 +62,16 @@ fn render(renderer: &Renderer, d: &Diagnostic) -> String {
         Severity::Warning => Level::WARNING,
     };
     let path = display_path(&d.file);
-    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
-    let mut group = match &d.source_line {
+    // Card text, titles and names reach the terminal only as text.
+    let message = terminal_safe(&d.message);
+    let source_line = d.source_line.as_deref().map(terminal_safe);
+    let title = level.primary_title(message.as_ref()).id(d.code.as_str());
+    let mut group = match source_line.as_deref() {
         Some(line) if d.excerpt == (1, false) => {
             let start = byte_of_column(line, d.column);
             let end = byte_of_column(line, d.end_column + 1).max(start);
             title.element(
-                Snippet::source(line.as_str())
+                Snippet::source(line)
                     .line_start(d.line)
                     .path(path)
                     .annotation(AnnotationKind::Primary.span(start..end)),
@@ -93,8 +96,9 @@ fn render(renderer: &Renderer, d: &Diagnostic) -> String {
         }
         None => title.element(Origin::path(path).line(d.line).char_column(d.column)),
     };
-    if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+    let help = d.help.as_deref().map(terminal_safe);
+    if let Some(help) = help.as_deref() {
+        group = group.element(Level::HELP.message(help));
     }
     let report: &[Group] = &[group];
     let rendered = renderer.render(report);

@@ -3,6 +3,7 @@
 
 pub mod codeowners;
 pub mod due;
+mod escape;
 mod github;
 mod human;
 mod json;

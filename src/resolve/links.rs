@@ -73,6 +73,9 @@ pub enum Broken {
     /// configuration and templates, the site's own names, and anything a
     /// symbolic link takes out of the root.
     NotPublished { rel: String, why: &'static str },
+    /// A file the asset policy does not publish (`crate::asset`): a kind a
+    /// browser would run, or content that is not what its name says.
+    Unsafe { rel: String, why: String },
     /// A folder without a page: neither a collection nor a folder with an
     /// index card.
     Folder { rel: String },
@@ -223,6 +226,9 @@ impl<'w> Index<'w> {
                 rel,
                 why: "it is in a folder vouch does not read (a symbolic link)",
             });
+        }
+        if let Some(why) = crate::asset::refusal(&path, &rel) {
+            return LinkTarget::Broken(Broken::Unsafe { rel, why });
         }
         LinkTarget::File {
             rel,

@@ -195,20 +195,23 @@ fn judge(versions: &[Version]) -> Verdict {
         .collect();
     let mut last_content = None;
     let mut last_verified = None;
+    // The latest stamp any earlier version carried: a re-verification moves
+    // past it. Measured against the step before alone, a version without a
+    // stamp (a symbolic link's blob, a deleted file) would let the old date
+    // count as new when it comes back.
+    let mut best = read.first().and_then(|v| v.as_ref()).and_then(|(_, s)| *s);
     for (i, pair) in read.windows(2).enumerate() {
         let after = i + 1;
         let Some((content, stamp)) = &pair[1] else {
             continue; // deleted in that step: nothing said, nothing vouched
         };
-        let (old_content, old_stamp) = match &pair[0] {
-            Some((c, s)) => (Some(c), *s),
-            None => (None, None),
-        };
+        let old_content = pair[0].as_ref().map(|(c, _)| c);
         if old_content != Some(content) {
             last_content = Some(after);
         }
-        if stamp.is_some() && *stamp > old_stamp {
+        if stamp.is_some() && *stamp > best {
             last_verified = Some(after);
+            best = *stamp;
         }
     }
     match (last_content, last_verified) {

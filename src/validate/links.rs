@@ -118,6 +118,14 @@ fn broken_link(
             format!("`{dest}` leads to {rel}, which is not published: {why}"),
         )
         .with_help("link to a card, or to a file beside the cards"),
+        Broken::Unsafe { rel, why } => at(
+            Code::UnsafeAsset,
+            format!("`{dest}` leads to {rel}, which is not published: {why}"),
+        )
+        .with_help(format!(
+            "the site publishes only {}: export the file as one of those, or link to where it is hosted",
+            crate::asset::PUBLISHED_KINDS
+        )),
         Broken::Folder { rel } => at(
             Code::BrokenLink,
             format!("`{dest}` leads to the folder {rel}, which has no page"),
