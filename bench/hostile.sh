@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times vouch on inputs a hostile pull request could commit, each of which
 # once took seconds to minutes (quadratic work) or crashed: 49,000
-# front-matter keys, 20,000 broken anchors on one line, 40,000 nested
+# front-matter keys, 20,000 broken anchors and 160,000 broken links on one
+# line, 40,000 nested
 # <div>, a 60,000-letter word. Prints wall time (best of 3) per input.
 # Usage: bench/hostile.sh
 set -euo pipefail
@@ -17,9 +18,10 @@ make() { # name, python expression printing the card after its header
 }
 make keys "''.join('x-k%d: 1\n' % i for i in range(49000)) + '---\nbody\n'"
 make anchors "'---\n## h\n' + ' '.join('[x](#nope%d)' % i for i in range(20000)) + '\n'"
+make links "'---\n' + ' '.join('[x](m%d.md)' % i for i in range(160000)) + '\n'"
 make divs "'---\n' + '<div>' * 40000 + 'x' + '</div>' * 40000 + '\n'"
 make word "'---\n' + 'a' * 60000 + '\n'"
-for name in keys anchors divs word; do
+for name in keys anchors links divs word; do
   for command in check build; do
     best=""
     for _ in 1 2 3; do

@@ -70,6 +70,7 @@ codes! {
     Expiring => "expiring", Warning;
     UnknownTemplate => "unknown-template", Error;
     InvalidTemplate => "invalid-template", Error;
+    SiteTemplate => "site-template", Error;
     MissingSection => "missing-section", Error;
     EmptySection => "empty-section", Error;
     GuidanceLeft => "guidance-left", Error;
@@ -84,6 +85,7 @@ codes! {
     UnreadableFile => "unreadable-file", Error;
     SkippedSymlink => "skipped-symlink", Warning;
     SkippedSite => "skipped-site", Warning;
+    TooDeep => "too-deep", Error;
     UnverifiedChange => "unverified-change", Error;
     ChangedAfterVerification => "changed-after-verification", Warning;
     BundleSyntax => "bundle-syntax", Error;
@@ -138,21 +140,53 @@ pub struct Diagnostic {
 /// times.
 const LONG_LINE: usize = 400;
 
-/// The part of `line` around columns `from..=to` (1-based), as
-/// (text, column it starts at, whether the line goes on after it).
-fn excerpt(line: &str, from: usize, to: usize) -> (String, usize, bool) {
+/// The part of `line` around the mark from byte `at` to byte `end` (the
+/// mark's first character is at `column`): 60 characters either side, as
+/// (text, column it starts at, whether the line goes on after it). Walks
+/// only those characters, so many marks on one long line stay linear.
+fn excerpt(line: &str, at: usize, end: usize, column: usize) -> (String, usize, bool) {
     if line.len() <= LONG_LINE {
         return (line.to_owned(), 1, false);
     }
-    let first = from.saturating_sub(60).max(1);
-    let last = to.max(from) + 60;
-    let text: String = line
-        .chars()
-        .skip(first - 1)
-        .take(last + 1 - first)
-        .collect();
-    let more = line.chars().nth(last).is_some();
-    (text, first, more)
+    let back_one = |mut i: usize| {
+        i -= 1;
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let on_one = |mut i: usize| {
+        i += 1;
+        while i < line.len() && !line.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut from = at.min(line.len());
+    while !line.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut back = 0;
+    while back < 60 && from > 0 {
+        from = back_one(from);
+        back += 1;
+    }
+    // The mark's last character (an empty mark marks the one at `at`),
+    // then 60 more.
+    let mut to = end.clamp(at, line.len());
+    while !line.is_char_boundary(to) {
+        to += 1;
+    }
+    if to <= at && to < line.len() {
+        to = on_one(to);
+    }
+    for _ in 0..60 {
+        if to >= line.len() {
+            break;
+        }
+        to = on_one(to);
+    }
+    (line[from..to].to_owned(), column - back, to < line.len())
 }
 
 fn serialize_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
@@ -229,11 +263,16 @@ impl Diagnostic {
         // A span running past its first line is marked to the end of that line.
         let end = span.end.clamp(span.start, line_range.end.max(span.start));
         let end_column = if end > span.start {
-            source.position(end).column - 1
+            start.column - 1 + source.chars_between(span.start, end)
         } else {
             start.column
         };
-        let (text, first, more) = excerpt(source.line_text(start.line), start.column, end_column);
+        let (text, first, more) = excerpt(
+            source.line_text(start.line),
+            span.start - line_range.start,
+            end - line_range.start,
+            start.column,
+        );
         Diagnostic {
             code,
             severity: code.default_severity(),
@@ -298,5 +337,46 @@ pub fn plural(n: usize, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The excerpt as the character walk made it before: the columns
+    /// `from..=to` and 60 either side.
+    fn by_characters(line: &str, from: usize, to: usize) -> (String, usize, bool) {
+        let first = from.saturating_sub(60).max(1);
+        let last = to.max(from) + 60;
+        let text: String = line
+            .chars()
+            .skip(first - 1)
+            .take(last + 1 - first)
+            .collect();
+        (text, first, line.chars().nth(last).is_some())
+    }
+
+    #[test]
+    fn excerpts_of_long_lines_match_the_character_walk() {
+        let line: String = (0..300)
+            .map(|i| ["ab ", "ção ", "שלום ", "🙂 "][i % 4])
+            .collect();
+        let source = SourceText::new(format!("---\n{line}\n"));
+        let starts: Vec<usize> = (0..=line.len())
+            .filter(|&i| line.is_char_boundary(i))
+            .collect();
+        for (k, &at) in starts.iter().enumerate().step_by(7) {
+            for len in [0, 1, 5, 70] {
+                let end = starts.get(k + len).copied().unwrap_or(line.len());
+                let d = Diagnostic::at(Code::BrokenLink, "x.md", &source, 4 + at..4 + end, "m");
+                let (text, first, more) = by_characters(&line, d.column, d.end_column);
+                assert_eq!(
+                    (d.source_line.as_deref(), d.excerpt),
+                    (Some(text.as_str()), (first, more)),
+                    "mark {at}..{end}"
+                );
+            }
+        }
     }
 }

@@ -238,7 +238,12 @@ fn reimport_updates_what_it_made_and_nothing_else() {
         .replace("Items:\n", "Items:\n  - ID: added\n    Type: card\n");
     fs::write(bundle.join("collection.yaml"), listing).unwrap();
 
-    let out = import(dir, &bundle, "kb", &["--owner", "support-team"]);
+    let out = import(
+        dir,
+        &bundle,
+        "kb",
+        &["--owner", "support-team", "--unverified"],
+    );
     let report = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{report}");
     assert!(
@@ -254,12 +259,29 @@ fn reimport_updates_what_it_made_and_nothing_else() {
         report.contains("1 created, 1 updated, 3 unchanged"),
         "{report}"
     );
-    // Title and tags are replaced in place; every other line stays as the owner left it.
+    // The new card has no date either, without --verified.
+    assert!(
+        text(dir.join("kb/bundle/new-in-guru-2.md")).contains("title: \"New in Guru\""),
+        "{report}"
+    );
+    // Title and tags are replaced in place; the body changed, so the
+    // owner's verification of the old text is cleared and the import says
+    // so; every other line stays as the owner left it.
+    assert!(
+        report.contains("verification cleared: 1 updated card changed in Guru"),
+        "{report}"
+    );
     assert_eq!(
         text(refunds.clone()),
-        "---\ntitle: \"Refunds: annual plans\"\nowners: [\"support-team\"]\nverified: 2026-11-30\nverified_by: maria\nx-team: billing\n\
+        "---\ntitle: \"Refunds: annual plans\"\nowners: [\"support-team\"]\nx-team: billing\n\
          tags: [\"refunds\", \"annual\"]\nx-guru-id: \"refunds\"\nx-guru-external-id: \"kb-002\"\n---\n\
          Annual plans are refunded pro rata within 60 days.\n"
+    );
+    let checked = vouch(dir, &["check", "kb", "--today", "2026-12-01"]);
+    assert!(
+        stdout(&checked).contains("refunds-annual-plans.md") && checked.status.code() == Some(1),
+        "{}",
+        stdout(&checked)
     );
     let after = tree(&dir.join("kb"));
     for (path, bytes) in &before {

@@ -851,3 +851,58 @@ fn a_tech_docs_page_cannot_read_files_or_run_script_through_its_erb() {
         "{body}"
     );
 }
+
+#[test]
+fn check_and_build_agree_on_depth_and_on_the_theme() {
+    // A card 500 folders down: neither command reads it, both say so, and
+    // the build still makes the site of every other card.
+    let tmp = root_with(&[("top.md", card("", "Top."))]);
+    let root = tmp.path().join("kb");
+    let deep = root.join(std::iter::repeat_n("d", 500).collect::<Vec<_>>().join("/"));
+    fs::create_dir_all(&deep).unwrap();
+    fs::write(deep.join("card.md"), card("", "Deep.")).unwrap();
+    let checked = run(&["check"], &root);
+    assert_eq!(checked.status.code(), Some(1), "{}", text(&checked));
+    assert!(
+        text(&checked).contains("error[too-deep]"),
+        "{}",
+        text(&checked)
+    );
+    let site = tmp.path().join("site");
+    let built = run(&["build", "-o", site.to_str().unwrap()], &root);
+    assert_eq!(built.status.code(), Some(1), "{}", text(&built));
+    assert!(text(&built).contains("error[too-deep]"));
+    assert!(site.join("top/index.html").is_file(), "{}", text(&built));
+
+    // A site template, a words table and a linked words table the build
+    // cannot load are `check` errors, not a passing check and a failed build.
+    for (file, bad) in [
+        ("templates/site/card.html", "{% if %}"),
+        ("templates/i18n/en.yaml", "skip: [unclosed\n"),
+    ] {
+        let tmp = root_with(&[("a/c.md", card("", "Body."))]);
+        let root = tmp.path().join("kb");
+        fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+        fs::write(root.join(file), bad).unwrap();
+        let checked = run(&["check"], &root);
+        assert_eq!(checked.status.code(), Some(1), "{file}: {}", text(&checked));
+        assert!(
+            text(&checked).contains("error[site-template]") && text(&checked).contains(file),
+            "{file}: {}",
+            text(&checked)
+        );
+    }
+    let tmp = root_with(&[("a/c.md", card("", "Body."))]);
+    let root = tmp.path().join("kb");
+    fs::write(root.join("vouch.yaml"), "lang: pt\n").unwrap();
+    fs::create_dir_all(root.join("templates/i18n")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", root.join("templates/i18n/pt.yaml")).unwrap();
+    let checked = run(&["check"], &root);
+    assert_eq!(checked.status.code(), Some(1), "{}", text(&checked));
+    assert!(
+        text(&checked).contains("error[site-template]"),
+        "{}",
+        text(&checked)
+    );
+    assert!(!text(&checked).contains("root:x:0"), "{}", text(&checked));
+}

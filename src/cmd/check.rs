@@ -44,6 +44,11 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     {
         checked.extend(vec![d]);
     }
+    // The theme the build would load: a template or words table it would
+    // stop on is an error here first.
+    if let Some(d) = crate::render::pages::theme_problem(&root.ws) {
+        checked.extend(vec![d]);
+    }
     if let Some(reference) = &opts.changed_since {
         match validate::changes::check(&root.ws, reference) {
             Ok(found) => {

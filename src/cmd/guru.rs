@@ -176,6 +176,13 @@ pub fn run_import(opts: &ImportOptions) -> anyhow::Result<i32> {
             collection_file.display()
         )?;
     }
+    if !imported.unverified.is_empty() {
+        writeln!(
+            out,
+            "verification cleared: {} changed in Guru, so `verified` and `verified_by` were removed; an owner reads each and runs `vouch verify` on it",
+            plural(imported.unverified.len(), "updated card")
+        )?;
+    }
     if !opts.verified && !imported.created.is_empty() {
         writeln!(
             out,

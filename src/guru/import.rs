@@ -36,6 +36,8 @@ pub struct Imported {
     /// Each updated card with what changed in it.
     pub updated: Vec<(String, Vec<&'static str>)>,
     pub unchanged: Vec<String>,
+    /// Updated cards whose verification was cleared: their text changed.
+    pub unverified: Vec<String>,
     pub resources: usize,
     /// Cards written without an owner.
     pub ownerless: usize,
@@ -427,14 +429,27 @@ fn replace_key(yaml: &str, key: &str, line: Option<&str>) -> String {
 }
 
 /// The text of an existing card with a new title, tags and body; every
-/// other front-matter line as it was.
-fn updated_card(old: &str, title: &str, tags: &[String], body: &str) -> Option<String> {
+/// other front-matter line as it was, except its verification when what it
+/// says changed: nobody has read the new text, so `verified` and
+/// `verified_by` go (or `verified` is the import day, with `--verified`).
+fn updated_card(
+    old: &str,
+    title: &str,
+    tags: &[String],
+    body: &str,
+    reverify: Option<Option<Date>>,
+) -> Option<String> {
     let split = front_matter::split(old);
     let yaml = &old[split.yaml.clone()?];
     let title_line = format!("title: {}\n", quoted(title));
     let tags_line = (!tags.is_empty()).then(|| tags_line(tags));
-    let yaml = replace_key(yaml, "title", Some(&title_line));
-    let yaml = replace_key(&yaml, "tags", tags_line.as_deref());
+    let mut yaml = replace_key(yaml, "title", Some(&title_line));
+    yaml = replace_key(&yaml, "tags", tags_line.as_deref());
+    if let Some(verified) = reverify {
+        let line = verified.map(|day| format!("verified: {day}\n"));
+        yaml = replace_key(&yaml, "verified", line.as_deref());
+        yaml = replace_key(&yaml, "verified_by", None);
+    }
     Some(format!("---\n{yaml}---\n{body}"))
 }
 
@@ -607,13 +622,26 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
                     report.unchanged.push(rel.clone());
                     continue;
                 }
-                let Some(text) =
-                    updated_card(found.source.as_str(), &card.title, &card.tags, &body)
-                else {
+                // Tags say where a card is filed; a new title or body is a
+                // new claim, verified by nobody yet.
+                let said_changed = changed.iter().any(|c| matches!(*c, "title" | "body"));
+                let reverify = said_changed.then(|| opts.verified.then_some(opts.today));
+                let Some(text) = updated_card(
+                    found.source.as_str(),
+                    &card.title,
+                    &card.tags,
+                    &body,
+                    reverify,
+                ) else {
                     continue;
                 };
                 match crate::write::replace_file(&path, text.as_bytes()) {
-                    Ok(()) => report.updated.push((rel.clone(), changed)),
+                    Ok(()) => {
+                        if said_changed && found.verified.is_some() && !opts.verified {
+                            report.unverified.push(rel.clone());
+                        }
+                        report.updated.push((rel.clone(), changed));
+                    }
                     Err(e) => report.diagnostics.push(Diagnostic::file(
                         Code::UnreadableFile,
                         path,

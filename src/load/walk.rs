@@ -60,6 +60,12 @@ fn not_a_card(name: &str) -> Option<(String, &'static str)> {
     }
 }
 
+/// How many folders below the root cards are read: far past any real
+/// knowledge base, and short of what the site's folder pages (a tree
+/// rendered level by level) and the file system's path limits allow, so
+/// `check` and `build` agree on every card they see.
+pub const MAX_DEPTH: usize = 100;
+
 /// Lists the cards under `root` in a stable order: each folder's entries
 /// sorted by name, a folder's contents where the folder sorts. Sibling
 /// folders are walked on all cores; the result does not depend on which
@@ -132,6 +138,15 @@ fn walk_folder(canonical_root: &Path, dir: &Path, rel: &str, depth: usize) -> Wa
                         Some(format!("if `{child_rel}/` is not a built site, remove `{child_rel}/{OUTPUT_MARKER}`; build sites outside the root")),
                     ));
                 }
+                continue;
+            }
+            if depth + 1 > MAX_DEPTH {
+                out.problems.push((
+                    child_rel.clone(),
+                    Code::TooDeep,
+                    format!("this folder is {} folders below the root; vouch reads cards at most {MAX_DEPTH} folders down, so nothing in it is read", depth + 1),
+                    Some("move its cards into a shallower folder".to_owned()),
+                ));
                 continue;
             }
             if depth == 0 {

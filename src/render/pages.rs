@@ -227,16 +227,25 @@ pub fn override_of_in(
     }
 }
 
-impl Pages {
-    /// The templates of `site`'s root (its own over the built-in ones) and
-    /// the words of its interface language.
-    pub fn new(site: &Site) -> Result<Pages, TemplateError> {
-        let root = &site.ws.root;
-        let words = std::sync::Arc::new(Words::load(
+/// The site's theme as the root gives it: its templates (its own over the
+/// built-in ones), parsed, and the words of its interface language. `check`
+/// loads it too, so a template or a words table the build would fail on
+/// fails `check` first.
+pub struct Theme {
+    env: Environment<'static>,
+    words: Words,
+    /// No override of a template the compiled card page stands in for.
+    compiled: bool,
+}
+
+impl Theme {
+    pub fn load(ws: &crate::load::Workspace) -> Result<Theme, TemplateError> {
+        let root = &ws.root;
+        let words = Words::load(
             root,
-            site.ws.config.ui_lang(),
-            site.ws.dialect == crate::model::Dialect::TechDocs,
-        )?);
+            ws.config.ui_lang(),
+            ws.dialect == crate::model::Dialect::TechDocs,
+        )?;
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
@@ -249,6 +258,45 @@ impl Pages {
             env.add_template_owned(*name, source)
                 .map_err(|e| TemplateError::new(&shown, &e))?;
         }
+        Ok(Theme {
+            env,
+            words,
+            compiled,
+        })
+    }
+}
+
+/// `site-template` when the root's theme cannot be loaded: what `build`
+/// would stop on, reported by `check`.
+pub fn theme_problem(ws: &crate::load::Workspace) -> Option<crate::diagnostic::Diagnostic> {
+    let e = Theme::load(ws).err()?;
+    // Named from the root (`templates/site/x.html`), or already with it.
+    let named = Path::new(&e.name);
+    let file = if named.is_absolute() || named.starts_with(&ws.root) {
+        named.to_path_buf()
+    } else {
+        ws.root.join(named)
+    };
+    Some(
+        crate::diagnostic::Diagnostic::file(
+            crate::diagnostic::Code::SiteTemplate,
+            file,
+            format!("the site cannot be built with this file: {}", e.message),
+        )
+        .with_help("fix it, or remove it to use the built-in one"),
+    )
+}
+
+impl Pages {
+    /// The templates of `site`'s root (its own over the built-in ones) and
+    /// the words of its interface language.
+    pub fn new(site: &Site) -> Result<Pages, TemplateError> {
+        let Theme {
+            mut env,
+            words,
+            compiled,
+        } = Theme::load(site.ws)?;
+        let words = std::sync::Arc::new(words);
         add_words(&mut env, &words, site.today);
         Ok(Pages {
             env,
