@@ -79,6 +79,7 @@ codes! {
     BrokenAnchor => "broken-anchor", Error;
     UnpublishedLink => "unpublished-link", Error;
     HtmlTooDeep => "html-too-deep", Warning;
+    HiddenCharacter => "hidden-character", Warning;
     CodeownersOutdated => "codeowners-outdated", Warning;
     DuplicateId => "duplicate-id", Error;
     NotUtf8 => "not-utf8", Error;

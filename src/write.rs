@@ -864,6 +864,15 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Ok(meta) if !meta.is_file() => {
             return Err(io::Error::other("it is not a regular file"));
         }
+        #[cfg(unix)]
+        Ok(meta) if std::os::unix::fs::MetadataExt::nlink(&meta) > 1 => {
+            // Replacing it would give this name new text and leave the
+            // others the old: one card would become two that disagree.
+            return Err(io::Error::other(format!(
+                "it has {} names (hard links); vouch edits only a file with one name, so that all of them keep saying the same",
+                std::os::unix::fs::MetadataExt::nlink(&meta)
+            )));
+        }
         Ok(meta) if meta.permissions().readonly() => {
             return Err(io::Error::new(
                 io::ErrorKind::PermissionDenied,

@@ -220,3 +220,71 @@ fn right_to_left_pages_open_on_their_content_at_phone_and_desktop_widths() {
         }
     }
 }
+
+/// A title with an unbalanced right-to-left override cannot reverse the
+/// dates beside it in a list: measured in Chromium, the dates start right
+/// of the title's link, as in any left-to-right list; `check` warns.
+#[test]
+fn a_title_with_direction_controls_stays_in_its_place() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("support")).unwrap();
+    fs::write(root.join("vouch.yaml"), "title: Bidi\n").unwrap();
+    fs::write(
+        root.join("support/a.md"),
+        "---\ntitle: \"Refunds \\u202Eevil\"\nowners: [ana]\nverified: 2026-11-20\n---\nBody.\n",
+    )
+    .unwrap();
+    let checked = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("check")
+        .arg(&root)
+        .args(["--today", "2026-11-25", "--color", "never"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        said.contains("warning[hidden-character]") && said.contains("U+202E"),
+        "{said}"
+    );
+    let site = tmp.path().join("site");
+    let built = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("build")
+        .arg(&root)
+        .arg("-o")
+        .arg(&site)
+        .args(["--today", "2026-11-25"])
+        .output()
+        .unwrap();
+    assert_eq!(built.status.code(), Some(0));
+    let page = site.join("support/index.html");
+    let html = fs::read_to_string(&page).unwrap();
+    let probe = page.with_file_name("probe.html");
+    let script = "<script>addEventListener('load', function () { var li = document.querySelector('main li'); var a = li.querySelector('a').getBoundingClientRect(); var m = li.querySelector('.meta').getBoundingClientRect(); var p = document.createElement('pre'); p.id = 'out'; p.textContent = JSON.stringify([a.left, a.right, m.left, m.right]); document.body.appendChild(p); });</script>";
+    fs::write(&probe, html.replace("</body>", &format!("{script}</body>"))).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=1200,800",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--virtual-time-budget=3000", "--dump-dom"])
+        .arg(file_url(&probe))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("<pre id=\"out\">").expect("the probe ran") + 14;
+    let end = dom[start..].find("</pre>").unwrap() + start;
+    let boxes: Vec<f64> = serde_json::from_str(&dom[start..end]).unwrap();
+    let (link_right, meta_left) = (boxes[1], boxes[2]);
+    assert!(
+        meta_left >= link_right - 1.0,
+        "the dates were moved before the title: link {boxes:?}"
+    );
+}

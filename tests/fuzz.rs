@@ -1,8 +1,12 @@
 //! A fuzz harness on stable Rust: structure-aware mutations of real cards
 //! (front matter, links, raw HTML, headings) fed to the front-matter
 //! splitter, the card parser, link resolution and the whole check-and-render
-//! pipeline, and HTML fed to the Guru HTML→Markdown import. Nothing may
-//! panic, hang or overflow the stack, and a few invariants must hold.
+//! pipeline, and HTML fed to the Guru HTML→Markdown import; file heads to
+//! the asset policy, hostile titles and file names to every report format
+//! and CODEOWNERS, and request bytes to the dev server over a socket.
+//! Nothing may panic, hang or overflow the stack, and a few invariants must
+//! hold (nothing published opens like a page, no Slack `<`, five cells a
+//! Markdown row, no CODEOWNERS rule but vouch's, no split HTTP answer).
 //!
 //! `cargo test --test fuzz` runs a fixed budget (`VOUCH_FUZZ_CASES`, default
 //! 300 per target); `bench/fuzz.sh` runs it for minutes
@@ -329,4 +333,285 @@ fn guru_html_to_markdown() {
     // Far past any depth a reader writes: no stack overflow.
     let deep = format!("{}x{}", "<b>".repeat(50_000), "</b>".repeat(50_000));
     assert!(vouch::guru::import::html_to_markdown(&deep).contains('x'));
+}
+
+/// Names, extensions and first bytes for the asset policy: markup, real
+/// signatures, byte-order marks, blank space and noise.
+const ASSET_PIECES: &[&[u8]] = &[
+    b"<",
+    b"<script>",
+    b"<svg ",
+    b"<?xml",
+    b"<!doctype html>",
+    b"<html>",
+    b"\xef\xbb\xbf",
+    b" ",
+    b"\n",
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF89a",
+    b"%PDF-",
+    b"PK\x03\x04",
+    b"RIFF\0\0\0\0WEBP",
+    b"\0\0\0\x18ftyp",
+    b"{\"a\": 1}",
+    b"plain text",
+    b"\xc3",
+    b"\0",
+];
+const EXTENSIONS: &[&str] = &[
+    "png", "PNG", "jpg", "gif", "webp", "pdf", "txt", "csv", "json", "yaml", "zip", "docx", "mp4",
+    "html", "htm", "xhtml", "svg", "xml", "js", "css", "", "png.html", "html.png",
+];
+
+#[test]
+fn asset_policy() {
+    let strategy = (
+        0..EXTENSIONS.len(),
+        prop::collection::vec(
+            prop_oneof![
+                (0..ASSET_PIECES.len()).prop_map(|i| ASSET_PIECES[i].to_vec()),
+                prop::collection::vec(any::<u8>(), 0..8),
+            ],
+            0..12,
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    fuzz("asset-policy", strategy, |(ext, pieces)| {
+        let bytes = pieces.concat();
+        let name = if EXTENSIONS[ext].is_empty() {
+            "file".to_owned()
+        } else {
+            format!("file.{}", EXTENSIONS[ext])
+        };
+        let path = dir.path().join(&name);
+        std::fs::write(&path, &bytes).unwrap();
+        let refused = vouch::asset::refusal(&path, &format!("a/{name}"));
+        let last = EXTENSIONS[ext]
+            .rsplit('.')
+            .next()
+            .unwrap()
+            .to_ascii_lowercase();
+        if matches!(
+            last.as_str(),
+            "html" | "htm" | "xhtml" | "svg" | "xml" | "js" | "css" | ""
+        ) {
+            prop_assert!(refused.is_some(), "{name} published");
+        }
+        if refused.is_none() {
+            // Nothing published opens like a page a browser would run.
+            let head = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+            let start = head
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(head.len());
+            let head = &head[start..];
+            let markup = head.first() == Some(&b'<')
+                && head
+                    .get(1)
+                    .is_some_and(|b| b.is_ascii_alphabetic() || b"!?/".contains(b));
+            prop_assert!(!markup, "{name} published with markup first: {bytes:?}");
+        }
+        Ok(())
+    });
+}
+
+/// Pieces of titles and file names that mean something to Slack, Markdown,
+/// GitHub, CODEOWNERS or a terminal.
+const OUTPUT_PIECES: &[&str] = &[
+    "<!channel>",
+    "<!here>",
+    "<https://evil.example|Verify here>",
+    "|",
+    "](https://evil.example)",
+    "[",
+    "@acme/admins",
+    "#12",
+    "`",
+    "*",
+    "_",
+    "\\",
+    "\u{1b}[2J",
+    "\u{1b}]52;c;ZXZpbA==\u{7}",
+    "\u{202e}",
+    "\u{2066}",
+    "\n",
+    "\r",
+    "\t",
+    " ",
+    "&",
+    "<b>",
+    "-->",
+    "Refunds",
+    "é",
+    "ש",
+];
+
+#[test]
+fn report_formats_and_codeowners() {
+    let piece = || (0..OUTPUT_PIECES.len()).prop_map(|i| OUTPUT_PIECES[i]);
+    let strategy = (
+        prop::collection::vec(piece(), 1..8),
+        prop::collection::vec(piece(), 1..5),
+    );
+    let cases = std::env::var("VOUCH_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse::<u32>().ok())
+        .map_or(60, |n| (n / 5).max(10));
+    let run = |(title, name): (Vec<&str>, Vec<&str>)| -> Result<(), TestCaseError> {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("kb");
+        std::fs::create_dir_all(root.join("support")).unwrap();
+        std::fs::write(root.join("vouch.yaml"), "base_url: https://kb.example\n").unwrap();
+        std::fs::write(
+            root.join("owners.yaml"),
+            "people:\n  ana:\n    github: ana-s\n    slack: \"@ana\"\n",
+        )
+        .unwrap();
+        let title = serde_json::to_string(&title.concat()).unwrap();
+        let card =
+            format!("---\ntitle: {title}\nowners: [ana]\nverified: 2020-01-01\n---\nBody.\n");
+        let file: String = name.concat().chars().filter(|c| *c != '/').collect();
+        let file = format!("support/{file}.md");
+        std::fs::write(root.join(&file), &card).unwrap();
+        std::fs::write(root.join("support/plain.md"), &card).unwrap();
+        let opened = vouch::resolve::Root::open(&root, false).unwrap();
+        let model = opened.model("2026-11-25".parse().unwrap());
+        let report = vouch::report::due::due(&model);
+        use vouch::report::due::{ReportFormat, render};
+        for line in render(&report, ReportFormat::Slack, &model).lines() {
+            let json: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = json["text"].as_str().unwrap();
+            prop_assert!(
+                !text.contains('<') && !text.contains('\u{1b}'),
+                "slack: {text:?}"
+            );
+        }
+        let markdown = render(&report, ReportFormat::Markdown, &model);
+        for row in markdown.lines().filter(|l| l.starts_with("| [")) {
+            let bars = row
+                .char_indices()
+                .filter(|&(i, c)| c == '|' && !row[..i].ends_with('\\'))
+                .count();
+            prop_assert_eq!(bars, 5, "markdown row: {:?}", row);
+        }
+        let issues: serde_json::Value =
+            serde_json::from_str(&render(&report, ReportFormat::GithubIssues, &model)).unwrap();
+        for issue in issues["open"].as_array().unwrap() {
+            let body = issue["body"].as_str().unwrap();
+            prop_assert!(
+                !body.contains("@acme/admins") && !body.contains("#12"),
+                "{body:?}"
+            );
+            prop_assert_eq!(body.matches("<!--").count(), 1, "{:?}", body);
+        }
+        let codeowners = vouch::report::codeowners::codeowners(&model);
+        let rules: Vec<&str> = codeowners
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        prop_assert!(rules.len() <= 2, "{codeowners:?}");
+        for rule in rules {
+            prop_assert!(
+                rule.starts_with("/support/") && rule.ends_with(" @ana-s") && !rule.contains('\r'),
+                "{rule:?}"
+            );
+        }
+        Ok(())
+    };
+    let seconds: Option<u64> = std::env::var("VOUCH_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    let deadline = seconds.map(|s| Instant::now() + Duration::from_secs(s / 4));
+    let mut total = 0;
+    loop {
+        let mut runner = TestRunner::new(Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        if let Err(e) = runner.run(&strategy, run) {
+            panic!("reports: {e}");
+        }
+        total += cases;
+        match deadline {
+            Some(d) if Instant::now() < d => continue,
+            _ => break,
+        }
+    }
+    println!("fuzz reports: {total} roots");
+}
+
+#[test]
+fn serve_request_parser() {
+    use std::io::{Read, Write};
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("index.html"),
+        "<html><body>home</body></html>",
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path().join("a\r\nX-Injected: yes")).unwrap();
+    std::fs::write(site.path().join("404.html"), "gone").unwrap();
+    let server =
+        vouch::serve::Server::start("127.0.0.1:0".parse().unwrap(), site.path().to_path_buf())
+            .unwrap();
+    let port = server.addr.port();
+    let host = format!("Host: localhost:{port}\r\n");
+    let pieces: Vec<String> = [
+        "GET ",
+        "HEAD ",
+        "POST ",
+        "/",
+        "//",
+        "..",
+        "%2e%2e/",
+        "%0D%0A",
+        "%00",
+        "a%0D%0AX-Injected:%20yes",
+        "?q=1",
+        "#x",
+        " HTTP/1.1\r\n",
+        "\r\n",
+        "\n",
+        ":",
+        "Host: evil.example\r\n",
+        &host,
+        "X: y\r\n",
+        "é",
+        "\u{0}",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let strategy = prop::collection::vec(0..pieces.len(), 0..16);
+    let ask = |request: &[u8]| -> String {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let _ = stream.write_all(request);
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    fuzz("serve-requests", strategy, |parts| {
+        let mut request: String = parts.iter().map(|&i| pieces[i].as_str()).collect();
+        request.push_str("\r\n\r\n");
+        let answer = ask(request.as_bytes());
+        prop_assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 "),
+            "{answer:?}"
+        );
+        let head = answer.split("\r\n\r\n").next().unwrap_or_default();
+        prop_assert!(
+            !head.lines().any(|l| l.starts_with("X-Injected")),
+            "{request:?} split the answer: {head:?}"
+        );
+        Ok(())
+    });
+    // Still answering.
+    let answer = ask(format!("GET / HTTP/1.1\r\n{host}\r\n").as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }

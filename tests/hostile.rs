@@ -906,3 +906,80 @@ fn check_and_build_agree_on_depth_and_on_the_theme() {
     );
     assert!(!text(&checked).contains("root:x:0"), "{}", text(&checked));
 }
+
+#[test]
+fn a_zip_whose_entries_claim_gigabytes_is_refused_before_anything_is_allocated() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let zip_path = tmp.path().join("liar.zip");
+    let mut zip = zip::ZipWriter::new(fs::File::create(&zip_path).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("collection.yaml", options).unwrap();
+    zip.write_all(b"Version: 2\nItems: []\n").unwrap();
+    for i in 0..100 {
+        zip.start_file(format!("resources/r{i}.bin"), options)
+            .unwrap();
+        zip.write_all(b"tiny").unwrap();
+    }
+    zip.finish().unwrap();
+    // Each resource's central-directory entry now declares 4,000,000,000
+    // bytes (the field at offset 24 of its 0x02014b50 header).
+    let mut bytes = fs::read(&zip_path).unwrap();
+    let mut at = 0;
+    let mut patched = 0;
+    while let Some(i) = bytes[at..].windows(4).position(|w| w == b"PK\x01\x02") {
+        let header = at + i;
+        let name_len = u16::from_le_bytes([bytes[header + 28], bytes[header + 29]]) as usize;
+        let name = &bytes[header + 46..header + 46 + name_len];
+        if name.starts_with(b"resources/") {
+            bytes[header + 24..header + 28].copy_from_slice(&4_000_000_000u32.to_le_bytes());
+            patched += 1;
+        }
+        at = header + 4;
+    }
+    assert_eq!(patched, 100);
+    fs::write(&zip_path, bytes).unwrap();
+    let root = tmp.path().join("kb");
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(["import", "guru"])
+        .arg(&zip_path)
+        .arg("--into")
+        .arg(&root)
+        .args(["--collection", "support", "--today", "2026-11-25"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("vouch does not unpack it"),
+        "{}",
+        text(&out)
+    );
+    assert!(!root.join("support/resources").exists());
+}
+
+#[test]
+fn small_residuals_get_a_clear_diagnostic() {
+    // `templates/cards` that is not a readable folder is said, not ignored.
+    let tmp = root_with(&[("a/c.md", card("", "Body."))]);
+    let root = tmp.path().join("kb");
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(root.join("templates/cards"), "not a folder").unwrap();
+    let out = run(&["check"], &root);
+    assert!(
+        text(&out).contains("cannot read the card templates' folder"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // Old Mac line endings and a doubled byte-order mark are named as such.
+    let tmp = root_with(&[
+        ("a/cr.md", card("", "Body.").replace('\n', "\r")),
+        ("a/bom.md", format!("\u{feff}\u{feff}{}", card("", "Body."))),
+    ]);
+    let out = run(&["check"], &tmp.path().join("kb"));
+    let said = text(&out);
+    assert!(said.contains("carriage return alone"), "{said}");
+    assert!(said.contains("two byte-order marks"), "{said}");
+    assert!(!said.contains("card has no front matter"), "{said}");
+}

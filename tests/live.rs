@@ -62,7 +62,7 @@ fn an_edit_is_applied_in_place_and_removes_what_is_gone() {
     let b_after = fs::read_to_string(&b_page).unwrap();
     assert_ne!(b_after.as_bytes(), b_before.as_slice());
     assert!(
-        b_after.contains(">A2</span></a>") && b_after.contains(">A2</a>"),
+        b_after.contains(">A2</bdi></span></a>") && b_after.contains(">A2</bdi></a>"),
         "{b_after}"
     );
     let fresh = out.with_file_name("fresh");

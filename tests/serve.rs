@@ -179,7 +179,9 @@ fn serves_rebuilds_and_reloads() {
         "the page shows the edit"
     );
     assert!(
-        get(serving.port, "/guides/").1.contains(">Hello again</a>"),
+        get(serving.port, "/guides/")
+            .1
+            .contains(">Hello again</bdi></a>"),
         "the collection lists the new title"
     );
     assert!(
@@ -202,7 +204,7 @@ fn serves_rebuilds_and_reloads() {
     assert!(
         get(serving.port, "/guides/hello/")
             .1
-            .contains(r#"<a href="../../guides/links/">Links renamed</a>"#),
+            .contains(r#"<a href="../../guides/links/"><bdi>Links renamed</bdi></a>"#),
         "the link target's backlinks show the new title"
     );
 
@@ -315,7 +317,11 @@ fn pages_the_site_no_longer_has_are_removed() {
     fs::write(&only, card("common", "amy")).unwrap();
     wait_for(&mut events, "event: reload");
     assert_eq!(get(serving.port, "/_/owners/zed/").0, gone);
-    assert!(get(serving.port, "/_/owners/amy/").1.contains(">Only</a>"));
+    assert!(
+        get(serving.port, "/_/owners/amy/")
+            .1
+            .contains(">Only</bdi></a>")
+    );
 
     // The collection's last card becomes a draft: its page and the
     // collection's go, and the card linking to it says so.

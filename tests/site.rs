@@ -199,7 +199,11 @@ fn links_are_rewritten_to_page_urls() {
     ));
     // The target lists its backlink, and the raw card keeps its front matter.
     let export = read(&site, "product/export/index.html");
-    assert!(export.contains(r#"<a href="../../support/refunds/">Refunding an annual plan</a>"#));
+    assert!(
+        export.contains(
+            r#"<a href="../../support/refunds/"><bdi>Refunding an annual plan</bdi></a>"#
+        )
+    );
     assert!(
         read(&site, "support/refunds.md").starts_with("---\ntitle: Refunding an annual plan\n")
     );

@@ -164,3 +164,20 @@ fn the_git_user_is_the_default_verifier() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("pass --by PERSON"));
 }
+
+#[test]
+fn a_hard_linked_card_is_not_split_in_two() {
+    let tmp = root();
+    // The same card under two names (hard links; git never makes them, a
+    // local script might).
+    let card = tmp.path().join("kb/support/old.md");
+    let other = tmp.path().join("elsewhere.md");
+    fs::hard_link(&card, &other).unwrap();
+    let before = fs::read_to_string(&card).unwrap();
+    let output = vouch(tmp.path(), &["kb/support/old.md", "--by", "ana"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("hard links"), "{stderr}");
+    assert_eq!(fs::read_to_string(&card).unwrap(), before);
+    assert_eq!(fs::read_to_string(&other).unwrap(), before);
+}

@@ -123,6 +123,19 @@ pub fn read(path: &Path, out: &mut Vec<Diagnostic>) -> Result<Files, ReadError> 
             path: path.to_path_buf(),
         });
     }
+    // The sizes the entries declare, before anything is allocated for them:
+    // a zip whose entries each claim 4 GB is refused here, and below no
+    // entry is given room past what the declared total allows.
+    let mut declared: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(zip_error)?;
+        declared = declared.saturating_add(entry.size());
+    }
+    if declared > budget {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(zip_error)?;
         if entry.is_dir() {

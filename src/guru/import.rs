@@ -62,6 +62,9 @@ fn name_for(external_id: Option<&str>, title: &str) -> String {
         .and_then(|id| id.strip_prefix("vouch:"))
         .and_then(|path| path.rsplit('/').next())
         .filter(|seg| bundle::safe_path(seg).as_deref() == Some(*seg))
+        // A hidden name (`.git`) or one starting with `_` is never read as a
+        // card: the card would be written and then lost.
+        .filter(|seg| !seg.starts_with(['.', '_']))
         .map(str::to_owned)
         .unwrap_or_else(|| crate::model::card::file_slug(title))
 }
@@ -711,6 +714,13 @@ pub fn import(bundle: &Bundle, ws: Option<&Workspace>, opts: &Options) -> Import
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_from_ids_are_never_hidden() {
+        assert_eq!(name_for(Some("vouch:support/.git"), "Refunds"), "refunds");
+        assert_eq!(name_for(Some("vouch:support/_x"), "Refunds"), "refunds");
+        assert_eq!(name_for(Some("vouch:support/ok"), "Refunds"), "ok");
+    }
 
     #[test]
     fn replace_key_swaps_one_key_with_its_list() {

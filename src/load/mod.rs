@@ -702,8 +702,22 @@ pub fn unreadable(display: PathBuf, problem: &FileRead) -> Diagnostic {
 fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Templates {
     let mut templates = Templates::built_in();
     let dir = root.join("templates").join("cards");
-    let Ok(entries) = fs::read_dir(&dir) else {
-        return templates;
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return templates,
+        // There but unreadable (or not a folder): its templates would go
+        // missing without a word, and every card using one with them.
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::file(
+                    Code::UnreadableFile,
+                    display_path(root, "templates/cards"),
+                    format!("cannot read the card templates' folder: {e}"),
+                )
+                .with_help("make `templates/cards/` a readable folder, or remove it"),
+            );
+            return templates;
+        }
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)

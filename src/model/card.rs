@@ -236,13 +236,29 @@ pub fn parse(
         split.yaml.is_some() && matches!(node.value, yaml::Value::Map(_) | yaml::Value::Null);
     // tech-docs-gem builds a page without front matter; it is not under review.
     if split.yaml.is_none() && reading.dialect == Dialect::Vouch {
-        reporter
-            .at(
-                Code::MissingField,
-                0..0,
-                "card has no front matter: it needs at least `title`, `owners` and `verified`",
+        let text = reporter.source.as_str();
+        // What looks like front matter to a person but not to a parser.
+        let (message, help) = if text.trim_start_matches('\u{feff}').starts_with("---")
+            && text.starts_with("\u{feff}\u{feff}")
+        {
+            (
+                "card starts with two byte-order marks, so its `---` is not the first line and its front matter is not read",
+                "save the file as UTF-8 with one byte-order mark at most",
             )
-            .set_help("start the file with:\n---\ntitle: …\nowners: [person-or-team]\nverified: YYYY-MM-DD\n---");
+        } else if text.starts_with("---\r") && !text.contains('\n') {
+            (
+                "card's lines end in a carriage return alone (old Mac line endings), so it reads as one line and its front matter is not found",
+                "save the file with LF (or CRLF) line endings",
+            )
+        } else {
+            (
+                "card has no front matter: it needs at least `title`, `owners` and `verified`",
+                "start the file with:\n---\ntitle: …\nowners: [person-or-team]\nverified: YYYY-MM-DD\n---",
+            )
+        };
+        reporter
+            .at(Code::MissingField, 0..0, message)
+            .set_help(help);
     }
     let mut card = read_fields(rel_path, file, &node, split, reading, &mut reporter);
     card.has_front_matter = has_front_matter;

@@ -238,7 +238,9 @@ pub fn listed(w: &Words, card: &CardSummary) -> Listed {
         o.text(&card.title);
         o.raw("</span>");
     } else {
+        o.raw("<bdi>");
         o.text(&card.title);
+        o.raw("</bdi>");
     }
     let title_html = std::mem::take(&mut o.s);
     match &card.verified {

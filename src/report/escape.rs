@@ -52,11 +52,12 @@ pub fn markdown(text: &str) -> String {
 
 /// A path or address as a Markdown link destination: as it is when nothing
 /// in it could end the link, else in `<…>` with what could end that (`>`,
-/// `<`, spaces, control characters) percent-encoded.
+/// `<`, spaces, control characters) percent-encoded; `|` is encoded too,
+/// since a table splits its cells before it reads links.
 pub fn markdown_dest(dest: &str) -> String {
     let plain = !dest.is_empty()
         && !dest.chars().any(|c| {
-            matches!(c, ' ' | '(' | ')' | '<' | '>' | '\\')
+            matches!(c, ' ' | '(' | ')' | '<' | '>' | '\\' | '|')
                 || c.is_control()
                 || crate::diagnostic::is_bidi_control(c)
         });
@@ -67,7 +68,7 @@ pub fn markdown_dest(dest: &str) -> String {
     out.push('<');
     for c in dest.chars() {
         match c {
-            '<' | '>' | '\\' | ' ' => out.push_str(&format!("%{:02X}", c as u32)),
+            '<' | '>' | '\\' | ' ' | '|' => out.push_str(&format!("%{:02X}", c as u32)),
             c if c.is_control() || crate::diagnostic::is_bidi_control(c) => {
                 let mut buf = [0u8; 4];
                 for b in c.encode_utf8(&mut buf).bytes() {

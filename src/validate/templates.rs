@@ -22,6 +22,26 @@ pub fn check_core_fields(card: &Card, requires_date: bool, out: &mut Vec<Diagnos
         )
         .with_help(help)
     };
+    // Characters no reader sees that reorder or hide text: the page
+    // isolates the title, other programs may not.
+    if let Some(title) = &card.title
+        && let Some(c) = title.value.chars().find(|&c| hidden_character(c))
+    {
+        out.push(
+            Diagnostic::at(
+                Code::HiddenCharacter,
+                card.file.clone(),
+                &card.source,
+                title.span.clone(),
+                format!(
+                    "the title holds U+{:04X}, an invisible {} character: it can reorder or hide the text around the title where it is shown",
+                    c as u32,
+                    if crate::diagnostic::is_bidi_control(c) { "direction" } else { "zero-width" }
+                ),
+            )
+            .with_help("delete it; to mix right-to-left and left-to-right words, write them as they are"),
+        );
+    }
     // A key that is present but unreadable was reported as such already.
     if card.title.is_none() && card.key_span("title").is_none() {
         out.push(at(
@@ -38,6 +58,15 @@ pub fn check_core_fields(card: &Card, requires_date: bool, out: &mut Vec<Diagnos
             "an owner checks the card, then sets `verified: YYYY-MM-DD` and `verified_by` (or runs `vouch verify`)",
         ));
     }
+}
+
+/// Direction embeddings, overrides and isolates, and the zero-width space,
+/// word joiner and stray byte-order mark: invisible, and able to change how
+/// the text around them reads. (Zero-width joiners and non-joiners, and
+/// the left-to-right and right-to-left marks, are how some scripts are
+/// written, and stay.)
+fn hidden_character(c: char) -> bool {
+    crate::diagnostic::is_bidi_control(c) || matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')
 }
 
 pub fn check(card: &Card, template: &Template, out: &mut Vec<Diagnostic>) {
