@@ -142,7 +142,9 @@ pub fn refusal(path: &Path, rel: &str) -> Option<String> {
     if let Err(e) = read {
         return Some(format!("it cannot be read: {e}"));
     }
-    if matches(expect, &head) {
+    // Whatever its kind, nothing that opens like a page is published (a
+    // PDF reader skips bytes before `%PDF-`; a browser sniffing it would not).
+    if matches(expect, &head) && !looks_like_markup(&head) {
         None
     } else {
         let looks = if looks_like_markup(&head) {
@@ -244,6 +246,7 @@ mod tests {
             ),
             ("a.pdf", b"<html>", "not one"),
             ("a.jpg", b"\x89PNG\r\n\x1a\n", "not one"),
+            ("b.pdf", b"<script>%PDF-1.7", "begins like HTML"),
         ] {
             let why = verdict(name, bytes).unwrap_or_else(|| panic!("{name} published"));
             assert!(why.contains(says), "{name}: {why}");

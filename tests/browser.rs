@@ -145,9 +145,27 @@ fn badges_follow_the_readers_clock() {
 /// the left and right edges of its `<h1>` and `<main>`, measured by the
 /// browser after layout.
 fn measure(browser: &std::path::Path, page: &std::path::Path, width: u32) -> Vec<f64> {
+    probe(
+        browser,
+        page,
+        width,
+        "var r = function (s) { var b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.right]; }; return [document.documentElement.scrollWidth, innerWidth].concat(r('h1'), r('main'));",
+    )
+}
+
+/// Numbers `measure_js` (a function body returning an array) computes on
+/// `page` after layout at a window width, in headless Chromium.
+fn probe(
+    browser: &std::path::Path,
+    page: &std::path::Path,
+    width: u32,
+    measure_js: &str,
+) -> Vec<f64> {
     let html = fs::read_to_string(page).unwrap();
     let probe = page.with_file_name(format!("probe-{width}.html"));
-    let script = "<script>addEventListener('load', function () { var r = function (s) { var b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.right]; }; var p = document.createElement('pre'); p.id = 'out'; p.textContent = JSON.stringify([document.documentElement.scrollWidth, innerWidth].concat(r('h1'), r('main'))); document.body.appendChild(p); });</script>";
+    let script = format!(
+        "<script>addEventListener('load', function () {{ var f = function () {{ {measure_js} }}; var p = document.createElement('pre'); p.id = 'out'; p.textContent = JSON.stringify(f()); document.body.appendChild(p); }});</script>"
+    );
     fs::write(&probe, html.replace("</body>", &format!("{script}</body>"))).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(browser)
@@ -260,28 +278,12 @@ fn a_title_with_direction_controls_stays_in_its_place() {
         .output()
         .unwrap();
     assert_eq!(built.status.code(), Some(0));
-    let page = site.join("support/index.html");
-    let html = fs::read_to_string(&page).unwrap();
-    let probe = page.with_file_name("probe.html");
-    let script = "<script>addEventListener('load', function () { var li = document.querySelector('main li'); var a = li.querySelector('a').getBoundingClientRect(); var m = li.querySelector('.meta').getBoundingClientRect(); var p = document.createElement('pre'); p.id = 'out'; p.textContent = JSON.stringify([a.left, a.right, m.left, m.right]); document.body.appendChild(p); });</script>";
-    fs::write(&probe, html.replace("</body>", &format!("{script}</body>"))).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--window-size=1200,800",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(["--virtual-time-budget=3000", "--dump-dom"])
-        .arg(file_url(&probe))
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let start = dom.find("<pre id=\"out\">").expect("the probe ran") + 14;
-    let end = dom[start..].find("</pre>").unwrap() + start;
-    let boxes: Vec<f64> = serde_json::from_str(&dom[start..end]).unwrap();
+    let boxes = probe(
+        &browser,
+        &site.join("support/index.html"),
+        1200,
+        "var li = document.querySelector('main li'); var a = li.querySelector('a').getBoundingClientRect(); var m = li.querySelector('.meta').getBoundingClientRect(); return [a.left, a.right, m.left, m.right];",
+    );
     let (link_right, meta_left) = (boxes[1], boxes[2]);
     assert!(
         meta_left >= link_right - 1.0,

@@ -396,3 +396,125 @@ fn a_card_turned_into_a_link_to_new_text_must_be_reverified() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_change_to_what_a_card_shows_needs_its_owners() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q"]);
+    fs::create_dir_all(dir.join("kb/support")).unwrap();
+    fs::create_dir_all(dir.join("kb/guides")).unwrap();
+    fs::write(dir.join("kb/vouch.yaml"), "title: Test\n").unwrap();
+    fs::write(
+        dir.join("kb/owners.yaml"),
+        "people:\n  maria: {}\nteams:\n  billing:\n    members: [maria]\n",
+    )
+    .unwrap();
+    fs::write(dir.join("kb/support/_collection.yaml"), "title: Support\n").unwrap();
+    fs::write(dir.join("kb/support/flow.png"), b"\x89PNG\r\n\x1a\nold").unwrap();
+    write_card(dir, "pictured", "2026-11-01", "See ![the flow](flow.png).");
+    write_card(dir, "plain", "2026-11-01", "No picture.");
+    fs::write(
+        dir.join("kb/guides/other.md"),
+        card("other", "2026-11-01", "Elsewhere."),
+    )
+    .unwrap();
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "main"]);
+    git(dir, &["checkout", "-qb", "change"]);
+
+    // The picture a card shows is swapped: only that card needs a look.
+    fs::write(dir.join("kb/support/flow.png"), b"\x89PNG\r\n\x1a\nnew").unwrap();
+    git(dir, &["commit", "-qam", "new picture"]);
+    let flagged = |output: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|l| l.contains("title=unverified-change"))
+            .map(|l| {
+                l.split("file=")
+                    .nth(1)
+                    .unwrap()
+                    .split(',')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let output = vouch(dir, &["--changed-since", "main"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(flagged(&output), ["kb/support/pictured.md"]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("a file it links to"));
+
+    // The owner re-verifies it: the gate passes.
+    write_card(dir, "pictured", "2026-11-24", "See ![the flow](flow.png).");
+    git(dir, &["commit", "-qam", "verified"]);
+    let output = vouch(dir, &["--changed-since", "main"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+
+    // The collection's settings change: every card of that collection (and
+    // none of another) needs its owners.
+    fs::write(
+        dir.join("kb/support/_collection.yaml"),
+        "title: Support\nverify_every: 365d\n",
+    )
+    .unwrap();
+    git(dir, &["commit", "-qam", "longer interval"]);
+    let output = vouch(dir, &["--changed-since", "main"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(flagged(&output), ["kb/support/plain.md"]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("its collection's settings"));
+}
+
+#[test]
+fn a_tech_docs_partial_that_changes_needs_the_pages_including_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q"]);
+    fs::create_dir_all(dir.join("config")).unwrap();
+    fs::create_dir_all(dir.join("source/partials")).unwrap();
+    fs::write(dir.join("config/tech-docs.yml"), "service_name: Manual\n").unwrap();
+    fs::write(dir.join("source/partials/_steps.md"), "Step one.\n").unwrap();
+    let page = |title: &str, body: &str| {
+        format!(
+            "---\ntitle: {title}\nowner_slack: \"#team\"\nlast_reviewed_on: 2026-11-01\nreview_in: 6 months\n---\n{body}\n"
+        )
+    };
+    fs::write(
+        dir.join("source/runbook.html.md.erb"),
+        page("Runbook", "<%= partial 'partials/steps' %>"),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("source/other.html.md"),
+        page("Other", "Nothing included."),
+    )
+    .unwrap();
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "main"]);
+    git(dir, &["checkout", "-qb", "change"]);
+    fs::write(
+        dir.join("source/partials/_steps.md"),
+        "Step one, then delete prod.\n",
+    )
+    .unwrap();
+    git(dir, &["commit", "-qam", "partial"]);
+    let output = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .current_dir(dir)
+        .args(["check", ".", "--today", "2026-11-25", "--format", "github"])
+        .args(["--changed-since", "main"])
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let flagged: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("title=unverified-change"))
+        .collect();
+    assert_eq!(flagged.len(), 1, "{stdout}");
+    assert!(
+        flagged[0].contains("runbook.html.md.erb") && flagged[0].contains("a partial it includes"),
+        "{stdout}"
+    );
+}

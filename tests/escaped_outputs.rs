@@ -102,19 +102,25 @@ fn markdown_and_issue_bodies_keep_titles_inside_their_cell_and_silent() {
     }
 }
 
-#[test]
-fn codeowners_gets_no_line_from_a_file_name_or_a_handle() {
+/// A git repository holding the root `kb/` (with `support/`) and `owners`
+/// as its `owners.yaml`: the temp folder and the repository's top.
+fn repository(owners: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let top = tmp.path().join("repo");
     let kb = top.join("kb");
     fs::create_dir_all(kb.join("support")).unwrap();
     common::git_isolated(&top, &["init", "-q"]);
     fs::write(kb.join("vouch.yaml"), "title: KB\n").unwrap();
-    fs::write(
-        kb.join("owners.yaml"),
+    fs::write(kb.join("owners.yaml"), owners).unwrap();
+    (tmp, top)
+}
+
+#[test]
+fn codeowners_gets_no_line_from_a_file_name_or_a_handle() {
+    let (_tmp, top) = repository(
         "people:\n  ana:\n    github: ana-s\n  eve:\n    github: \"eve\\n* @mallory\"\n",
-    )
-    .unwrap();
+    );
+    let kb = top.join("kb");
     let card = "---\ntitle: A\nowners: [ana]\nverified: 2026-11-01\n---\nA.\n";
     fs::write(kb.join("support/ok.md"), card).unwrap();
     fs::write(kb.join("support/x\n* @mallory.md"), card).unwrap();
@@ -245,5 +251,34 @@ fn every_id_the_site_gives_its_own_elements_is_reserved() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn codeowners_routes_a_shown_file_to_the_owners_of_the_cards_showing_it() {
+    let (_tmp, top) = repository("people:\n  ana:\n    github: ana-s\n  bo:\n    github: bo-t\n");
+    let kb = top.join("kb");
+    fs::write(kb.join("support/_collection.yaml"), "title: Support\n").unwrap();
+    fs::write(kb.join("support/flow.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    for (name, owner) in [("a", "ana"), ("b", "bo")] {
+        fs::write(
+            kb.join(format!("support/{name}.md")),
+            format!("---\ntitle: {name}\nowners: [{owner}]\nverified: 2026-11-01\n---\n![flow](flow.png)\n"),
+        )
+        .unwrap();
+    }
+    let out = vouch(&top, &["codeowners", "kb"]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let written = fs::read_to_string(top.join(".github/CODEOWNERS")).unwrap();
+    for rule in [
+        "/kb/support/a.md @ana-s",
+        "/kb/support/b.md @bo-t",
+        "/kb/support/flow.png @ana-s @bo-t",
+        "/kb/support/_collection.yaml @ana-s @bo-t",
+    ] {
+        assert!(
+            written.lines().any(|l| l == rule),
+            "no `{rule}` in:\n{written}"
+        );
     }
 }

@@ -283,6 +283,20 @@ fn whole_pipeline_on_a_root() {
         vouch::render::build(&model, &tmp.path().join("site")).unwrap();
         Ok(())
     };
+    fuzz_roots("pipeline", cases, strategy, run);
+}
+
+/// Runs `run` on generated roots: `cases` of them, or batches of `cases`
+/// for a quarter of `VOUCH_FUZZ_SECONDS` when set (each writes a root, so
+/// fewer than the in-memory targets take).
+fn fuzz_roots<S: Strategy>(
+    name: &str,
+    cases: u32,
+    strategy: S,
+    run: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) where
+    S::Value: std::fmt::Debug,
+{
     let seconds: Option<u64> = std::env::var("VOUCH_FUZZ_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok());
@@ -294,8 +308,8 @@ fn whole_pipeline_on_a_root() {
             failure_persistence: None,
             ..Config::default()
         });
-        if let Err(e) = runner.run(&strategy, run) {
-            panic!("pipeline: {e}");
+        if let Err(e) = runner.run(&strategy, &run) {
+            panic!("{name}: {e}");
         }
         total += cases;
         match deadline {
@@ -303,7 +317,7 @@ fn whole_pipeline_on_a_root() {
             _ => break,
         }
     }
-    println!("fuzz pipeline: {total} roots");
+    println!("fuzz {name}: {total} roots");
 }
 
 #[test]
@@ -519,27 +533,7 @@ fn report_formats_and_codeowners() {
         }
         Ok(())
     };
-    let seconds: Option<u64> = std::env::var("VOUCH_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok());
-    let deadline = seconds.map(|s| Instant::now() + Duration::from_secs(s / 4));
-    let mut total = 0;
-    loop {
-        let mut runner = TestRunner::new(Config {
-            cases,
-            failure_persistence: None,
-            ..Config::default()
-        });
-        if let Err(e) = runner.run(&strategy, run) {
-            panic!("reports: {e}");
-        }
-        total += cases;
-        match deadline {
-            Some(d) if Instant::now() < d => continue,
-            _ => break,
-        }
-    }
-    println!("fuzz reports: {total} roots");
+    fuzz_roots("reports", cases, strategy, run);
 }
 
 #[test]

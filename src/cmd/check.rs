@@ -50,7 +50,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         checked.extend(vec![d]);
     }
     if let Some(reference) = &opts.changed_since {
-        match validate::changes::check(&root.ws, reference) {
+        match validate::changes::check(&model, reference) {
             Ok(found) => {
                 if root.ws.config.verification.gate == crate::model::config::Gate::Changed {
                     checked.gate_to(&found.cards);

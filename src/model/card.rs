@@ -79,6 +79,9 @@ pub struct Card {
     /// spans lead back to the file.
     pub prepared: Option<crate::rewrite::Rewritten>,
     pub outline: Outline,
+    /// Other files of the root whose text this card shows (tech-docs-gem
+    /// partials, nested ones too), by path under the root.
+    pub includes: Vec<String>,
 }
 
 /// Keys every card may use.
@@ -305,16 +308,25 @@ fn read_fields(
     };
 
     let written_title = located_text(&mut f, "title", r).filter(|t| !t.value.trim().is_empty());
+    let included = std::cell::RefCell::new(Vec::new());
     let prepared = match dialect {
         Dialect::TechDocs => {
             let data = |key: &str| match key {
                 "title" => written_title.as_ref().map(|t| t.value.clone()),
                 _ => node.get(key).and_then(|v| v.value.scalar_text()),
             };
+            // Every file a partial is read from, for the pull-request gate.
+            let read = |rel: &str| {
+                let found = (reading.read)(rel);
+                if found.is_some() {
+                    included.borrow_mut().push(rel.to_owned());
+                }
+                found
+            };
             let cx = crate::model::techdocs::Context {
                 rel_path,
                 data: &data,
-                read: reading.read,
+                read: &read,
             };
             let mut problems = Vec::new();
             let prepared =
@@ -510,6 +522,12 @@ fn read_fields(
         has_front_matter: true,
         body: split.body,
         prepared,
+        includes: {
+            let mut includes = included.into_inner();
+            includes.sort_unstable();
+            includes.dedup();
+            includes
+        },
         outline,
     }
 }

@@ -13,8 +13,10 @@ use crate::resolve::{Model, Ownership};
 pub const HEADER: &str =
     "# Written by `vouch codeowners` from owners.yaml: regenerate it, do not edit.";
 
-/// The file's text: a line per card whose owners have GitHub handles, in
-/// path order; cards whose owners have none are listed as comments.
+/// The file's text: a line per card whose owners have GitHub handles, and
+/// one per file cards show (`Model::shown_files`) with the owners of those
+/// cards, in path order; paths whose owners have none are listed as
+/// comments.
 pub fn codeowners(model: &Model) -> String {
     let prefix = model
         .repo_prefix
@@ -22,11 +24,9 @@ pub fn codeowners(model: &Model) -> String {
         .filter(|p| !p.is_empty())
         .map(|p| format!("{}/", p.trim_end_matches('/')))
         .unwrap_or_default();
-    let mut entries: Vec<(String, Vec<String>)> = model
-        .cards
-        .iter()
-        .map(|e| {
-            let mut handles: Vec<String> = Vec::new();
+    let handles_of = |cards: &mut dyn Iterator<Item = &crate::resolve::Entry>| {
+        let mut handles: Vec<String> = Vec::new();
+        for e in cards {
             for owner in &e.owners {
                 for handle in github_handles(owner, model) {
                     if !handles.contains(&handle) {
@@ -34,9 +34,25 @@ pub fn codeowners(model: &Model) -> String {
                     }
                 }
             }
-            (format!("/{prefix}{}", e.card.rel_path), handles)
+        }
+        handles
+    };
+    let mut entries: Vec<(String, Vec<String>)> = model
+        .cards
+        .iter()
+        .map(|e| {
+            (
+                format!("/{prefix}{}", e.card.rel_path),
+                handles_of(&mut std::iter::once(e)),
+            )
         })
         .collect();
+    // A file that cards show (an image, a partial, a collection's settings)
+    // is reviewed by the owners of every card that shows it.
+    for (rel, cards) in model.shown_files() {
+        let handles = handles_of(&mut cards.iter().map(|&i| &model.cards[i]));
+        entries.push((format!("/{prefix}{rel}"), handles));
+    }
     entries.sort();
     let mut out = format!("{HEADER}\n# Each card's owners review changes to it.\n\n");
     for (path, handles) in entries {

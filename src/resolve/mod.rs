@@ -307,6 +307,45 @@ impl<'w> Model<'w> {
         }
     }
 
+    /// The files of the root, other than cards, whose change changes what a
+    /// card says or how it is kept, each with the cards (by position) that
+    /// depend on it: the files a card links to or embeds (published beside
+    /// it), the tech-docs partials it includes, and its collection's
+    /// `_collection.yaml` (default owners, interval). The pull-request gate
+    /// and CODEOWNERS read it.
+    pub fn shown_files(&self) -> BTreeMap<String, Vec<usize>> {
+        let mut shown: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, entry) in self.cards.iter().enumerate() {
+            let card = entry.card;
+            let files = entry
+                .links
+                .iter()
+                .filter_map(|r| match &r.target {
+                    LinkTarget::File { rel, .. } => Some(rel.clone()),
+                    _ => None,
+                })
+                .chain(card.includes.iter().cloned())
+                .chain(
+                    card.collection
+                        .as_deref()
+                        .filter(|c| {
+                            self.ws
+                                .collections
+                                .get(*c)
+                                .is_some_and(|c| c.file.is_some())
+                        })
+                        .map(|c| format!("{c}/_collection.yaml")),
+                );
+            for rel in files {
+                let cards = shown.entry(rel).or_default();
+                if cards.last() != Some(&i) {
+                    cards.push(i);
+                }
+            }
+        }
+        shown
+    }
+
     /// Everyone in the registry and every owner `entries` name, by key, with
     /// the name to show: the owners a site, a search filter or a report
     /// can speak of.

@@ -1,6 +1,9 @@
 //! `--changed-since REF`: a pull request cannot edit knowledge without an owner
 //! vouching for it. Every card added or changed since the merge base with REF
-//! must have a `verified` date that changed (moved forward) in the same range.
+//! must have a `verified` date that changed (moved forward) in the same range,
+//! and so must every card that shows a file the range changed (an image or
+//! file it links, a tech-docs partial it includes, its collection's
+//! `_collection.yaml`): what the card says changed with it.
 
 use std::collections::HashMap;
 
@@ -8,8 +11,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::front_matter;
 use crate::git::{GitError, Repo};
 use crate::history::{self, History};
-use crate::load::Workspace;
 use crate::model::card::{Card, Status};
+use crate::resolve::Model;
 use crate::stamp::{Stamp, parse_stamp};
 use crate::yaml::{self, Value};
 
@@ -27,7 +30,8 @@ pub struct Changes {
 /// whose last content change in the range is not followed (or accompanied)
 /// by a re-verification: the steps are the commits of the range that touch
 /// the card, oldest first, then the work tree when it differs from `HEAD`.
-pub fn check(ws: &Workspace, reference: &str) -> Result<Changes, GitError> {
+pub fn check(model: &Model, reference: &str) -> Result<Changes, GitError> {
+    let ws = model.ws;
     let repo = Repo::discover(&ws.root)?;
     let base = repo.merge_base(reference)?;
     let prefix = &repo.prefix;
@@ -41,6 +45,51 @@ pub fn check(ws: &Workspace, reference: &str) -> Result<Changes, GitError> {
         .collect();
     let mut judged = Vec::new();
     let mut cards = std::collections::BTreeSet::new();
+    let changed_paths: std::collections::HashSet<&str> =
+        changed.iter().map(|c| c.path.as_str()).collect();
+    let short_base = &base[..base.len().min(10)];
+    let mut out = Vec::new();
+    // Cards whose own file did not change but that show a file that did:
+    // their `verified` date cannot have moved, so each needs an owner's look.
+    for (rel, shown_by) in model.shown_files() {
+        let path = repo_path(prefix, &rel);
+        if !changed_paths.contains(path.as_str()) || by_repo_path.contains_key(&path) {
+            continue;
+        }
+        let what = if rel.ends_with("_collection.yaml") {
+            "its collection's settings"
+        } else if model.cards[shown_by[0]].card.includes.contains(&rel) {
+            "a partial it includes"
+        } else {
+            "a file it links to"
+        };
+        for &i in &shown_by {
+            let card = model.cards[i].card;
+            if changed_paths.contains(repo_path(prefix, &card.rel_path).as_str()) {
+                continue; // judged below with its own change
+            }
+            cards.insert(card.file.clone());
+            if card.status == Status::Draft || card.verified.is_none() {
+                continue;
+            }
+            let span = card
+                .verified
+                .as_ref()
+                .map_or(card.header_span.clone(), |v| v.span.clone());
+            out.push(
+                Diagnostic::at(
+                    Code::UnverifiedChange,
+                    card.file.clone(),
+                    &card.source,
+                    span,
+                    format!(
+                        "`{rel}`, {what}, changed since `{reference}` (merge base {short_base}), but this card's `verified` date did not: what the card shows changed"
+                    ),
+                )
+                .with_help("an owner checks the card as it now reads, then runs `vouch verify` on it"),
+            );
+        }
+    }
     for change in changed {
         let Some(card) = by_repo_path.get(&change.path) else {
             continue;
@@ -68,8 +117,6 @@ pub fn check(ws: &Workspace, reference: &str) -> Result<Changes, GitError> {
         })?
     };
 
-    let short_base = &base[..base.len().min(10)];
-    let mut out = Vec::new();
     for (card, change) in judged {
         let steps = steps(&repo, &base, &range, &blobs, &ws.root, card, &change)?;
         let verdict = judge(&steps);
