@@ -348,3 +348,92 @@ fn folder_links_and_index_cards_lead_to_their_pages() {
     }
     assert!(crawl(&site).is_empty(), "{:?}", crawl(&site));
 }
+
+/// A tech-docs-gem page is due on its review date in every output: `check`
+/// (as the gem's banner says, "expired on"), the page, `cards.json`, the
+/// report and `llms.txt` name the same day.
+#[test]
+fn a_tech_docs_page_names_one_due_date_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("manual");
+    fs::create_dir_all(repo.join("config")).unwrap();
+    fs::create_dir_all(repo.join("source")).unwrap();
+    fs::write(
+        repo.join("config/tech-docs.yml"),
+        "service_name: Manual\nhost: https://manual.example\n",
+    )
+    .unwrap();
+    fs::write(
+        repo.join("source/runbook.html.md"),
+        "---\ntitle: Runbook\nowner_slack: \"#team\"\nlast_reviewed_on: 2024-12-09\nreview_in: 6 months\n---\nSteps.\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .args(args)
+            .arg(&repo)
+            .args(["--today", "2025-06-20"])
+            .env("GIT_CEILING_DIRECTORIES", tmp.path())
+            .output()
+            .unwrap()
+    };
+    // The gem: reviewed 2024-12-09, review in 6 months: expired on 2025-06-09.
+    let checked = String::from_utf8_lossy(&run(&["check", "--color", "never"]).stdout).into_owned();
+    assert!(
+        checked.contains("review expired on 2025-06-09, 11 days ago"),
+        "{checked}"
+    );
+    let site = tmp.path().join("site");
+    run(&["build", "-o", site.to_str().unwrap()]);
+    let page = fs::read_to_string(site.join("runbook/index.html")).unwrap();
+    assert!(
+        page.contains(
+            r#"<time datetime="2025-06-09" data-vouch-due="2025-06-09">due 11 days ago</time>"#
+        ),
+        "{page}"
+    );
+    let cards: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(site.join("cards.json")).unwrap()).unwrap();
+    let runbook = cards["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "runbook")
+        .unwrap();
+    assert_eq!(runbook["due"], "2025-06-09");
+    assert_eq!(runbook["state"], "stale");
+    let llms = fs::read_to_string(site.join("llms.txt")).unwrap();
+    assert!(llms.contains("due 2025-06-09"), "{llms}");
+    let report = String::from_utf8_lossy(&run(&["report", "--format", "json"]).stdout).into_owned();
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["owners"][0]["cards"][0]["due"], "2025-06-09");
+    assert_eq!(report["owners"][0]["cards"][0]["days"], -11);
+    // The badge's clock still turns stale the day after the last day the
+    // review holds: the day before the review date; its expiring window is
+    // counted back from the review date, 14 days as for any card.
+    assert!(page.contains(r#"data-due="2025-06-08""#), "{page}");
+    assert!(
+        page.contains(r#"data-expiring-from="2025-05-26""#),
+        "{page}"
+    );
+    for (today, expiring) in [("2025-05-25", false), ("2025-05-26", true)] {
+        let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .args(["check", "--color", "never"])
+            .arg(&repo)
+            .args(["--today", today])
+            .env("GIT_CEILING_DIRECTORIES", tmp.path())
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            said.contains("review is due by 2025-06-09, in 14 days"),
+            expiring,
+            "{today}: {said}"
+        );
+        assert_eq!(
+            said.contains("warning[expiring]"),
+            expiring,
+            "{today}: {said}"
+        );
+    }
+}

@@ -38,7 +38,7 @@ pub struct Listed {
 }
 
 /// The names of [`Listed`]'s fields, in the order they are stored.
-const LISTED: [&str; 11] = [
+const LISTED: [&str; 12] = [
     "badge",
     "title_html",
     "dates",
@@ -48,6 +48,7 @@ const LISTED: [&str; 11] = [
     "state",
     "verified",
     "due",
+    "named_due",
     "expiring_from",
     "collection_title",
 ];
@@ -67,6 +68,7 @@ impl Listed {
                 Value::from(card.state.as_str()),
                 text(&card.verified),
                 text(&card.due),
+                text(&card.named_due),
                 text(&card.expiring_from),
                 text(&card.collection_title),
             ],
@@ -247,7 +249,7 @@ pub fn listed(w: &Words, card: &CardSummary) -> Listed {
         Some(v) if !v.is_empty() => o.tr("verified_short", &[("date", &w.day_of(v))]),
         _ => o.tr("never_verified_short", &[]),
     }
-    if let Some(due) = card.due.as_deref().filter(|d| !d.is_empty()) {
+    if let Some(due) = card.named_due.as_deref().filter(|d| !d.is_empty()) {
         o.raw(" · ");
         o.tr("due_short", &[("date", &w.day_of(due))]);
     }
@@ -465,7 +467,7 @@ fn main(o: &mut Out, page: &CardPage) {
     } else {
         o.tr("never_verified", &[]);
     }
-    if let Some(due) = card.due.as_deref().filter(|d| !d.is_empty()) {
+    if let Some(due) = card.named_due.as_deref().filter(|d| !d.is_empty()) {
         o.raw(" · <time datetime=\"");
         o.text(due);
         o.raw("\" data-vouch-due=\"");

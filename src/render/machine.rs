@@ -79,7 +79,7 @@ pub fn cards_json(site: &Site) -> String {
                 verified: p.view().verified.clone(),
                 verified_by: p.card.verified_by.as_ref().map(|v| v.value.as_str()),
                 verify_every: p.view().verify_every.clone(),
-                due: p.freshness.due.map(|d| d.to_string()),
+                due: p.freshness.named_due.map(|d| d.to_string()),
                 last_changed: p.view().last_changed.as_deref(),
                 last_changed_by: p.view().last_changed_by.as_deref(),
                 state: p.badge,
@@ -123,7 +123,6 @@ struct Scope {
 /// collection (`c:KEY`) and each owner (`o:KEY`) — so that `vouch.js` can
 /// re-count scores and counts when the page is read after the build day.
 pub fn totals_json(site: &Site) -> String {
-    let warn = site.ws.config.verification.warn_within;
     let scope = |ids: &mut dyn Iterator<Item = usize>| {
         let mut s = Scope {
             t: 0,
@@ -139,8 +138,7 @@ pub fn totals_json(site: &Site) -> String {
                 Badge::Unverified => s.u += 1,
                 Badge::Stale => s.s += 1,
                 Badge::Fresh | Badge::Expiring => {
-                    if let Some(due) = p.freshness.due {
-                        let from = crate::resolve::freshness::expiring_from(due, warn);
+                    if let (Some(due), Some(from)) = (p.freshness.due, p.freshness.expiring_from) {
                         let offset = |d: jiff::civil::Date| i64::from((d - site.today).get_days());
                         *days.entry((offset(due), offset(from))).or_default() += 1;
                     }
@@ -198,7 +196,7 @@ pub fn llms_txt(site: &Site) -> String {
                 .map_or("never verified".to_owned(), |v| format!("verified {v}"));
             let due = p
                 .view()
-                .due
+                .named_due
                 .as_deref()
                 .map_or(String::new(), |d| format!(", due {d}"));
             let orphan = if p.view().owners_left {

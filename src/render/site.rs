@@ -11,7 +11,6 @@ use crate::load::Workspace;
 use crate::model::card::Card;
 use crate::render::owners::{OwnerRef, OwnerView, owner_ref, owner_views};
 pub use crate::resolve::Badge;
-use crate::resolve::freshness::expiring_from;
 use crate::resolve::urls;
 use crate::resolve::{Entry, Freshness, Model};
 
@@ -60,7 +59,10 @@ pub struct CardView {
     pub verified: Option<String>,
     pub verified_by: Option<String>,
     pub verify_every: String,
+    /// The last day its verification holds, for the in-page badge clock.
     pub due: Option<String>,
+    /// The date shown as due (`Freshness::named_due`).
+    pub named_due: Option<String>,
     /// The first day the card is expiring, for the in-page badge clock.
     pub expiring_from: Option<String>,
     pub collection_title: Option<String>,
@@ -88,6 +90,7 @@ pub struct CardSummary {
     pub state: Badge,
     pub verified: Option<String>,
     pub due: Option<String>,
+    pub named_due: Option<String>,
     pub expiring_from: Option<String>,
     pub collection_title: Option<String>,
 }
@@ -101,6 +104,7 @@ impl CardView {
             state: self.state,
             verified: self.verified.clone(),
             due: self.due.clone(),
+            named_due: self.named_due.clone(),
             expiring_from: self.expiring_from.clone(),
             collection_title: self.collection_title.clone(),
         }
@@ -460,7 +464,6 @@ impl<'w> Site<'w> {
 /// What a card's page and the machine outputs show of it.
 fn card_view(model: &Model, entry: &Entry) -> CardView {
     let ws = model.ws;
-    let warn = ws.config.verification.warn_within;
     let card = entry.card;
     let freshness = entry.freshness;
     let badge = entry.badge;
@@ -493,10 +496,11 @@ fn card_view(model: &Model, entry: &Entry) -> CardView {
         verified_by: entry.verifier.map(|v| v.display_name().to_owned()),
         verify_every: freshness.interval.to_string(),
         due: freshness.due.filter(|_| live).map(|d| d.to_string()),
+        named_due: freshness.named_due.filter(|_| live).map(|d| d.to_string()),
         expiring_from: freshness
-            .due
+            .expiring_from
             .filter(|_| live)
-            .map(|d| expiring_from(d, warn).to_string()),
+            .map(|d| d.to_string()),
         collection_title: collection.map(|c| c.title.clone()),
         collection_url,
         owners,

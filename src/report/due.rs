@@ -67,8 +67,9 @@ pub fn due(model: &Model) -> Report {
     let mut owner_of = BTreeMap::new();
     for entry in &model.cards {
         let card = entry.card;
+        // The date `check` and the pages name (a tech-docs page's review date).
         let (Some(state @ (State::Stale | State::Expiring)), Some(due)) =
-            (entry.freshness.state, entry.freshness.due)
+            (entry.freshness.state, entry.freshness.named_due)
         else {
             continue;
         };

@@ -39,8 +39,20 @@ pub enum IntervalSource {
 pub struct Freshness {
     pub interval: Interval,
     pub source: IntervalSource,
-    /// `verified + interval`; `None` when the card was never verified.
+    /// The last day the card's verification holds (`verified + interval`;
+    /// for a tech-docs-gem page the day before its review date): stale
+    /// after it. `None` when the card was never verified. States and every
+    /// date arithmetic (the readers' clock, charts, orders) use this.
     pub due: Option<Date>,
+    /// The date people are told the card is due: `due`, or for a
+    /// tech-docs-gem page its review date, the day the gem calls it expired.
+    /// `check`, the pages, `cards.json` and reports all name this one.
+    pub named_due: Option<Date>,
+    /// The first day the card is expiring: `warn_within` before the named
+    /// due date (so a tech-docs page's window is counted back from its
+    /// review date, as long as a vouch card's). The site, its search index
+    /// and its totals hand it to the readers' clock.
+    pub expiring_from: Option<Date>,
     pub state: Option<State>,
 }
 
@@ -52,6 +64,8 @@ pub fn is_future(verified: Date, today: Date) -> bool {
 
 /// The state of a card on `today`: fresh when due − today > warn_within,
 /// expiring when 0 ≤ due − today ≤ warn_within, stale when today > due.
+/// (`evaluate` decides by `expiring_from`, which is the same rule: a unit
+/// test holds them equal.)
 pub fn state_on(due: Date, today: Date, warn_within: Interval) -> State {
     if today > due {
         State::Stale
@@ -87,11 +101,27 @@ pub fn evaluate(card: &Card, ws: &Workspace, today: Date) -> Freshness {
             crate::model::Dialect::TechDocs => review_by.yesterday().unwrap_or(review_by),
             crate::model::Dialect::Vouch => review_by,
         });
-    let state = due.map(|due| state_on(due, today, ws.config.verification.warn_within));
+    let named_due = due.map(|due| match ws.dialect {
+        crate::model::Dialect::TechDocs => due.tomorrow().unwrap_or(due),
+        crate::model::Dialect::Vouch => due,
+    });
+    let warn = ws.config.verification.warn_within;
+    let expiring_from = named_due.map(|named| expiring_from(named, warn));
+    let state = due.zip(expiring_from).map(|(due, from)| {
+        if today > due {
+            State::Stale
+        } else if today >= from {
+            State::Expiring
+        } else {
+            State::Fresh
+        }
+    });
     Freshness {
         interval,
         source,
         due,
+        named_due,
+        expiring_from,
         state,
     }
 }
@@ -138,6 +168,33 @@ mod tests {
         // today = due: expiring; the day after: stale.
         assert_eq!(state_on(due, date("2026-06-30"), warn), State::Expiring);
         assert_eq!(state_on(due, date("2026-07-01"), warn), State::Stale);
+    }
+
+    #[test]
+    fn expiring_from_decides_as_the_rule_does() {
+        for warn in ["14d", "1mo", "6mo", "1d", "45d", "1y"] {
+            let warn: Interval = warn.parse().unwrap();
+            for due in ["2026-03-31", "2026-02-28", "2026-08-31", "2024-02-29"] {
+                let due = date(due);
+                let from = expiring_from(due, warn);
+                let mut today = due.checked_sub(jiff::Span::new().days(400)).unwrap();
+                while today <= due.checked_add(jiff::Span::new().days(3)).unwrap() {
+                    let by_from = if today > due {
+                        State::Stale
+                    } else if today >= from {
+                        State::Expiring
+                    } else {
+                        State::Fresh
+                    };
+                    assert_eq!(
+                        by_from,
+                        state_on(due, today, warn),
+                        "{due} {today} {warn:?}"
+                    );
+                    today = today.tomorrow().unwrap();
+                }
+            }
+        }
     }
 
     #[test]

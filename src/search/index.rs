@@ -13,7 +13,6 @@ use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use crate::markdown::plain_sections;
-use crate::resolve::freshness::expiring_from;
 use crate::resolve::{Badge, Entry, Model, urls};
 use crate::search::tokenize::{self, ENGLISH, PORTUGUESE, Rule, SPANISH};
 
@@ -562,11 +561,10 @@ fn due_offsets(model: &Model, p: &Entry) -> (Option<i32>, Option<i32>) {
     if p.badge == Badge::Archived {
         return (None, None);
     }
-    let warn = model.ws.config.verification.warn_within;
     let offset = |d: jiff::civil::Date| (d - model.today).get_days();
-    match p.freshness.due {
-        Some(due) => (Some(offset(due)), Some(offset(expiring_from(due, warn)))),
-        None => (None, None),
+    match (p.freshness.due, p.freshness.expiring_from) {
+        (Some(due), Some(from)) => (Some(offset(due)), Some(offset(from))),
+        _ => (None, None),
     }
 }
 

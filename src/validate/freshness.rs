@@ -65,7 +65,7 @@ pub fn check(
     let plural = |n: i32| crate::diagnostic::plural(n.unsigned_abs() as usize, "day");
     let (code, message) = if ws.dialect == crate::model::Dialect::TechDocs {
         // In the gem's words: a page is reviewed by a date and expires on it.
-        let review_by = due.tomorrow().unwrap_or(due);
+        let review_by = freshness.named_due.unwrap_or(due);
         let left = (review_by - today).get_days();
         match state {
             State::Fresh => return,
