@@ -213,7 +213,10 @@ pub fn display_path(path: &Path) -> String {
 /// C1 controls become `�`. One character for one, so columns stay true.
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| (c.is_control() && c != '\t' && c != '\n') || is_bidi_control(c);
-    if !text.chars().any(unsafe_char) {
+    let plain_ascii = text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n');
+    if plain_ascii || !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()

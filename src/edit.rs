@@ -70,7 +70,10 @@ pub fn set_verification(
     }
     match find("verified_by") {
         Some((_, value)) => splices.push(replace_scalar(text, value, by, "verified_by")?),
-        None => added.push_str(&format!("verified_by: {}{newline}", yaml_scalar(by))),
+        None => added.push_str(&format!(
+            "verified_by: {}{newline}",
+            crate::yaml::scalar_for(by)
+        )),
     }
     if !added.is_empty() {
         // New keys go right before the closing delimiter; a last line without
@@ -120,30 +123,10 @@ fn replace_scalar(
     let with = match quote {
         Some('\'') => new.replace('\'', "''"),
         Some(_) => new.replace('\\', "\\\\").replace('"', "\\\""),
-        None if value.span.is_empty() => format!(" {}", yaml_scalar(new)),
-        None => yaml_scalar(new),
+        None if value.span.is_empty() => format!(" {}", crate::yaml::scalar_for(new)),
+        None => crate::yaml::scalar_for(new),
     };
     Ok(Splice { range: inner, with })
-}
-
-/// `value` as a plain YAML scalar when that reads back as the same text, else
-/// double-quoted.
-pub fn yaml_scalar(value: &str) -> String {
-    let plain = !value.is_empty()
-        && !value.starts_with(|c: char| "!&*@#%`|>'\"{[-?:,]} ".contains(c))
-        && !value.contains(": ")
-        && !value.contains(" #")
-        && !value.ends_with([' ', ':'])
-        && !matches!(
-            value.to_ascii_lowercase().as_str(),
-            "null" | "~" | "true" | "false" | "yes" | "no"
-        )
-        && value.parse::<f64>().is_err();
-    if plain {
-        value.to_owned()
-    } else {
-        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
-    }
 }
 
 #[cfg(test)]

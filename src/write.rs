@@ -469,9 +469,12 @@ impl Staging {
         self.write(rel, &bytes)
     }
 
-    fn err(&self, rel: &str) -> impl FnOnce(io::Error) -> WriteError {
-        let path = self.dir_path.join(rel);
-        move |source| WriteError::Io { path, source }
+    /// The error for `rel`, its path made only when there is one.
+    fn err<'s>(&'s self, rel: &'s str) -> impl FnOnce(io::Error) -> WriteError + 's {
+        move |source| WriteError::Io {
+            path: self.dir_path.join(rel),
+            source,
+        }
     }
 
     /// Makes `rel` hold `bytes`: kept as it is when the cached copy already
@@ -775,9 +778,13 @@ impl LiveDir {
 }
 
 /// Refuses a `/`-separated `rel` that is empty or could leave its folder
-/// (`..`, absolute, empty parts).
+/// (`..`, absolute, empty parts, a NUL).
 fn check_rel(rel: &str) -> Result<(), WriteError> {
-    let safe = !rel.is_empty() && rel.split('/').all(one_name);
+    let safe = !rel.is_empty()
+        && !rel.as_bytes().contains(&0)
+        && rel
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..");
     if safe {
         Ok(())
     } else {

@@ -492,9 +492,92 @@ mod simple {
     }
 }
 
+/// `text` as a YAML double-quoted scalar that reads back as exactly `text`:
+/// the one way vouch quotes a value it writes into front matter or a
+/// bundle.
+pub fn double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // A byte-order mark may not stand inside a document at all.
+            c if c.is_control() || c == '\u{feff}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `value` as a plain YAML scalar when that reads back as the same text
+/// (on one line, as a string), else [`double_quoted`].
+pub fn scalar_for(value: &str) -> String {
+    let plain = !value.is_empty()
+        && !value.starts_with(|c: char| "!&*@#%`|>'\"{[-?:,]} ".contains(c))
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && !value.ends_with([' ', ':'])
+        && !value.chars().any(|c| c.is_control() || c == '\u{feff}')
+        && !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "null" | "~" | "true" | "false" | "yes" | "no"
+        )
+        && value.parse::<f64>().is_err();
+    if plain {
+        value.to_owned()
+    } else {
+        double_quoted(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What vouch writes reads back as what it meant, through the same
+    /// reader `check` uses: `vouch new card $'Two\nlines'` wrote a plain
+    /// scalar across two lines that `check` then refused.
+    #[test]
+    fn written_scalars_read_back_as_written() {
+        for value in [
+            "Two\nlines",
+            "tab\there",
+            "bell\u{7}",
+            "Refunds: annual plans",
+            "#channel",
+            "@maria",
+            "yes",
+            "1.5",
+            "  padded ",
+            "trailing:",
+            "quote \" and \\ slash",
+            "ação – עברית 🚀",
+            "- dash",
+            "",
+            "\u{feff}bom",
+            "cr\rlf",
+        ] {
+            for written in [scalar_for(value), double_quoted(value)] {
+                let text = format!("title: {written}\n");
+                let node = parse(&text, 0..text.len())
+                    .unwrap_or_else(|e| panic!("{value:?} as {written}: {e:?}"));
+                assert_eq!(
+                    node.get("title")
+                        .and_then(|v| v.value.scalar_text())
+                        .as_deref(),
+                    Some(value),
+                    "{value:?} written as {written}"
+                );
+            }
+        }
+    }
 
     /// Lines built from the characters the simple reader weighs (and some it
     /// must refuse): wherever it answers, the parser agrees; and enough of

@@ -259,3 +259,44 @@ fn init_in_a_subfolder_writes_its_paths_and_ignores_the_site() {
         "the site is ignored: {status}"
     );
 }
+
+#[test]
+fn a_title_with_a_line_break_makes_a_card_check_reads() {
+    let tmp = root_with_registry();
+    let output = vouch_isolated(
+        tmp.path(),
+        &[
+            "new",
+            "card",
+            "Two\nlines",
+            "--owner",
+            "ana",
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    assert_exit(&output, 0);
+    let written = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let card = fs::read_to_string(tmp.path().join(&written)).unwrap();
+    assert!(card.starts_with("---\ntitle: \"Two\\nlines\"\n"), "{card}");
+    let checked = vouch_isolated(
+        tmp.path(),
+        &[
+            "check",
+            "knowledge",
+            "--today",
+            "2026-11-25",
+            "--format",
+            "json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let about_it: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"].as_str().unwrap_or_default().ends_with(&written))
+        .filter(|d| d["code"] == "front-matter-syntax")
+        .collect();
+    assert!(about_it.is_empty(), "{about_it:?}");
+}

@@ -8,7 +8,8 @@ use jiff::civil::Date;
 
 use crate::cmd::{exit, open_root};
 use crate::diagnostic::{Severity, plural};
-use crate::guru::{bundle, export, import, quoted};
+use crate::guru::{bundle, export, import};
+use crate::yaml::double_quoted as quoted;
 
 #[derive(Debug, Clone)]
 pub struct ImportOptions {

@@ -11,9 +11,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::guru::quoted;
 use crate::model::card::{Card, Status};
 use crate::resolve::{LinkTarget, Model, urls};
+use crate::yaml::double_quoted as quoted;
 
 /// What an export wrote.
 #[derive(Debug, Default)]

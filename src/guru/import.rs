@@ -14,10 +14,11 @@ use jiff::civil::Date;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::front_matter;
 use crate::guru::bundle::{self, Body, Bundle, Item, Place};
-use crate::guru::{quoted, relative_link};
+use crate::guru::relative_link;
 use crate::load::Workspace;
 use crate::model::card::Card;
 use crate::source::SourceText;
+use crate::yaml::double_quoted as quoted;
 
 pub struct Options<'a> {
     /// The knowledge root (created when missing or empty).

@@ -6,25 +6,6 @@ pub mod bundle;
 pub mod export;
 pub mod import;
 
-/// A YAML double-quoted scalar that reads back as exactly `text`.
-pub fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// The link from the file `from` to the file `to` (both `/`-separated paths
 /// under the same root), relative, with the characters that would end a
 /// Markdown link destination escaped.
@@ -69,10 +50,5 @@ mod tests {
             relative_link("kb/x/y/a.md", "kb/b c.png"),
             "../../b%20c.png"
         );
-    }
-
-    #[test]
-    fn quoted_reads_back() {
-        assert_eq!(quoted("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c\\nd\"");
     }
 }

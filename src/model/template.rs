@@ -45,7 +45,7 @@ impl Template {
     /// fields and every required one (empty, for the author to fill), then
     /// the template's body with its guidance.
     pub fn new_card(&self, new: &NewCard) -> String {
-        use crate::edit::yaml_scalar;
+        use crate::yaml::scalar_for as yaml_scalar;
         let mut text = String::from("---\n");
         text.push_str(&format!("title: {}\n", yaml_scalar(new.title)));
         if self.key != "card" {

@@ -129,6 +129,20 @@ pub fn evaluate(card: &Card, ws: &Workspace, today: Date) -> Freshness {
 /// The first day on which a card due on `due` is expiring: the earliest `d`
 /// with `d + warn_within >= due` (see `freshness::state_on`).
 pub fn expiring_from(due: Date, warn: Interval) -> Date {
+    use crate::model::interval::Unit;
+    // Days and weeks are exact: one subtraction (every card pays this once).
+    let days = match warn.unit {
+        Unit::Day => Some(i64::from(warn.count)),
+        Unit::Week => Some(i64::from(warn.count) * 7),
+        Unit::Month | Unit::Year => None,
+    };
+    if let Some(days) = days {
+        return jiff::Span::new()
+            .try_days(days)
+            .ok()
+            .and_then(|span| due.checked_sub(span).ok())
+            .unwrap_or(due);
+    }
     let Some(span) = warn.span() else {
         return due;
     };

@@ -24,7 +24,10 @@ pub fn check_core_fields(card: &Card, requires_date: bool, out: &mut Vec<Diagnos
     };
     // Characters no reader sees that reorder or hide text: the page
     // isolates the title, other programs may not.
+    // Every such character is outside ASCII: most titles are decided by
+    // the ASCII test alone.
     if let Some(title) = &card.title
+        && !title.value.is_ascii()
         && let Some(c) = title.value.chars().find(|&c| hidden_character(c))
     {
         out.push(
