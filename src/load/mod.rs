@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use thiserror::Error;
 
+use cap_std::fs::Dir;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Dialect;
 use crate::model::card::{self, Card};
@@ -321,28 +323,76 @@ pub fn read_file(within: &Path, rel: &str) -> FileRead {
         Err(e) => return FileRead::Failed(e),
         Ok(_) => {}
     }
-    let inside = match (fs::canonicalize(&path), fs::canonicalize(within)) {
-        (Ok(target), Ok(top)) => target.starts_with(top),
+    let (target, top) = match (fs::canonicalize(&path), fs::canonicalize(within)) {
+        (Ok(target), Ok(top)) => (target, top),
         // A dangling link.
         (Err(_), _) => return FileRead::Refused("it is a symbolic link to nothing"),
         (_, Err(e)) => return FileRead::Failed(e),
     };
-    if !inside {
+    let Ok(inner) = target.strip_prefix(&top) else {
         return FileRead::Refused("it is a symbolic link that leads out of the knowledge root");
+    };
+    // The checks above name the problem; the read itself is of the file
+    // the name leads to, resolved beneath the root's handle, so a file
+    // swapped for a link out of the root (or a FIFO) between the checks and
+    // the read is never read.
+    let read = Dir::open_ambient_dir(&top, cap_std::ambient_authority())
+        .map_err(Beneath::Io)
+        .and_then(|dir| read_beneath(&dir, &inner.to_string_lossy(), MAX_FILE));
+    match read {
+        Ok(bytes) => FileRead::Bytes(bytes),
+        Err(Beneath::NotRegular) => FileRead::Refused("it is not a regular file"),
+        Err(Beneath::TooLarge) => FileRead::Refused("it is larger than 16 MB"),
+        Err(Beneath::Io(e)) => FileRead::Failed(e),
     }
-    match fs::metadata(&path) {
-        Ok(meta) if !meta.is_file() => FileRead::Refused("it is not a regular file"),
-        Ok(meta) if meta.len() > MAX_FILE => FileRead::Refused("it is larger than 16 MB"),
-        Ok(_) => {
-            use std::io::Read;
-            let mut bytes = Vec::new();
-            match fs::File::open(&path).and_then(|f| f.take(MAX_FILE + 1).read_to_end(&mut bytes)) {
-                Ok(_) => FileRead::Bytes(bytes),
-                Err(e) => FileRead::Failed(e),
-            }
+}
+
+/// Why [`read_beneath`] read nothing.
+#[derive(Debug)]
+pub enum Beneath {
+    NotRegular,
+    TooLarge,
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for Beneath {
+    fn from(e: std::io::Error) -> Self {
+        Beneath::Io(e)
+    }
+}
+
+impl std::fmt::Display for Beneath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Beneath::NotRegular => f.write_str("it is not a regular file"),
+            Beneath::TooLarge => f.write_str("it is too large"),
+            Beneath::Io(e) => e.fmt(f),
         }
-        Err(e) => FileRead::Failed(e),
     }
+}
+
+/// The bytes of `rel`, resolved beneath `dir` (no symbolic link or `..`
+/// leads out of it), only if it is a regular file of at most `limit` bytes:
+/// opened without blocking, so a FIFO answers at once, and checked on the
+/// open file, not on its name.
+pub fn read_beneath(dir: &Dir, rel: &str, limit: u64) -> Result<Vec<u8>, Beneath> {
+    use std::io::Read;
+    let mut options = cap_std::fs::OpenOptions::new();
+    cap_std::fs::OpenOptionsExt::custom_flags(options.read(true), libc::O_NONBLOCK);
+    let file = dir.open_with(rel, &options)?.into_std();
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Beneath::NotRegular);
+    }
+    if meta.len() > limit {
+        return Err(Beneath::TooLarge);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(Beneath::TooLarge);
+    }
+    Ok(bytes)
 }
 
 /// A file of the root as UTF-8 text, when [`read_file`] reads it (a
@@ -550,11 +600,31 @@ fn read_cards(
     reading: &card::Reading,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Card>, std::collections::BTreeSet<String>) {
+    // Every card is opened beneath the root's handle, opened once: a card
+    // the walk saw as a file and a pull request's race turned into a link
+    // out of the root, or a FIFO, is never read.
+    let dir = Dir::open_ambient_dir(root, cap_std::ambient_authority());
     let (parsed, diags): (Vec<Option<Card>>, Vec<Vec<Diagnostic>>) = paths
         .par_iter()
         .map(|path| {
             let file = display_path(root, &path.rel);
-            match fs::read(root.join(&path.rel)) {
+            let read = match &dir {
+                Ok(dir) => read_beneath(dir, &path.rel, u64::MAX).or_else(|e| {
+                    // An absolute link to a file inside the root (the walk
+                    // let it in): read it where it leads, still beneath.
+                    let target = fs::canonicalize(root.join(&path.rel)).ok();
+                    let top = fs::canonicalize(root).ok();
+                    match target.zip(top) {
+                        Some((target, top)) if target.starts_with(&top) => {
+                            let rel = target.strip_prefix(&top).unwrap_or(&target);
+                            read_beneath(dir, &rel.to_string_lossy(), u64::MAX)
+                        }
+                        _ => Err(e),
+                    }
+                }),
+                Err(e) => Err(Beneath::Io(std::io::Error::new(e.kind(), e.to_string()))),
+            };
+            match read {
                 Ok(bytes) => card::parse(&path.rel, file, bytes, reading),
                 Err(e) => (
                     None,
@@ -762,6 +832,46 @@ fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Templates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one reader of the root's files: nothing outside the root, no
+    /// FIFO (without blocking), no more than the limit, whatever the name.
+    #[test]
+    fn reads_beneath_the_root_are_bounded_and_never_leave_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("kb");
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(tmp.path().join("secret.md"), "SECRET").unwrap();
+        fs::write(root.join("a/card.md"), "card").unwrap();
+        std::os::unix::fs::symlink("../../secret.md", root.join("a/out.md")).unwrap();
+        std::os::unix::fs::symlink("card.md", root.join("a/in.md")).unwrap();
+        let fifo = std::ffi::CString::new(root.join("a/pipe.md").to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo on a path this test owns.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        let dir = Dir::open_ambient_dir(&root, cap_std::ambient_authority()).unwrap();
+        assert_eq!(read_beneath(&dir, "a/card.md", 100).unwrap(), b"card");
+        assert_eq!(read_beneath(&dir, "a/in.md", 100).unwrap(), b"card");
+        assert!(matches!(
+            read_beneath(&dir, "a/out.md", 100),
+            Err(Beneath::Io(_))
+        ));
+        assert!(matches!(
+            read_beneath(&dir, "../secret.md", 100),
+            Err(Beneath::Io(_))
+        ));
+        assert!(matches!(
+            read_beneath(&dir, "a/pipe.md", 100),
+            Err(Beneath::NotRegular)
+        ));
+        assert!(matches!(
+            read_beneath(&dir, "a/card.md", 3),
+            Err(Beneath::TooLarge)
+        ));
+        assert!(matches!(read_file(&root, "a/out.md"), FileRead::Refused(_)));
+        assert!(matches!(
+            read_file(&root, "a/pipe.md"),
+            FileRead::Refused(_)
+        ));
+    }
 
     /// A card that goes away between the walk and the read (deleted, or
     /// replaced by a folder) is reported by name and leaves the cards
