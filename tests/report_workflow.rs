@@ -26,6 +26,8 @@ case "$1 $2" in
   "issue create")
     n=$(( $(jq 'length' "$state") + 1 ))
     title=$(arg --title "$@"); body=$(cat "$(arg --body-file "$@")"); assignees=$(arg --assignee "$@" || true)
+    # As GitHub answers a login it cannot assign.
+    case ",${assignees:-}," in *,ghost-user,*) echo "could not add assignee 'ghost-user'" >&2; exit 1 ;; esac
     jq --arg t "$title" --arg b "$body" --arg a "${assignees:-}" --argjson n "$n" \
       '. + [{number: $n, title: $t, body: $b, assignees: $a, state: "open"}]' "$state" > "$state.new"
     mv "$state.new" "$state"; echo "https://github.example/issues/$n" ;;
@@ -190,6 +192,36 @@ fn the_report_workflow_opens_updates_and_closes_issues() {
         calls.matches("gh issue create").count(),
         2,
         "no new issue: {calls}"
+    );
+
+    // An owner GitHub cannot assign: their issue opens unassigned with a
+    // warning, and every other owner's issue is still handled.
+    fs::write(
+        kb.join("owners.yaml"),
+        "people:\n  maria:\n    name: Maria\n    github: msilva\n  joao:\n    name: João\n    github: jpereira\n  ghost:\n    name: Ghost\n    github: ghost-user\nteams:\n  billing:\n    name: Billing\n    github: \"@acme/billing\"\n    members: [maria, joao]\n",
+    )
+    .unwrap();
+    fs::write(
+        kb.join("support/old.md"),
+        card("Old", "ghost", "2026-01-01"),
+    )
+    .unwrap();
+    fs::write(
+        kb.join("support/vat.md"),
+        card("VAT", "maria", "2026-01-01"),
+    )
+    .unwrap();
+    let issues = run();
+    let ghost = issues
+        .iter()
+        .find(|i| i["title"] == "Cards to re-verify: Ghost (ghost)")
+        .expect("the unassignable owner still gets an issue");
+    assert_eq!(ghost["assignees"], "");
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["title"] == "Cards to re-verify: Maria (maria)" && i["state"] == "open"),
+        "{issues:#?}"
     );
 }
 
