@@ -300,3 +300,33 @@ fn a_title_with_a_line_break_makes_a_card_check_reads() {
         .collect();
     assert!(about_it.is_empty(), "{about_it:?}");
 }
+
+#[test]
+fn init_runs_the_workflows_on_the_repositorys_own_branch() {
+    for (branch, expected) in [
+        ("master", "[master]"),
+        ("main", "[main]"),
+        ("docs#1", "[\"docs#1\"]"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        git_isolated(tmp.path(), &["init", "-q", "-b", branch]);
+        let output = vouch_isolated(tmp.path(), &["init", "--today", "2026-11-25"]);
+        assert_exit(&output, 0);
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains(&format!(
+                "pushes to `{}`",
+                expected.trim_matches(['[', ']'])
+            )),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        for name in ["vouch-check.yml", "vouch-pages.yml"] {
+            let text = fs::read_to_string(tmp.path().join(".github/workflows").join(name)).unwrap();
+            assert!(
+                text.contains(&format!("branches: {expected}")),
+                "{branch}: {name}:\n{text}"
+            );
+            vouch::yaml::parse(&text, 0..text.len()).unwrap();
+        }
+    }
+}

@@ -53,10 +53,30 @@ pub fn release_repository() -> &'static str {
 }
 
 /// A generated GitHub file with its placeholders filled in.
-fn fill(text: &str, root_in_repo: &str) -> String {
+fn fill(text: &str, root_in_repo: &str, branch: &str) -> String {
     text.replace("ROOT", root_in_repo)
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
         .replace("@RELEASES@", release_repository())
+        .replace("@BRANCH@", branch)
+}
+
+/// The branch the workflows run on: the repository's current branch (what
+/// `git init` named it: `main` or `master`), as a YAML flow item; `main`
+/// outside git or on a detached HEAD.
+fn workflow_branch(top: &std::path::Path) -> String {
+    let current = crate::git::git(top, &["symbolic-ref", "--short", "-q", "HEAD"])
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out).trim().to_owned())
+        .filter(|b| !b.is_empty());
+    let branch = current.unwrap_or_else(|| "main".to_owned());
+    let plain = branch
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'));
+    if plain {
+        branch
+    } else {
+        crate::yaml::double_quoted(&branch)
+    }
 }
 
 /// An example card of `template`: its guidance turned into the text to replace.
@@ -99,6 +119,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         .unwrap_or_else(|| PathBuf::from("knowledge"));
     let top = repository_top(&dir);
     let root_in_repo = relative_to(&dir, &top);
+    let branch = workflow_branch(&top);
     let templates = Templates::built_in();
 
     let mut files: Vec<(PathBuf, String)> = vec![
@@ -117,12 +138,12 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
     for (name, text) in WORKFLOWS {
         files.push((
             top.join(".github/workflows").join(name),
-            fill(text, &root_in_repo),
+            fill(text, &root_in_repo, &branch),
         ));
     }
     files.push((
         top.join(INSTALL_ACTION.0),
-        fill(INSTALL_ACTION.1, &root_in_repo),
+        fill(INSTALL_ACTION.1, &root_in_repo, &branch),
     ));
 
     let existing: Vec<&PathBuf> = files
@@ -153,6 +174,7 @@ pub fn run(opts: &Options) -> anyhow::Result<i32> {
         Err(e) => eprintln!("warning: cannot add {ignored} to .gitignore: {e}"),
     }
     let root = dir.display();
+    println!("the workflows run on pushes to `{branch}`, this repository's current branch");
     println!(
         "\nNext:\n  1. list your people and teams in {}, with their GitHub handles\n  2. `vouch check {root}`, then `vouch new faq \"A question\" --collection examples`\n  3. `vouch codeowners {root}` writes .github/CODEOWNERS from owners.yaml, so GitHub asks a card's owners to review every pull request that changes it",
         dir.join("owners.yaml").display(),
