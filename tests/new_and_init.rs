@@ -326,7 +326,15 @@ fn init_runs_the_workflows_on_the_repositorys_own_branch() {
                 text.contains(&format!("branches: {expected}")),
                 "{branch}: {name}:\n{text}"
             );
-            vouch::yaml::parse(&text, 0..text.len()).unwrap();
+            let node = vouch::yaml::parse(&text, 0..text.len()).unwrap();
+            if name == "vouch-pages.yml" {
+                // One deployment at a time.
+                let group = node
+                    .get("concurrency")
+                    .and_then(|c| c.get("group"))
+                    .and_then(|g| g.value.scalar_text());
+                assert_eq!(group.as_deref(), Some("pages"), "{text}");
+            }
         }
     }
 }
