@@ -578,3 +578,30 @@ fn a_save_prints_only_the_diagnostics_that_are_new() {
         "{lines:#?}"
     );
 }
+
+#[test]
+fn a_busy_port_names_the_way_out() {
+    let (tmp, root) = one_card_root();
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("serve")
+        .arg(&root)
+        .args(["--port", &port, "--today", "2026-11-25"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot listen on") && stderr.contains("--port 0"),
+        "{stderr}"
+    );
+    // The private folder it made is gone.
+    let left: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("vouch-serve-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

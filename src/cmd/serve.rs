@@ -140,6 +140,12 @@ fn serve(opts: &Options, root: &std::path::Path, private: &std::path::Path) -> a
         Ok(server) => server,
         Err(e) => {
             eprintln!("error: cannot listen on {addr}: {e}");
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                eprintln!(
+                    "  help: another program (another `vouch serve`?) uses port {}; choose another with --port, or --port 0 for any free one",
+                    addr.port()
+                );
+            }
             return Ok(exit::USAGE);
         }
     };
