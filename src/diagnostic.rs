@@ -237,6 +237,15 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Invisible characters that can reorder or hide the text around them: the
+/// direction controls above, and the zero-width space, word joiner and a
+/// stray byte-order mark. (Zero-width joiners and non-joiners, and the
+/// left-to-right and right-to-left marks, are how some scripts are written,
+/// and are not among them.)
+pub fn is_hidden_control(c: char) -> bool {
+    is_bidi_control(c) || matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')
+}
+
 impl Diagnostic {
     /// A diagnostic on a whole file, with no excerpt.
     pub fn file(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {

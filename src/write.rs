@@ -181,7 +181,8 @@ fn remove_leftovers(parent: &Dir, name: &str) {
 /// replaced, and the walk never reads one back as cards.
 pub const OUTPUT_MARKER: &str = ".vouch-site";
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+/// The error for a failure at `path`.
+pub fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {
         path: path.to_path_buf(),
         source,
@@ -463,12 +464,6 @@ impl Staging {
         self.put(rel, bytes)
     }
 
-    /// Copies the file `from` to `rel`.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), WriteError> {
-        let bytes = fs::read(from).map_err(io_err(from))?;
-        self.write(rel, &bytes)
-    }
-
     /// The error for `rel`, its path made only when there is one.
     fn err<'s>(&'s self, rel: &'s str) -> impl FnOnce(io::Error) -> WriteError + 's {
         move |source| WriteError::Io {
@@ -733,23 +728,15 @@ impl LiveDir {
             };
             let mut options = OpenOptions::new();
             options.write(true).create_new(true);
-            let mut tries = 0;
-            let temp = loop {
-                let temp = format!("{folder}{}", temp_name(name));
-                match self.dir.open_with(&temp, &options) {
-                    Ok(mut file) => {
-                        if let Err(e) = file.write_all(bytes) {
-                            let _ = self.dir.remove_file(&temp);
-                            return Err(err(e));
-                        }
-                        break temp;
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 16 => {
-                        tries += 1;
-                    }
-                    Err(e) => return Err(err(e)),
-                }
-            };
+            let (temp, mut file) = create_temp(name, |temp| {
+                let temp = format!("{folder}{temp}");
+                self.dir.open_with(&temp, &options).map(|f| (temp, f))
+            })
+            .map_err(err)?;
+            if let Err(e) = file.write_all(bytes) {
+                let _ = self.dir.remove_file(&temp);
+                return Err(err(e));
+            }
             if let Err(e) = self.dir.rename(&temp, &self.dir, rel) {
                 let _ = self.dir.remove_file(&temp);
                 return Err(err(e));
@@ -828,30 +815,36 @@ fn write_temp(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut tries = 0;
-    loop {
-        let temp = path.with_file_name(temp_name(&name));
-        match fs::OpenOptions::new()
+    let (temp, mut file) = create_temp(&name, |temp| {
+        let temp = path.with_file_name(temp);
+        fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)
-        {
-            Ok(mut file) => {
-                let written = file
-                    .write_all(bytes)
-                    .and_then(|()| match &permissions {
-                        Some(p) => file.set_permissions(p.clone()),
-                        None => Ok(()),
-                    })
-                    .and_then(|()| file.sync_data());
-                if let Err(e) = written {
-                    let _ = fs::remove_file(&temp);
-                    return Err(e);
-                }
-                return Ok(temp);
-            }
+            .map(|f| (temp, f))
+    })?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| match &permissions {
+            Some(p) => file.set_permissions(p.clone()),
+            None => Ok(()),
+        })
+        .and_then(|()| file.sync_data());
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
+    Ok(temp)
+}
+
+/// Creates a temporary file beside `name` with `create` (which must create
+/// exclusively), trying new unguessable names while one is taken.
+fn create_temp<T>(name: &str, mut create: impl FnMut(&str) -> io::Result<T>) -> io::Result<T> {
+    let mut tries = 0;
+    loop {
+        match create(&temp_name(name)) {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 16 => tries += 1,
-            Err(e) => return Err(e),
+            done => return done,
         }
     }
 }

@@ -344,7 +344,16 @@ fn serve_keeps_its_site_in_a_private_folder_and_its_headers_whole() {
     // under any name a process id makes.
     let shared = repo.top.parent().unwrap().join("shared-tmp");
     fs::create_dir_all(&shared).unwrap();
-    let serving = serve(&repo.path("kb"), &shared);
+    // A page and an image a card links: `serve` publishes what `build` does.
+    let kb = repo.path("kb");
+    fs::write(kb.join("support/form.html"), "<script>alert(1)</script>").unwrap();
+    fs::write(kb.join("support/ok.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    fs::write(
+        kb.join("support/links.md"),
+        "---\ntitle: Links\nowners: [ana]\nverified: 2026-11-01\n---\n[f](form.html) ![i](ok.png)\n",
+    )
+    .unwrap();
+    let serving = serve(&kb, &shared);
     let private = serving.site.parent().unwrap();
     assert_eq!(
         private.parent().unwrap(),
@@ -397,6 +406,18 @@ fn serve_keeps_its_site_in_a_private_folder_and_its_headers_whole() {
     assert!(
         head.contains("Content-Security-Policy: default-src 'self'; script-src 'self'"),
         "{head}"
+    );
+    let get = |path: &str| {
+        ask(
+            port,
+            format!("GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").as_bytes(),
+        )
+    };
+    assert!(get("/support/form.html").starts_with("HTTP/1.1 404"));
+    let image = get("/support/ok.png");
+    assert!(
+        image.starts_with("HTTP/1.1 200") && image.contains("nosniff"),
+        "{image}"
     );
 
     let site = serving.site.clone();

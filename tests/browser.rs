@@ -153,6 +153,23 @@ fn measure(browser: &std::path::Path, page: &std::path::Path, width: u32) -> Vec
     )
 }
 
+/// `vouch build ROOT -o SITE` on the tests' day; fails the test if it fails.
+fn build(root: &std::path::Path, site: &std::path::Path) {
+    let built = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .arg("build")
+        .arg(root)
+        .arg("-o")
+        .arg(site)
+        .args(["--today", "2026-11-25"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
 /// Numbers `measure_js` (a function body returning an array) computes on
 /// `page` after layout at a window width, in headless Chromium.
 fn probe(
@@ -208,19 +225,7 @@ fn right_to_left_pages_open_on_their_content_at_phone_and_desktop_widths() {
     )
     .unwrap();
     let site = tmp.path().join("site");
-    let built = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .arg("build")
-        .arg(&root)
-        .arg("-o")
-        .arg(&site)
-        .args(["--today", "2026-11-25"])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    build(&root, &site);
     for page in ["support/refunds/index.html", "support/a/index.html"] {
         for width in [390, 1280] {
             let m = measure(&browser, &site.join(page), width);
@@ -269,15 +274,7 @@ fn a_title_with_direction_controls_stays_in_its_place() {
         "{said}"
     );
     let site = tmp.path().join("site");
-    let built = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .arg("build")
-        .arg(&root)
-        .arg("-o")
-        .arg(&site)
-        .args(["--today", "2026-11-25"])
-        .output()
-        .unwrap();
-    assert_eq!(built.status.code(), Some(0));
+    build(&root, &site);
     let boxes = probe(
         &browser,
         &site.join("support/index.html"),

@@ -61,6 +61,9 @@ fn step_script(workflow: &str, step: &str) -> String {
     script
 }
 
+/// The owners of the test's root: two people and their team.
+const REGISTRY: &str = "people:\n  maria:\n    name: Maria\n    github: msilva\n  joao:\n    name: João\n    github: jpereira\nteams:\n  billing:\n    name: Billing\n    github: \"@acme/billing\"\n    members: [maria, joao]\n";
+
 fn card(title: &str, owners: &str, verified: &str) -> String {
     format!(
         "---\ntitle: {title}\nowners: [{owners}]\nverified: {verified}\nverified_by: maria\n---\nBody.\n"
@@ -86,11 +89,7 @@ fn the_report_workflow_opens_updates_and_closes_issues() {
         "title: KB\nbase_url: https://kb.example/\n",
     )
     .unwrap();
-    fs::write(
-        kb.join("owners.yaml"),
-        "people:\n  maria:\n    name: Maria\n    github: msilva\n  joao:\n    name: João\n    github: jpereira\nteams:\n  billing:\n    name: Billing\n    github: \"@acme/billing\"\n    members: [maria, joao]\n",
-    )
-    .unwrap();
+    fs::write(kb.join("owners.yaml"), REGISTRY).unwrap();
     fs::remove_dir_all(kb.join("examples")).unwrap();
     fs::create_dir_all(kb.join("support")).unwrap();
     fs::write(
@@ -198,7 +197,10 @@ fn the_report_workflow_opens_updates_and_closes_issues() {
     // warning, and every other owner's issue is still handled.
     fs::write(
         kb.join("owners.yaml"),
-        "people:\n  maria:\n    name: Maria\n    github: msilva\n  joao:\n    name: João\n    github: jpereira\n  ghost:\n    name: Ghost\n    github: ghost-user\nteams:\n  billing:\n    name: Billing\n    github: \"@acme/billing\"\n    members: [maria, joao]\n",
+        REGISTRY.replace(
+            "teams:",
+            "  ghost:\n    name: Ghost\n    github: ghost-user\nteams:",
+        ),
     )
     .unwrap();
     fs::write(

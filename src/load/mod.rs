@@ -336,7 +336,7 @@ pub fn read_file(within: &Path, rel: &str) -> FileRead {
     // the name leads to, resolved beneath the root's handle, so a file
     // swapped for a link out of the root (or a FIFO) between the checks and
     // the read is never read.
-    let read = Dir::open_ambient_dir(&top, cap_std::ambient_authority())
+    let read = open_root(&top)
         .map_err(Beneath::Io)
         .and_then(|dir| read_beneath(&dir, &inner.to_string_lossy(), MAX_FILE));
     match read {
@@ -345,6 +345,20 @@ pub fn read_file(within: &Path, rel: &str) -> FileRead {
         Err(Beneath::TooLarge) => FileRead::Refused("it is larger than 16 MB"),
         Err(Beneath::Io(e)) => FileRead::Failed(e),
     }
+}
+
+/// A handle on the root that [`read_beneath`] resolves paths under.
+pub fn open_root(root: &Path) -> std::io::Result<Dir> {
+    Dir::open_ambient_dir(root, cap_std::ambient_authority())
+}
+
+/// A file cards link to (an image, a PDF), to publish: read beneath `root`
+/// as cards are, whatever its size.
+pub fn read_linked(root: &Dir, rel: &str) -> std::io::Result<Vec<u8>> {
+    read_beneath(root, rel, u64::MAX).map_err(|e| match e {
+        Beneath::Io(e) => e,
+        other => std::io::Error::other(other.to_string()),
+    })
 }
 
 /// Why [`read_beneath`] read nothing.
@@ -603,7 +617,7 @@ fn read_cards(
     // Every card is opened beneath the root's handle, opened once: a card
     // the walk saw as a file and a pull request's race turned into a link
     // out of the root, or a FIFO, is never read.
-    let dir = Dir::open_ambient_dir(root, cap_std::ambient_authority());
+    let dir = open_root(root);
     let (parsed, diags): (Vec<Option<Card>>, Vec<Vec<Diagnostic>>) = paths
         .par_iter()
         .map(|path| {

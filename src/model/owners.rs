@@ -348,11 +348,7 @@ fn read_owner(
 /// messages and pages: a space, a control character or a bidi control in
 /// one could add a line, a mention or reorder the text around it.
 fn contact_problem(k: &str, value: &str, person: bool) -> Option<(&'static str, &'static str)> {
-    let bad_char = |c: char| {
-        c.is_control()
-            || crate::diagnostic::is_bidi_control(c)
-            || matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')
-    };
+    let bad_char = |c: char| c.is_control() || crate::diagnostic::is_hidden_control(c);
     if k == "name" {
         return value.chars().any(bad_char).then_some((
             "a name: it holds control or bidi characters",

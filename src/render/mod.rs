@@ -105,8 +105,11 @@ fn write_pages(model: &Model, staging: &Staging) -> Result<Built, BuildError> {
         built.paths.insert(urls::card_markdown(&p.card.id));
     }
     crate::timing::mark("card pages");
+    let root = crate::load::open_root(&ws.root).map_err(crate::write::io_err(&ws.root))?;
     for rel in model.linked_files() {
-        staging.copy(&ws.root.join(rel), rel)?;
+        let bytes = crate::load::read_linked(&root, rel)
+            .map_err(crate::write::io_err(&ws.root.join(rel)))?;
+        staging.write(rel, &bytes)?;
         built.files += 1;
         built.paths.insert(rel.to_owned());
     }
@@ -363,9 +366,11 @@ pub fn update(
     crate::timing::mark("card pages");
     // A linked file that changed on disk is not a card edit (`serve`
     // rebuilds everything then): only files new to the site are copied.
+    let root = crate::load::open_root(&ws.root).ok();
     for rel in model.linked_files() {
         if !known.contains(rel)
-            && let Ok(bytes) = std::fs::read(ws.root.join(rel))
+            && let Some(root) = &root
+            && let Ok(bytes) = crate::load::read_linked(root, rel)
         {
             done.written += usize::from(live.write(rel, &bytes)?);
         }

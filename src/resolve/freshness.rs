@@ -62,20 +62,6 @@ pub fn is_future(verified: Date, today: Date) -> bool {
     today.tomorrow().is_ok_and(|tomorrow| verified > tomorrow)
 }
 
-/// The state of a card on `today`: fresh when due − today > warn_within,
-/// expiring when 0 ≤ due − today ≤ warn_within, stale when today > due.
-/// (`evaluate` decides by `expiring_from`, which is the same rule: a unit
-/// test holds them equal.)
-pub fn state_on(due: Date, today: Date, warn_within: Interval) -> State {
-    if today > due {
-        State::Stale
-    } else if warn_within.after(today).is_none_or(|edge| edge >= due) {
-        State::Expiring
-    } else {
-        State::Fresh
-    }
-}
-
 pub fn evaluate(card: &Card, ws: &Workspace, today: Date) -> Freshness {
     let collection = card.collection.as_ref().and_then(|c| ws.collections.get(c));
     let template = ws.templates.get(&card.kind.value);
@@ -167,6 +153,20 @@ pub fn expiring_from(due: Date, warn: Interval) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The state of a card on `today`: fresh when due − today > warn_within,
+    /// expiring when 0 ≤ due − today ≤ warn_within, stale when today > due.
+    /// The rule as the spec writes it; `evaluate` decides by `expiring_from`,
+    /// and the tests below hold the two equal.
+    fn state_on(due: Date, today: Date, warn_within: Interval) -> State {
+        if today > due {
+            State::Stale
+        } else if warn_within.after(today).is_none_or(|edge| edge >= due) {
+            State::Expiring
+        } else {
+            State::Fresh
+        }
+    }
 
     fn date(s: &str) -> Date {
         s.parse().unwrap()

@@ -110,6 +110,15 @@ impl Entry<'_> {
                 .all(|o| o.owner().is_some_and(|o| o.has_left()))
     }
 
+    /// The files of the root its body links to or embeds (published beside
+    /// the pages), in link order, repeats included.
+    pub fn linked_files(&self) -> impl Iterator<Item = &str> {
+        self.links.iter().filter_map(|l| match &l.target {
+            LinkTarget::File { rel, .. } => Some(rel.as_str()),
+            _ => None,
+        })
+    }
+
     /// The owners' keys (or names as written, without a registry).
     pub fn owner_keys(&self) -> Vec<String> {
         self.owners.iter().map(|o| o.key().to_owned()).collect()
@@ -318,12 +327,8 @@ impl<'w> Model<'w> {
         for (i, entry) in self.cards.iter().enumerate() {
             let card = entry.card;
             let files = entry
-                .links
-                .iter()
-                .filter_map(|r| match &r.target {
-                    LinkTarget::File { rel, .. } => Some(rel.clone()),
-                    _ => None,
-                })
+                .linked_files()
+                .map(str::to_owned)
                 .chain(card.includes.iter().cloned())
                 .chain(
                     card.collection
@@ -388,11 +393,7 @@ impl<'w> Model<'w> {
     pub fn linked_files(&self) -> BTreeSet<&str> {
         self.published
             .iter()
-            .flat_map(|&i| &self.cards[i].links)
-            .filter_map(|l| match &l.target {
-                LinkTarget::File { rel, .. } => Some(rel.as_str()),
-                _ => None,
-            })
+            .flat_map(|&i| self.cards[i].linked_files())
             .collect()
     }
 }

@@ -28,7 +28,10 @@ pub fn check_core_fields(card: &Card, requires_date: bool, out: &mut Vec<Diagnos
     // the ASCII test alone.
     if let Some(title) = &card.title
         && !title.value.is_ascii()
-        && let Some(c) = title.value.chars().find(|&c| hidden_character(c))
+        && let Some(c) = title
+            .value
+            .chars()
+            .find(|&c| crate::diagnostic::is_hidden_control(c))
     {
         out.push(
             Diagnostic::at(
@@ -61,15 +64,6 @@ pub fn check_core_fields(card: &Card, requires_date: bool, out: &mut Vec<Diagnos
             "an owner checks the card, then sets `verified: YYYY-MM-DD` and `verified_by` (or runs `vouch verify`)",
         ));
     }
-}
-
-/// Direction embeddings, overrides and isolates, and the zero-width space,
-/// word joiner and stray byte-order mark: invisible, and able to change how
-/// the text around them reads. (Zero-width joiners and non-joiners, and
-/// the left-to-right and right-to-left marks, are how some scripts are
-/// written, and stay.)
-fn hidden_character(c: char) -> bool {
-    crate::diagnostic::is_bidi_control(c) || matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')
 }
 
 pub fn check(card: &Card, template: &Template, out: &mut Vec<Diagnostic>) {
